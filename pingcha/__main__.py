@@ -1,0 +1,3 @@
+from pingcha.cli import main
+
+raise SystemExit(main())

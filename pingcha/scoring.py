@@ -1,0 +1,275 @@
+"""Scoring a sheet (评查表) against a rubric, exactly as interfaces.md §2 says.
+
+Pure Python with ``Decimal`` throughout: no database, no screen, no files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from pingcha.errors import UserError
+from pingcha.rubric.model import VETO_CAP, VETO_ZERO, Rubric
+
+ZERO = Decimal(0)
+TENTH = Decimal("0.1")
+DEFAULT_SPREAD = Decimal("5.0")
+
+SHEET_KEYS = ("case_no", "evaluator", "deductions", "na", "veto", "notes", "comment")
+
+
+def round1(value: Decimal) -> Decimal:
+    """Round half up to one decimal (四舍五入保留一位小数)."""
+    return value.quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+class SheetError(UserError):
+    """A sheet that cannot be scored; ``problems`` names every offending code in Chinese."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("；".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """What one evaluator found on one file: deduction counts, 不适用 items, vetoes, notes."""
+
+    deductions: Mapping[str, int] = field(default_factory=dict)
+    na: frozenset[str] = frozenset()
+    veto: frozenset[str] = frozenset()
+    notes: Mapping[str, str] = field(default_factory=dict)
+    comment: str = ""
+    case_no: str | None = None
+    evaluator: str | None = None
+
+    def to_json(self) -> dict:
+        data: dict = {}
+        if self.case_no is not None:
+            data["case_no"] = self.case_no
+        if self.evaluator is not None:
+            data["evaluator"] = self.evaluator
+        data["deductions"] = {code: count for code, count in self.deductions.items() if count}
+        data["na"] = sorted(self.na)
+        data["veto"] = sorted(self.veto)
+        data["notes"] = {code: note for code, note in self.notes.items() if note}
+        data["comment"] = self.comment
+        return data
+
+
+def sheet_from_json(data: object) -> Sheet:
+    """Read a §3 sheet from parsed JSON, checking its shape (codes are checked by ``check_sheet``)."""
+    if not isinstance(data, dict):
+        raise SheetError(["评查表应为 JSON 对象（{...}）"])
+    problems = []
+    for key in data:
+        if key not in SHEET_KEYS:
+            problems.append(f"评查表中有未知的字段“{key}”（允许：{'、'.join(SHEET_KEYS)}）")
+    deductions = data.get("deductions", {})
+    counts: dict[str, int] = {}
+    if not isinstance(deductions, dict):
+        problems.append("“deductions”应为对象，如 {\"A1a\": 2}")
+    else:
+        for code, count in deductions.items():
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                problems.append(f"扣分情形“{code}”的次数应为非负整数，实际为 {count!r}")
+            else:
+                counts[str(code)] = count
+    lists = {}
+    for key, what in (("na", "不适用项目"), ("veto", "否决项")):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.append(f"“{key}”（{what}）应为编号字符串的数组，如 [\"E4\"]")
+            value = []
+        lists[key] = frozenset(value)
+    notes = data.get("notes", {})
+    if not isinstance(notes, dict) or not all(isinstance(v, str) for v in notes.values()):
+        problems.append("“notes”应为对象，值为说明文字，如 {\"A1a\": \"第12页\"}")
+        notes = {}
+    texts = {}
+    for key in ("case_no", "evaluator", "comment"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.append(f"“{key}”应为字符串")
+            value = None
+        texts[key] = value
+    if problems:
+        raise SheetError(problems)
+    return Sheet(
+        deductions=counts,
+        na=lists["na"],
+        veto=lists["veto"],
+        notes=dict(notes),
+        comment=texts["comment"] or "",
+        case_no=texts["case_no"],
+        evaluator=texts["evaluator"],
+    )
+
+
+def check_sheet(rubric: Rubric, sheet: Sheet) -> list[str]:
+    """Every reason the sheet cannot be scored against ``rubric`` (empty when it can)."""
+    problems = []
+    for code, count in sheet.deductions.items():
+        deduction = rubric.deduction_by_code.get(code)
+        if deduction is None:
+            problems.append(f"未知的扣分情形编号“{code}”")
+        elif count > deduction.max_times:
+            problems.append(f"扣分情形 {code} 最多计 {deduction.max_times} 次，填写了 {count} 次")
+        elif count and rubric.item_of_deduction[code].code in sheet.na:
+            item = rubric.item_of_deduction[code].code
+            problems.append(f"评查项目 {item} 已标记为不适用，不能同时记录扣分情形 {code}")
+    for code in sorted(sheet.na):
+        item = rubric.item_by_code.get(code)
+        if item is None:
+            problems.append(f"未知的评查项目编号“{code}”（标记为不适用）")
+        elif not item.na_allowed:
+            problems.append(f"评查项目 {code}“{item.title}”不允许标记为不适用")
+    for code in sorted(sheet.veto):
+        if code not in rubric.veto_by_code:
+            problems.append(f"未知的否决项编号“{code}”")
+    known = rubric.deduction_by_code.keys() | rubric.item_by_code.keys() | rubric.veto_by_code.keys()
+    for code in sheet.notes:
+        if code not in known:
+            problems.append(f"说明 notes 中有未知的编号“{code}”")
+    if rubric.items and all(item.code in sheet.na for item in rubric.items):
+        problems.append("所有评查项目都标记为不适用，无法计分")
+    return problems
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    code: str
+    points: Decimal
+    deducted: Decimal
+    obtained: Decimal
+    na: bool
+
+
+@dataclass(frozen=True)
+class CategoryResult:
+    code: str
+    points: Decimal
+    obtained: Decimal
+
+
+@dataclass(frozen=True)
+class SheetResult:
+    """The outcome of one sheet: score, grade and the detail behind them."""
+
+    score: Decimal
+    grade: str
+    raw: Decimal
+    applicable: Decimal
+    vetoes: tuple[str, ...]
+    items: tuple[ItemResult, ...]
+    categories: tuple[CategoryResult, ...]
+
+    def to_json(self) -> dict:
+        return {
+            "score": float(round1(self.score)),
+            "grade": self.grade,
+            "raw": float(round1(self.raw)),
+            "applicable": float(round1(self.applicable)),
+            "vetoes": list(self.vetoes),
+            "items": [
+                {
+                    "code": item.code,
+                    "points": float(round1(item.points)),
+                    "deducted": float(round1(item.deducted)),
+                    "obtained": float(round1(item.obtained)),
+                    "na": item.na,
+                }
+                for item in self.items
+            ],
+            "categories": [
+                {"code": c.code, "points": float(round1(c.points)), "obtained": float(round1(c.obtained))}
+                for c in self.categories
+            ],
+        }
+
+
+def graded(rubric: Rubric, score: Decimal, vetoes: Iterable[str]) -> str:
+    """The grade for ``score``, lowered to the most restrictive cap of the triggered vetoes."""
+    grade = rubric.grade_for(score)
+    for code in vetoes:
+        veto = rubric.veto_by_code[code]
+        if veto.effect == VETO_CAP and veto.cap is not None:
+            grade = rubric.worse_grade(grade, veto.cap)
+    return grade
+
+
+def score_sheet(rubric: Rubric, sheet: Sheet) -> SheetResult:
+    """Score one sheet; raises SheetError naming every code that makes it unscorable."""
+    problems = check_sheet(rubric, sheet)
+    if problems:
+        raise SheetError(problems)
+    deducted_by_item: dict[str, Decimal] = {}
+    deductions = rubric.deduction_by_code
+    item_of = rubric.item_of_deduction
+    for code, count in sheet.deductions.items():
+        if count:
+            item_code = item_of[code].code
+            deducted_by_item[item_code] = deducted_by_item.get(item_code, ZERO) + deductions[code].points * count
+    na = sheet.na
+    items = []
+    categories = []
+    raw = ZERO
+    applicable = ZERO
+    for category in rubric.categories:
+        category_points = ZERO
+        category_obtained = ZERO
+        for item in category.items:
+            if item.code in na:
+                items.append(ItemResult(item.code, item.points, ZERO, ZERO, True))
+                continue
+            deducted = min(item.points, deducted_by_item.get(item.code, ZERO))
+            obtained = item.points - deducted
+            items.append(ItemResult(item.code, item.points, deducted, obtained, False))
+            category_points += item.points
+            category_obtained += obtained
+        categories.append(CategoryResult(category.code, category_points, category_obtained))
+        raw += category_obtained
+        applicable += category_points
+    score = raw if applicable == rubric.total else round1(raw * rubric.total / applicable)
+    vetoes = tuple(veto.code for veto in rubric.vetoes if veto.code in sheet.veto)
+    if any(rubric.veto_by_code[code].effect == VETO_ZERO for code in vetoes):
+        score = ZERO
+    return SheetResult(score, graded(rubric, score, vetoes), raw, applicable, vetoes, tuple(items), tuple(categories))
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """A file's combined result over its submitted sheets (§2): final, or needing 复核."""
+
+    status: str  # "final" or "needs_review"
+    score: Decimal | None
+    grade: str | None
+    reasons: tuple[str, ...] = ()
+
+
+def combine(rubric: Rubric, results: Sequence[SheetResult], spread: Decimal = DEFAULT_SPREAD) -> FileOutcome:
+    """Combine the submitted sheets of one file; disagreement means 复核 (needs_review)."""
+    if not results:
+        raise ValueError("combine needs at least one submitted sheet")
+    reasons = []
+    veto_sets = {frozenset(r.vetoes) for r in results}
+    if len(veto_sets) > 1:
+        shown = " / ".join("、".join(sorted(s)) or "无" for s in sorted(veto_sets, key=sorted))
+        reasons.append(f"否决项认定不一致（{shown}）")
+    scores = [r.score for r in results]
+    difference = max(scores) - min(scores)
+    if difference > spread:
+        reasons.append(f"分差 {difference} 超过允许的 {spread}")
+    if reasons:
+        return FileOutcome("needs_review", None, None, tuple(reasons))
+    score = round1(sum(scores, ZERO) / len(scores))
+    return FileOutcome("final", score, graded(rubric, score, results[0].vetoes))
+
+
+def agency_mean(rubric: Rubric, final_scores: Sequence[Decimal]) -> tuple[Decimal | None, str | None]:
+    """An agency's mean over its final file scores and the grade of that mean (None if none)."""
+    if not final_scores:
+        return None, None
+    mean = round1(sum(final_scores, ZERO) / len(final_scores))
+    return mean, rubric.grade_for(mean)
