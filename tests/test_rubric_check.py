@@ -88,3 +88,15 @@ def test_utf8_bom_is_accepted(tmp_path):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(RubricError, match="文件不存在"):
         load_rubric_file(tmp_path / "nope.toml")
+
+
+def test_empty_grades_and_categories_are_errors(tmp_path):
+    head = MINI_TOML.split("[[grades]]", 1)[0]
+    issues = issues_for(tmp_path, head + "grades = []\ncategory = []\n")
+    assert any("缺少等次" in i for i in issues) and any("没有任何类别" in i for i in issues)
+
+
+def test_empty_replaces_means_none(tmp_path):
+    path = tmp_path / "r.toml"
+    path.write_text(MINI_TOML.replace('total = 20', 'total = 20\nreplaces = ""'), encoding="utf-8")
+    assert load_rubric_file(path).replaces is None

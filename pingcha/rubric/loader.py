@@ -21,6 +21,8 @@ from pingcha.rubric.model import VETO_CAP, VETO_ZERO, Category, Deduction, Grade
 from pingcha.rubric.positions import key_lines, line_of
 
 HALF = Decimal("0.5")
+NO_GRADES = "缺少等次 [[grades]]（如 优秀/合格/不合格 及各自的最低分）"
+NO_CATEGORIES = "没有任何类别 [[category]] 和评查项目 [[category.item]]"
 
 KEYS = {
     "top": ("rubric", "grades", "veto", "category"),
@@ -167,7 +169,7 @@ class _Checker:
             "version": self.text(table, "version", path),
             "title": self.text(table, "title", path),
             "issued_by": self.text(table, "issued_by", path, required=False) or "",
-            "replaces": self.text(table, "replaces", path, required=False),
+            "replaces": self.text(table, "replaces", path, required=False) or None,
             "total": self.number(table, "total", path),
         }
         if header["total"] is not None and header["total"] <= 0:
@@ -190,8 +192,8 @@ class _Checker:
     def grades(self, data: dict) -> tuple[Grade, ...]:
         grades: list[tuple[tuple, Grade]] = []
         entries = self.table_list(data, "grades", ())
-        if not entries and "grades" not in data:
-            self.error((), "缺少等次 [[grades]]（如 优秀/合格/不合格 及各自的最低分）")
+        if not entries:
+            self.error(("grades",) if "grades" in data else (), NO_GRADES)
         names: set[str] = set()
         for path, table in entries:
             self.known_keys(table, "grades", path)
@@ -231,6 +233,7 @@ class _Checker:
                 effect = None
             if effect == VETO_CAP:
                 cap = self.text(table, "cap", path)
+                # Without any grade the missing [[grades]] is reported already; a cap cannot be judged.
                 if cap is not None and grade_names and cap not in grade_names:
                     self.error(
                         path + ("cap",),
@@ -270,8 +273,8 @@ class _Checker:
 
     def categories(self, data: dict) -> tuple[Category, ...]:
         entries = self.table_list(data, "category", ())
-        if not entries and "category" not in data:
-            self.error((), "没有任何类别 [[category]] 和评查项目 [[category.item]]")
+        if not entries:
+            self.error(("category",) if "category" in data else (), NO_CATEGORIES)
         categories = []
         for path, table in entries:
             self.known_keys(table, "category", path)
@@ -281,7 +284,7 @@ class _Checker:
             items = []
             item_entries = self.table_list(table, "item", path)
             if not item_entries:
-                self.error(path, f"类别{code or ''}“{title or ''}”没有任何评查项目 [[category.item]]")
+                self.error(path, f"类别{code or ''}{f'“{title}”' if title else ''}没有任何评查项目 [[category.item]]")
             for ipath, entry in item_entries:
                 self.known_keys(entry, "item", ipath)
                 icode = self.text(entry, "code", ipath)
@@ -346,7 +349,11 @@ def _fmt(value: Decimal) -> str:
 
 
 def _where_order(issue: RubricIssue) -> tuple:
-    return (0, int(issue.where), "") if issue.where.isdigit() else (1, 0, issue.where)
+    """Line numbers in order; ``sheet!row`` places by sheet, then by row as a number."""
+    if issue.where.isdigit():
+        return (0, "", int(issue.where))
+    sheet, _, row = issue.where.rpartition("!")
+    return (1, sheet, int(row) if row.isdigit() else 0)
 
 
 def _place(where: str) -> str:
