@@ -1,0 +1,64 @@
+"""The ``pingcha`` command line (interfaces.md §6): one face of the services, as the UI is the other."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from pingcha.cli import argparse_zh
+from pingcha.errors import UserError
+
+
+def build_parser() -> argparse_zh.Parser:
+    from pingcha.cli import activity_cmds, rubric_cmds
+
+    argparse_zh.install()
+    parser = argparse_zh.Parser(prog="pingcha", description="行政处罚案卷评查工具。不带子命令时打开终端界面。")
+    parser.add_argument("--db", help="数据库：SQLite 文件路径或 SQLAlchemy URL（也可用环境变量 PINGCHA_DB）")
+    parser.add_argument("--as", dest="acting", metavar="姓名", help="以谁的身份操作（也可用环境变量 PINGCHA_USER）")
+    commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=argparse_zh.Parser)
+    rubric_cmds.register(commands)
+    activity_cmds.register(commands)
+    return parser
+
+
+def _utf8_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            reconfigure(encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    _utf8_streams()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "--help"])
+        return 2
+    args.acting = args.acting or os.environ.get("PINGCHA_USER") or _os_user()
+    try:
+        return handler(args) or 0
+    except UserError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) has gone; nothing left to say to it.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
+        return 0
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "未知用户"

@@ -1,0 +1,72 @@
+"""Small helpers the command modules share for reading input files and printing results."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from pingcha.errors import UserError
+
+
+def print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def read_json_file(path: str) -> object:
+    """Parse a JSON file written in UTF-8 (BOM allowed) or GB18030, with a Chinese message on failure."""
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"文件不存在：{path}") from None
+    except OSError as exc:
+        raise UserError(f"无法读取文件 {path}：{exc.strerror}") from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UserError(f"{path}：文件编码无法识别（应为 UTF-8）")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{path}:{exc.lineno}: JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from None
+
+
+def write_text_out(text: str, out: str | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"无法写入 {out}：{exc.strerror}") from None
+
+
+def store_for(args):
+    """The database named by --db / PINGCHA_DB / the default, opened once per command."""
+    from pingcha.store import open_store
+
+    store = getattr(args, "_store", None)
+    if store is None:
+        store = open_store(args.db)
+        args._store = store
+    return store
+
+
+def table(headers: list[str], rows: list[list[object]]) -> str:
+    """A plain text table whose columns line up with CJK characters (two cells wide)."""
+    from rich.cells import cell_len
+
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max(cell_len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for index, row in enumerate(cells):
+        lines.append("  ".join(v + " " * (widths[i] - cell_len(v)) for i, v in enumerate(row)).rstrip())
+        if index == 0:
+            lines.append("  ".join("─" * w for w in widths))
+    return "\n".join(lines)

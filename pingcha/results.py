@@ -1,0 +1,204 @@
+"""An activity's results as plain data: what services compute and reports, UI and JSON present.
+
+No database rows and no widgets here, so a report can be rendered from data a test builds by hand.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from pingcha.rubric import Rubric
+from pingcha.scoring import Sheet, SheetResult, round1
+
+PENDING = "pending"
+NEEDS_REVIEW = "needs_review"
+FINAL = "final"
+
+STATUS_LABELS = {PENDING: "评查中", NEEDS_REVIEW: "待复核", FINAL: "已完成"}
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    name: str
+    unit: str
+    role: str = "评查员"  # or 组长
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """案卷: one row of an agency's register."""
+
+    case_no: str
+    agency: str
+    cause: str  # 案由
+    party: str  # 当事人
+    party_type: str  # 个人 or 单位
+    procedure: str = "普通程序"
+    decision: str = ""  # 处罚决定
+    filed_on: date | None = None  # 立案日期
+    decided_on: date | None = None  # 决定日期
+    served_on: date | None = None  # 送达日期
+    closed_on: date | None = None  # 结案日期
+    officers: tuple[str, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SheetView:
+    """One evaluator's 评查表 on one file, or the 组长's reconciled sheet (``reconciled``)."""
+
+    evaluator: str
+    status: str  # 草稿 (draft), 已提交 (submitted) or 复核 (reconciled)
+    sheet: Sheet
+    result: SheetResult | None  # None where the sheet cannot be scored yet (e.g. not started)
+    submitted_at: datetime | None = None
+    reconciled: bool = False
+
+
+@dataclass(frozen=True)
+class FileResult:
+    case: CaseFile
+    status: str  # PENDING, NEEDS_REVIEW or FINAL
+    score: Decimal | None
+    grade: str | None
+    evaluators: tuple[str, ...]
+    sheets: tuple[SheetView, ...] = ()
+    review: SheetView | None = None
+    reasons: tuple[str, ...] = ()  # why 复核 is needed
+
+    @property
+    def counted_sheets(self) -> tuple[SheetView, ...]:
+        """The sheets behind the final result: the reconciled one, else the submitted ones."""
+        if self.review is not None:
+            return (self.review,)
+        return tuple(s for s in self.sheets if s.status != "草稿")
+
+    def to_json(self) -> dict:
+        return {
+            "case_no": self.case.case_no,
+            "agency": self.case.agency,
+            "cause": self.case.cause,
+            "score": float(self.score) if self.score is not None and self.status == FINAL else None,
+            "grade": self.grade if self.status == FINAL else None,
+            "status": self.status,
+            "evaluators": list(self.evaluators),
+            "reasons": list(self.reasons),
+            "reconciled": self.review is not None,
+        }
+
+
+@dataclass(frozen=True)
+class AgencyResult:
+    agency: str
+    files: int  # drawn files of this agency
+    final: int
+    pending: int
+    needs_review: int
+    mean: Decimal | None
+    grade: str | None
+
+    def to_json(self) -> dict:
+        return {
+            "agency": self.agency,
+            "files": self.files,
+            "final": self.final,
+            "pending": self.pending,
+            "needs_review": self.needs_review,
+            "mean": float(self.mean) if self.mean is not None else None,
+            "grade": self.grade,
+        }
+
+
+@dataclass(frozen=True)
+class DeductionTally:
+    """How often one deduction rule was found across the counted sheets (for 存在的主要问题)."""
+
+    code: str
+    text: str
+    item_code: str
+    item_title: str
+    category_code: str
+    category_title: str
+    occurrences: int  # Σ counts
+    files: int  # distinct files where found
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActivityResults:
+    """Everything about one activity's outcome that a report or screen needs."""
+
+    activity: str
+    activity_id: int
+    rubric: Rubric
+    created_at: datetime
+    per_file: int
+    spread: Decimal
+    evaluators: tuple[Evaluator, ...]
+    files: tuple[FileResult, ...]
+    agencies: tuple[AgencyResult, ...]  # ranked: mean descending, agencies without a mean last
+    settings: dict[str, str] = field(default_factory=dict)  # document settings (发文字号, 主送, …)
+    register_size: int = 0  # files in the imported registers
+    register_agencies: int = 0
+
+    def grade_counts(self) -> dict[str, int]:
+        """Final files per grade, in the rubric's order (best first), zeros included."""
+        counts = Counter(f.grade for f in self.files if f.status == FINAL)
+        return {grade.name: counts.get(grade.name, 0) for grade in self.rubric.grades}
+
+    def grade_shares(self) -> dict[str, Decimal]:
+        """Percent of final files per grade, one decimal."""
+        counts = self.grade_counts()
+        total = sum(counts.values())
+        return {name: round1(Decimal(100) * n / total) if total else Decimal(0) for name, n in counts.items()}
+
+    def files_with_grade(self, grade: str) -> tuple[FileResult, ...]:
+        return tuple(f for f in self.files if f.status == FINAL and f.grade == grade)
+
+    def deduction_tallies(self) -> tuple[DeductionTally, ...]:
+        """Deductions found on the counted sheets of every file, most frequent first."""
+        occurrences: Counter[str] = Counter()
+        files: Counter[str] = Counter()
+        notes: dict[str, list[str]] = {}
+        for file in self.files:
+            seen = set()
+            for view in file.counted_sheets:
+                for code, count in view.sheet.deductions.items():
+                    if not count or code not in self.rubric.deduction_by_code:
+                        continue
+                    occurrences[code] += count
+                    seen.add(code)
+                    note = view.sheet.notes.get(code)
+                    if note:
+                        notes.setdefault(code, []).append(note)
+            files.update(seen)
+        order = {d: i for i, d in enumerate(self.rubric.deduction_by_code)}
+        tallies = []
+        for code in sorted(occurrences, key=lambda c: (-occurrences[c], order[c])):
+            item = self.rubric.item_of_deduction[code]
+            category = self.rubric.category_of_item[item.code]
+            tallies.append(
+                DeductionTally(
+                    code,
+                    self.rubric.deduction_by_code[code].text,
+                    item.code,
+                    item.title,
+                    category.code,
+                    category.title,
+                    occurrences[code],
+                    files[code],
+                    tuple(dict.fromkeys(notes.get(code, []))),
+                )
+            )
+        return tuple(tallies)
+
+    def to_json(self) -> dict:
+        return {
+            "activity": self.activity,
+            "rubric": self.rubric.key,
+            "files": [f.to_json() for f in self.files],
+            "agencies": [a.to_json() for a in self.agencies],
+        }

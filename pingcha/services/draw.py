@@ -1,0 +1,213 @@
+"""双随机: drawing the files to evaluate, and giving each to evaluators from other agencies.
+
+Both are seeded: the same seed, register and roster always give the same draw and assignment.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, select
+
+from pingcha.errors import UserError
+from pingcha.services.activities import find_activity, info_of
+from pingcha.store import Store
+from pingcha.store.audit import record
+from pingcha.store.models import Agency, Assignment, CaseFile, Draw, Evaluator, ScoreSheet
+
+
+@dataclass(frozen=True)
+class DrawOutcome:
+    drawn: int
+    by_agency: dict[str, int]
+    short: dict[str, int]  # agencies with fewer eligible files than the quota: how many they had
+    excluded: int  # register files of procedures the rubric does not cover
+
+
+def _scoring_started(session: Session, activity_id: int) -> bool:
+    return session.exec(select(ScoreSheet.id).where(ScoreSheet.activity_id == activity_id).limit(1)).first() is not None
+
+
+def draw_files(
+    store: Store, activity_ref: str, seed: str, actor: str, *, per_agency: int | None = None,
+    total: int | None = None, force: bool = False,
+) -> DrawOutcome:
+    """Draw files at random (per agency or in total) among those whose procedure the rubric covers."""
+    if (per_agency is None) == (total is None):
+        raise UserError("请给出 --per-agency N（每个单位抽 N 件）或 --total N（共抽 N 件）中的一个")
+    quota = per_agency if per_agency is not None else total
+    if quota < 1:
+        raise UserError(f"抽取数量应至少为 1，实际为 {quota}")
+    with store.transaction() as session:
+        activity = find_activity(session, activity_ref)
+        rubric = info_of(session, activity).rubric
+        if _scoring_started(session, activity.id) and not force:
+            raise UserError("本次评查已经开始打分，不能重新抽取；确需重抽请加 --force（已有评查表和分配将作废，并记入日志）")
+        agency_names = {a.id: a.name for a in session.exec(select(Agency).where(Agency.activity_id == activity.id))}
+        files = session.exec(select(CaseFile).where(CaseFile.activity_id == activity.id)).all()
+        if not files:
+            raise UserError(f"评查活动“{activity.name}”还没有导入案卷目录")
+        eligible = sorted((f for f in files if f.procedure in rubric.procedures), key=lambda f: f.case_no)
+        excluded = len(files) - len(eligible)
+        rng = random.Random(f"draw:{seed}")
+        short: dict[str, int] = {}
+        if total is not None:
+            if total > len(eligible):
+                raise UserError(
+                    f"要求抽取 {total} 件，但可抽的案卷（{'、'.join(rubric.procedures)}）只有 {len(eligible)} 件"
+                )
+            chosen = rng.sample(eligible, total)
+        else:
+            by_agency: dict[str, list[CaseFile]] = defaultdict(list)
+            for f in eligible:
+                by_agency[agency_names[f.agency_id]].append(f)
+            chosen = []
+            for agency in sorted(by_agency):
+                pool = by_agency[agency]
+                if len(pool) < per_agency:
+                    short[agency] = len(pool)
+                chosen.extend(rng.sample(pool, min(per_agency, len(pool))))
+        previous = session.exec(
+            select(Draw).where(Draw.activity_id == activity.id).order_by(Draw.id.desc())
+        ).first()
+        before = None
+        if previous is not None:
+            before = {"seed": previous.seed, "mode": previous.mode, "quota": previous.quota,
+                      "files": sorted(f.case_no for f in files if f.draw_id == previous.id)}
+            _discard_scoring(session, activity.id)
+        new = Draw(activity_id=activity.id, seed=seed, mode="per_agency" if per_agency else "total",
+                   quota=quota, forced=force and previous is not None, drawn_by=actor)
+        session.add(new)
+        session.flush()
+        session.execute(update(CaseFile).where(CaseFile.activity_id == activity.id).values(draw_id=None))
+        chosen_ids = [f.id for f in chosen]
+        session.execute(update(CaseFile).where(CaseFile.id.in_(chosen_ids)).values(draw_id=new.id))
+        counts: dict[str, int] = defaultdict(int)
+        for f in chosen:
+            counts[agency_names[f.agency_id]] += 1
+        record(
+            session, actor, "draw", "重新抽取案卷（强制）" if before else "抽取案卷", activity_id=activity.id,
+            before=before,
+            after={"seed": seed, "mode": new.mode, "quota": quota, "files": sorted(f.case_no for f in chosen)},
+        )
+        return DrawOutcome(len(chosen), dict(sorted(counts.items())), short, excluded)
+
+
+def _discard_scoring(session: Session, activity_id: int) -> None:
+    """A forced redraw voids the assignments and sheets of the old draw (they stay in the audit log)."""
+    from pingcha.store.models import SheetDeduction, SheetMark
+
+    sheet_ids = select(ScoreSheet.id).where(ScoreSheet.activity_id == activity_id)
+    session.execute(delete(SheetDeduction).where(SheetDeduction.sheet_id.in_(sheet_ids)))
+    session.execute(delete(SheetMark).where(SheetMark.sheet_id.in_(sheet_ids)))
+    session.execute(delete(ScoreSheet).where(ScoreSheet.activity_id == activity_id))
+    session.execute(delete(Assignment).where(Assignment.activity_id == activity_id))
+
+
+@dataclass(frozen=True)
+class AssignOutcome:
+    files: int
+    loads: dict[str, int]
+
+
+def plan_assignment(
+    files: list[tuple[str, str]], evaluators: list[tuple[str, str]], per_file: int, seed: str
+) -> dict[str, list[str]]:
+    """Give each file (case_no, agency) ``per_file`` evaluators (name, unit), none from its agency,
+    with loads differing by at most one. Pure function; raises UserError when impossible."""
+    outside: dict[str, list[str]] = {}
+    for _, agency in files:
+        if agency not in outside:
+            outside[agency] = [name for name, unit in evaluators if unit != agency]
+            if len(outside[agency]) < per_file:
+                raise UserError(
+                    f"无法分配：{agency}的案卷每件需要 {per_file} 名其他单位的评查人员，"
+                    f"但名单中不属于{agency}的评查人员只有 {len(outside[agency])} 名"
+                )
+    rng = random.Random(f"assign:{seed}")
+    names = [name for name, _ in evaluators]
+    load = {name: 0 for name in names}
+    tiebreak = {name: rng.random() for name in names}
+    order = sorted(files, key=lambda f: f[0])
+    rng.shuffle(order)
+    # Most constrained files first: those whose agency leaves the fewest evaluators to choose from.
+    order.sort(key=lambda f: len(outside[f[1]]))
+    plan: dict[str, list[str]] = {}
+    for case_no, agency in order:
+        ranked = sorted(outside[agency], key=lambda n: (load[n], tiebreak[n]))
+        plan[case_no] = ranked[:per_file]
+        for name in plan[case_no]:
+            load[name] += 1
+    _balance(plan, dict(files), outside, load)
+    return plan
+
+
+def _balance(plan: dict[str, list[str]], agency_of: dict[str, str], outside: dict[str, list[str]], load: dict[str, int]) -> None:
+    """Move single assignments from the busiest to the idlest evaluator until loads differ by ≤ 1."""
+    while max(load.values()) - min(load.values()) > 1:
+        moved = False
+        for heavy in sorted(load, key=lambda n: -load[n]):
+            for light in sorted(load, key=lambda n: load[n]):
+                if load[heavy] - load[light] <= 1:
+                    break
+                for case_no in sorted(plan):
+                    team = plan[case_no]
+                    if heavy in team and light not in team and light in outside[agency_of[case_no]]:
+                        team[team.index(heavy)] = light
+                        load[heavy] -= 1
+                        load[light] += 1
+                        moved = True
+                        break
+                if moved:
+                    break
+            if moved:
+                break
+        if not moved:
+            return  # the 回避 rule forbids any further move; the loads are as even as it allows
+
+
+def assign(store: Store, activity_ref: str, seed: str, actor: str, force: bool = False) -> AssignOutcome:
+    with store.transaction() as session:
+        activity = find_activity(session, activity_ref)
+        agency_names = {a.id: a.name for a in session.exec(select(Agency).where(Agency.activity_id == activity.id))}
+        drawn = session.exec(
+            select(CaseFile).where(CaseFile.activity_id == activity.id, CaseFile.draw_id.is_not(None))
+        ).all()
+        if not drawn:
+            raise UserError("还没有抽取案卷，请先运行 pingcha sample")
+        people = session.exec(select(Evaluator).where(Evaluator.activity_id == activity.id).order_by(Evaluator.name)).all()
+        if not people:
+            raise UserError("还没有导入评查人员名单，请先运行 pingcha evaluators import")
+        if _scoring_started(session, activity.id) and not force:
+            raise UserError("已有评查表，不能重新分配；确需重新分配请加 --force（已有评查表将作废，并记入日志）")
+        existing = session.exec(select(Assignment).where(Assignment.activity_id == activity.id)).all()
+        by_id = {p.id: p for p in people}
+        file_by_id = {f.id: f for f in drawn}
+        before = sorted(
+            f"{file_by_id[a.case_file_id].case_no}:{by_id[a.evaluator_id].name}"
+            for a in existing if a.case_file_id in file_by_id and a.evaluator_id in by_id
+        ) or None
+        plan = plan_assignment(
+            [(f.case_no, agency_names[f.agency_id]) for f in drawn],
+            [(p.name, p.unit) for p in people],
+            activity.per_file,
+            seed,
+        )
+        _discard_scoring(session, activity.id)
+        id_of_person = {p.name: p.id for p in people}
+        id_of_file = {f.case_no: f.id for f in drawn}
+        for case_no, team in plan.items():
+            for name in team:
+                session.add(Assignment(activity_id=activity.id, case_file_id=id_of_file[case_no], evaluator_id=id_of_person[name]))
+        loads = {p.name: 0 for p in people}
+        for team in plan.values():
+            for name in team:
+                loads[name] += 1
+        record(
+            session, actor, "assignment", "分配评查人员", activity_id=activity.id, before=before,
+            after={"seed": seed, "per_file": activity.per_file, "assignments": sorted(f"{c}:{n}" for c, t in plan.items() for n in t)},
+        )
+        return AssignOutcome(len(plan), loads)

@@ -1,0 +1,228 @@
+"""Importing a case register (案卷目录) and an evaluator roster: all or nothing, every bad row named."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import insert
+from sqlmodel import select
+
+from pingcha.errors import UserError
+from pingcha.results import CaseFile as CaseRecord
+from pingcha.services.activities import find_activity
+from pingcha.services.tables import read_table
+from pingcha.store import Store
+from pingcha.store.audit import record
+from pingcha.store.models import Agency, CaseFile, Evaluator
+
+REGISTER_REQUIRED = ("案号", "执法部门", "案由", "当事人")
+REGISTER_OPTIONAL = ("当事人类型", "程序类型", "处罚决定", "立案日期", "决定日期", "送达日期", "结案日期", "执法人员")
+DATE_COLUMNS = {"立案日期": "filed_on", "决定日期": "decided_on", "送达日期": "served_on", "结案日期": "closed_on"}
+PROCEDURES = ("普通程序", "简易程序")
+PARTY_TYPES = ("个人", "单位")
+ROSTER_REQUIRED = ("姓名", "单位")
+ROLES = ("评查员", "组长")
+
+# Words that mark an organisation rather than a person, for rows whose 当事人类型 is blank.
+_ORGANISATION = re.compile(
+    r"公司|集团|厂|店|铺|行$|商行|超市|市场|中心|部$|经营部|门市|合作社|协会|学会|医院|诊所|药房|药店|学校|幼儿园"
+    r"|酒店|宾馆|饭店|餐厅|餐馆|食堂|网吧|工作室|农场|养殖场|站$|加油站|局$|委员会|政府|办事处|项目部|工地|所$"
+    r"|有限|股份|分公司|个体工商户|事务所|俱乐部|影院|会所|馆$"
+)
+
+_DATE_FORMS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+)
+
+
+def parse_date(text: str) -> date | None:
+    """YYYY-MM-DD or YYYY年M月D日 (also / and . separators); None when not a valid date."""
+    text = text.strip().replace(" ", "")
+    for form in _DATE_FORMS:
+        match = form.match(text)
+        if match:
+            try:
+                return date(*(int(part) for part in match.groups()))
+            except ValueError:
+                return None
+    return None
+
+
+def guess_party_type(party: str) -> str:
+    """单位 when the name reads like an organisation; 个人 otherwise (and when unsure)."""
+    return "单位" if _ORGANISATION.search(party) else "个人"
+
+
+def split_officers(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in re.split(r"[、,，;；/\s]+", text) if name.strip())
+
+
+def _report(name: str, problems: list[str], what: str) -> UserError:
+    shown = problems[:200]
+    more = f"\n……另有 {len(problems) - len(shown)} 处问题" if len(problems) > len(shown) else ""
+    return UserError(f"{name}：{what}有 {len(problems)} 处问题，整个文件未导入：\n" + "\n".join(shown) + more)
+
+
+def parse_register(path: str | Path, existing_case_nos: set[str] = frozenset()) -> list[tuple[int, CaseRecord]]:
+    """Validated register rows, or a UserError listing every bad row by its spreadsheet row number."""
+    path = Path(path)
+    table = read_table(path, REGISTER_REQUIRED)
+    extra_columns = [h for h in table.headers if h not in REGISTER_REQUIRED + REGISTER_OPTIONAL]
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    records = []
+    for row_no, values in table.rows:
+        row_problems = []
+        for column in REGISTER_REQUIRED:
+            if not values.get(column, ""):
+                row_problems.append(f"“{column}”为空")
+        case_no = values.get("案号", "")
+        if case_no:
+            if case_no in seen:
+                row_problems.append(f"案号“{case_no}”与第 {seen[case_no]} 行重复")
+            elif case_no in existing_case_nos:
+                row_problems.append(f"案号“{case_no}”已在本次评查活动中导入过")
+            else:
+                seen[case_no] = row_no
+        dates = {}
+        for column, field in DATE_COLUMNS.items():
+            text = values.get(column, "")
+            if text:
+                parsed = parse_date(text)
+                if parsed is None:
+                    row_problems.append(f"“{column}”的“{text}”不是有效日期（应为 2024-03-15 或 2024年3月15日）")
+                dates[field] = parsed
+        procedure = values.get("程序类型", "") or "普通程序"
+        if procedure not in PROCEDURES:
+            row_problems.append(f"“程序类型”应为 普通程序 或 简易程序，实际为“{procedure}”")
+        party = values.get("当事人", "")
+        party_type = values.get("当事人类型", "")
+        if party_type and party_type not in PARTY_TYPES:
+            row_problems.append(f"“当事人类型”应为 个人 或 单位，实际为“{party_type}”")
+        if row_problems:
+            problems.append(f"第 {row_no} 行：" + "；".join(row_problems))
+            continue
+        records.append(
+            (
+                row_no,
+                CaseRecord(
+                    case_no=case_no,
+                    agency=values["执法部门"],
+                    cause=values["案由"],
+                    party=party,
+                    party_type=party_type or guess_party_type(party),
+                    procedure=procedure,
+                    decision=values.get("处罚决定", ""),
+                    officers=split_officers(values.get("执法人员", "")),
+                    extra={h: values.get(h, "") for h in extra_columns},
+                    **dates,
+                ),
+            )
+        )
+    if problems:
+        raise _report(path.name, problems, "案卷目录")
+    return records
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    rows: int
+    agencies: int
+    procedures: dict[str, int]
+
+
+def import_register(store: Store, activity_ref: str, path: str | Path, actor: str) -> ImportSummary:
+    """Import a register into an activity in one transaction; nothing is written if any row is bad."""
+    with store.transaction() as session:
+        activity = find_activity(session, activity_ref)
+        existing = set(session.exec(select(CaseFile.case_no).where(CaseFile.activity_id == activity.id)).all())
+        records = parse_register(path, existing)
+        agencies = {a.name: a.id for a in session.exec(select(Agency).where(Agency.activity_id == activity.id)).all()}
+        for _, case in records:
+            if case.agency not in agencies:
+                agency = Agency(activity_id=activity.id, name=case.agency)
+                session.add(agency)
+                session.flush()
+                agencies[case.agency] = agency.id
+        rows = [
+            {
+                "activity_id": activity.id,
+                "agency_id": agencies[case.agency],
+                "case_no": case.case_no,
+                "cause": case.cause,
+                "party": case.party,
+                "party_type": case.party_type,
+                "procedure": case.procedure,
+                "decision": case.decision,
+                "filed_on": case.filed_on,
+                "decided_on": case.decided_on,
+                "served_on": case.served_on,
+                "closed_on": case.closed_on,
+                "officers": "、".join(case.officers),
+                "extra": json.dumps(case.extra, ensure_ascii=False),
+                "row_no": row_no,
+            }
+            for row_no, case in records
+        ]
+        session.execute(insert(CaseFile), rows)
+        procedures: dict[str, int] = {}
+        for _, case in records:
+            procedures[case.procedure] = procedures.get(case.procedure, 0) + 1
+        summary = ImportSummary(len(records), len({c.agency for _, c in records}), procedures)
+        record(
+            session, actor, "register", "导入案卷目录", activity_id=activity.id,
+            after={"file": Path(path).name, "rows": summary.rows, "agencies": summary.agencies, "procedures": procedures},
+        )
+        return summary
+
+
+def parse_roster(path: str | Path, existing_names: set[str] = frozenset()) -> list[tuple[str, str, str]]:
+    path = Path(path)
+    table = read_table(path, ROSTER_REQUIRED)
+    problems = []
+    seen: dict[str, int] = {}
+    people = []
+    for row_no, values in table.rows:
+        row_problems = []
+        name, unit = values.get("姓名", ""), values.get("单位", "")
+        role = values.get("角色", "") or "评查员"
+        if not name:
+            row_problems.append("“姓名”为空")
+        elif name in seen:
+            row_problems.append(f"姓名“{name}”与第 {seen[name]} 行重复")
+        elif name in existing_names:
+            row_problems.append(f"“{name}”已在本次评查活动的人员名单中")
+        else:
+            seen[name] = row_no
+        if not unit:
+            row_problems.append("“单位”为空（回避需要知道评查人员所在单位）")
+        if role not in ROLES:
+            row_problems.append(f"“角色”应为 评查员 或 组长，实际为“{role}”")
+        if row_problems:
+            problems.append(f"第 {row_no} 行：" + "；".join(row_problems))
+        else:
+            people.append((name, unit, role))
+    if problems:
+        raise _report(path.name, problems, "人员名单")
+    return people
+
+
+def import_roster(store: Store, activity_ref: str, path: str | Path, actor: str) -> list[tuple[str, str, str]]:
+    with store.transaction() as session:
+        activity = find_activity(session, activity_ref)
+        existing = set(session.exec(select(Evaluator.name).where(Evaluator.activity_id == activity.id)).all())
+        people = parse_roster(path, existing)
+        for name, unit, role in people:
+            session.add(Evaluator(activity_id=activity.id, name=name, unit=unit, role=role))
+        record(
+            session, actor, "roster", "导入人员名单", activity_id=activity.id,
+            after={"file": Path(path).name, "people": [f"{n}（{u}，{r}）" for n, u, r in people]},
+        )
+        return people

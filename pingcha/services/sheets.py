@@ -1,0 +1,331 @@
+"""评查表: reading, changing (each change its own short transaction), submitting, import and export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from pingcha.errors import UserError
+from pingcha.rubric import Rubric
+from pingcha.scoring import Sheet, SheetError, SheetResult, check_sheet, score_sheet, sheet_from_json
+from pingcha.services.activities import find_activity, info_of
+from pingcha.store import Store
+from pingcha.store.audit import record
+from pingcha.store.models import Assignment, CaseFile, Evaluator, ScoreSheet, SheetDeduction, SheetMark, now
+
+DRAFT = "草稿"
+SUBMITTED = "已提交"
+RECONCILED = "复核"
+EVALUATION = "evaluation"
+REVIEW = "review"
+
+
+@dataclass(frozen=True)
+class SheetRef:
+    """Which sheet: one evaluator's on one file of one activity (ids resolved once, reused per key press)."""
+
+    activity_id: int
+    case_file_id: int
+    evaluator_id: int
+    case_no: str
+    evaluator: str
+    kind: str = EVALUATION
+
+
+@dataclass(frozen=True)
+class SheetState:
+    ref: SheetRef
+    sheet: Sheet
+    status: str  # 未开始, 草稿, 已提交 or 复核
+    submitted_at: datetime | None = None
+
+    @property
+    def locked(self) -> bool:
+        return self.status in (SUBMITTED, RECONCILED)
+
+
+def _person(session: Session, activity_id: int, name: str) -> Evaluator:
+    person = session.exec(select(Evaluator).where(Evaluator.activity_id == activity_id, Evaluator.name == name)).first()
+    if person is None:
+        raise UserError(f"“{name}”不在本次评查活动的人员名单中")
+    return person
+
+
+def _case(session: Session, activity_id: int, case_no: str) -> CaseFile:
+    case = session.exec(select(CaseFile).where(CaseFile.activity_id == activity_id, CaseFile.case_no == case_no)).first()
+    if case is None:
+        raise UserError(f"本次评查活动中没有案号为“{case_no}”的案卷")
+    return case
+
+
+def resolve_ref(session: Session, activity_id: int, evaluator: str, case_no: str) -> SheetRef:
+    person = _person(session, activity_id, evaluator)
+    case = _case(session, activity_id, case_no)
+    assigned = session.exec(
+        select(Assignment.id).where(Assignment.case_file_id == case.id, Assignment.evaluator_id == person.id)
+    ).first()
+    if assigned is None:
+        raise UserError(f"案卷“{case_no}”没有分配给“{evaluator}”评查")
+    return SheetRef(activity_id, case.id, person.id, case.case_no, person.name)
+
+
+def sheet_ref(store: Store, activity_ref: str, evaluator: str, case_no: str) -> SheetRef:
+    with store.transaction() as session:
+        activity = find_activity(session, activity_ref)
+        return resolve_ref(session, activity.id, evaluator, case_no)
+
+
+def _row(session: Session, ref: SheetRef) -> ScoreSheet | None:
+    return session.exec(
+        select(ScoreSheet).where(
+            ScoreSheet.case_file_id == ref.case_file_id,
+            ScoreSheet.evaluator_id == ref.evaluator_id,
+            ScoreSheet.status_kind == ref.kind,
+        )
+    ).first()
+
+
+def sheet_of(session: Session, row: ScoreSheet, ref: SheetRef | None = None) -> Sheet:
+    deductions = session.exec(select(SheetDeduction).where(SheetDeduction.sheet_id == row.id)).all()
+    marks = session.exec(select(SheetMark).where(SheetMark.sheet_id == row.id)).all()
+    notes = {d.code: d.note for d in deductions if d.note}
+    notes.update({m.code: m.note for m in marks if m.kind == "note" and m.note})
+    return Sheet(
+        deductions={d.code: d.count for d in deductions if d.count},
+        na=frozenset(m.code for m in marks if m.kind == "na"),
+        veto=frozenset(m.code for m in marks if m.kind == "veto"),
+        notes=notes,
+        comment=row.comment,
+        case_no=ref.case_no if ref else None,
+        evaluator=ref.evaluator if ref else None,
+    )
+
+
+def read_sheet(store: Store, ref: SheetRef) -> SheetState:
+    with store.transaction() as session:
+        row = _row(session, ref)
+        if row is None:
+            return SheetState(ref, Sheet(case_no=ref.case_no, evaluator=ref.evaluator), "未开始")
+        return SheetState(ref, sheet_of(session, row, ref), row.status, row.submitted_at)
+
+
+def _rubric(session: Session, activity_id: int) -> Rubric:
+    from pingcha.store.models import Activity
+
+    return info_of(session, session.get(Activity, activity_id)).rubric
+
+
+def _editable_row(session: Session, ref: SheetRef) -> ScoreSheet:
+    row = _row(session, ref)
+    if row is None:
+        row = ScoreSheet(activity_id=ref.activity_id, case_file_id=ref.case_file_id, evaluator_id=ref.evaluator_id,
+                         status=DRAFT, status_kind=ref.kind)
+        session.add(row)
+        session.flush()
+    elif row.status != DRAFT and ref.kind == EVALUATION:
+        raise UserError(f"“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再修改；如需更正请由组长复核")
+    return row
+
+
+def _mark(session: Session, sheet_id: int, kind: str, code: str) -> SheetMark | None:
+    return session.exec(
+        select(SheetMark).where(SheetMark.sheet_id == sheet_id, SheetMark.kind == kind, SheetMark.code == code)
+    ).first()
+
+
+def _set_deduction(session: Session, rubric: Rubric, row: ScoreSheet, current: Sheet, code: str,
+                   count: int | None, note: str | None) -> tuple[dict, dict]:
+    deduction = rubric.deduction_by_code[code]
+    item = rubric.item_of_deduction[code]
+    entry = session.exec(
+        select(SheetDeduction).where(SheetDeduction.sheet_id == row.id, SheetDeduction.code == code)
+    ).first() or SheetDeduction(sheet_id=row.id, code=code, count=0, note="")
+    before = {"code": code, "count": entry.count, "note": entry.note}
+    if count is not None:
+        if not 0 <= count <= deduction.max_times:
+            raise UserError(f"扣分情形 {code} 的次数应在 0 到 {deduction.max_times} 之间")
+        if count and item.code in current.na:
+            raise UserError(f"评查项目 {item.code} 已标记为不适用，请先取消不适用再扣分")
+        entry.count = count
+    if note is not None:
+        entry.note = note
+    if entry.count or entry.note:
+        session.add(entry)
+    elif entry.id is not None:
+        session.delete(entry)
+    return before, {"code": code, "count": entry.count, "note": entry.note}
+
+
+def _set_mark(session: Session, rubric: Rubric, row: ScoreSheet, current: Sheet, code: str, marked: bool) -> tuple[dict, dict]:
+    kind = "na" if code in rubric.item_by_code else "veto"
+    if kind == "na" and marked:
+        item = rubric.item_by_code[code]
+        if not item.na_allowed:
+            raise UserError(f"评查项目 {code}“{item.title}”不允许标记为不适用")
+        if any(current.deductions.get(d.code) for d in item.deductions):
+            raise UserError(f"评查项目 {code} 已有扣分，不能标记为不适用")
+        if all(i.code in current.na or i.code == code for i in rubric.items):
+            raise UserError("不能把所有评查项目都标记为不适用")
+    mark = _mark(session, row.id, kind, code)
+    if marked and mark is None:
+        session.add(SheetMark(sheet_id=row.id, kind=kind, code=code))
+    elif not marked and mark is not None:
+        session.delete(mark)
+    return {"code": code, kind: mark is not None}, {"code": code, kind: marked}
+
+
+def _set_note(session: Session, row: ScoreSheet, code: str, note: str) -> tuple[dict, dict]:
+    mark = _mark(session, row.id, "note", code) or SheetMark(sheet_id=row.id, kind="note", code=code, note="")
+    before = {"code": code, "note": mark.note}
+    mark.note = note
+    if note:
+        session.add(mark)
+    elif mark.id is not None:
+        session.delete(mark)
+    return before, {"code": code, "note": note}
+
+
+def change_sheet(
+    store: Store, ref: SheetRef, actor: str, *, code: str = "", count: int | None = None, note: str | None = None,
+    marked: bool | None = None, comment: str | None = None,
+) -> SheetState:
+    """Apply one change in its own transaction, with its audit row: a deduction's count or note (``code``
+    a deduction), 不适用 on an item or a veto (``marked``), a note on an item or veto, or the comment.
+    Refused on a submitted sheet, and wherever the rubric forbids it."""
+    with store.transaction() as session:
+        rubric = _rubric(session, ref.activity_id)
+        row = _editable_row(session, ref)
+        current = sheet_of(session, row, ref)
+        if comment is not None:
+            before, after = {"comment": row.comment}, {"comment": comment}
+            row.comment = comment
+        elif code in rubric.deduction_by_code:
+            before, after = _set_deduction(session, rubric, row, current, code, count, note)
+        elif code in rubric.item_by_code or code in rubric.veto_by_code:
+            before, after = {}, {}
+            if marked is not None:
+                before, after = _set_mark(session, rubric, row, current, code, marked)
+            if note is not None:
+                note_before, note_after = _set_note(session, row, code, note)
+                before, after = {**before, **note_before}, {**after, **note_after}
+        else:
+            raise UserError(f"未知的编号“{code}”")
+        row.updated_at = now()
+        session.add(row)
+        record(session, actor, "sheet", "修改评查表", activity_id=ref.activity_id, case_no=ref.case_no,
+               before={"evaluator": ref.evaluator, **before}, after={"evaluator": ref.evaluator, **after})
+        session.flush()
+        return SheetState(ref, sheet_of(session, row, ref), row.status, row.submitted_at)
+
+
+def _replace_contents(session: Session, rubric: Rubric, row: ScoreSheet, sheet: Sheet) -> None:
+    session.execute(delete(SheetDeduction).where(SheetDeduction.sheet_id == row.id))
+    session.execute(delete(SheetMark).where(SheetMark.sheet_id == row.id))
+    for code in rubric.deduction_by_code:
+        count, note = sheet.deductions.get(code, 0), sheet.notes.get(code, "")
+        if count or note:
+            session.add(SheetDeduction(sheet_id=row.id, code=code, count=count, note=note))
+    for kind, codes in (("na", sheet.na), ("veto", sheet.veto)):
+        for code in sorted(codes):
+            session.add(SheetMark(sheet_id=row.id, kind=kind, code=code))
+    for code, note in sheet.notes.items():
+        if note and code not in rubric.deduction_by_code:
+            session.add(SheetMark(sheet_id=row.id, kind="note", code=code, note=note))
+    row.comment = sheet.comment
+    row.updated_at = now()
+    session.add(row)
+
+
+def _submit_row(session: Session, rubric: Rubric, ref: SheetRef, row: ScoreSheet, actor: str) -> SheetResult:
+    sheet = sheet_of(session, row, ref)
+    result = score_sheet(rubric, sheet)
+    row.status = SUBMITTED
+    row.submitted_at = now()
+    session.add(row)
+    record(session, actor, "sheet", "提交评查表", activity_id=ref.activity_id, case_no=ref.case_no,
+           after={"evaluator": ref.evaluator, "score": str(result.score), "grade": result.grade, **sheet.to_json()})
+    return result
+
+
+def submit_sheet(store: Store, ref: SheetRef, actor: str) -> SheetResult:
+    """Lock the sheet; from now on it changes only through 复核."""
+    with store.transaction() as session:
+        rubric = _rubric(session, ref.activity_id)
+        row = _editable_row(session, ref)
+        return _submit_row(session, rubric, ref, row, actor)
+
+
+def _read_sheet_file(path: Path) -> list[dict]:
+    from pingcha.cli.output import read_json_file
+
+    data = read_json_file(str(path))
+    if isinstance(data, dict):
+        return [data]
+    if isinstance(data, list):
+        return data
+    raise UserError(f"{path.name}：应为一张评查表（JSON 对象）或评查表数组")
+
+
+def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor: str, submit: bool = False) -> list[tuple[str, str, str]]:
+    """Import §3 sheets; each file is all or nothing. Returns (case_no, evaluator, status) per sheet."""
+    done = []
+    for path in map(Path, paths):
+        entries = _read_sheet_file(path)
+        with store.transaction() as session:
+            activity = find_activity(session, activity_ref)
+            rubric = info_of(session, activity).rubric
+            problems = []
+            parsed = []
+            for index, entry in enumerate(entries, start=1):
+                where = f"第 {index} 张" if len(entries) > 1 else "评查表"
+                try:
+                    sheet = sheet_from_json(entry)
+                    if not sheet.case_no or not sheet.evaluator:
+                        raise SheetError(["必须填写 case_no（案号）和 evaluator（评查人员）"])
+                    errors = check_sheet(rubric, sheet)
+                    if errors:
+                        raise SheetError(errors)
+                    ref = resolve_ref(session, activity.id, sheet.evaluator, sheet.case_no)
+                    row = _row(session, ref)
+                    if row is not None and row.status != DRAFT:
+                        raise UserError(f"“{sheet.evaluator}”对“{sheet.case_no}”的评查表已提交，不能再导入修改")
+                    parsed.append((ref, sheet))
+                except UserError as exc:
+                    problems.append(f"{where}（{entry.get('case_no', '?') if isinstance(entry, dict) else '?'}）：{exc}")
+            if problems:
+                raise UserError(f"{path.name}：有 {len(problems)} 张评查表不能导入，整个文件未导入：\n" + "\n".join(problems))
+            for ref, sheet in parsed:
+                row = _editable_row(session, ref)
+                before = sheet_of(session, row, ref).to_json()
+                _replace_contents(session, rubric, row, sheet)
+                session.flush()
+                record(session, actor, "sheet", "导入评查表", activity_id=activity.id, case_no=ref.case_no,
+                       before=before, after={"file": path.name, **sheet.to_json()})
+                status = DRAFT
+                if submit:
+                    _submit_row(session, rubric, ref, row, actor)
+                    status = SUBMITTED
+                done.append((ref.case_no, ref.evaluator, status))
+    return done
+
+
+def export_sheets(store: Store, activity_ref: str, evaluator: str) -> list[dict]:
+    """One §3 sheet per file assigned to ``evaluator`` (empty where not yet scored), for offline work."""
+    with store.transaction() as session:
+        activity = find_activity(session, activity_ref)
+        person = _person(session, activity.id, evaluator)
+        cases = session.exec(
+            select(CaseFile).join(Assignment, Assignment.case_file_id == CaseFile.id)
+            .where(Assignment.evaluator_id == person.id).order_by(CaseFile.case_no)
+        ).all()
+        sheets = []
+        for case in cases:
+            ref = SheetRef(activity.id, case.id, person.id, case.case_no, person.name)
+            row = _row(session, ref)
+            sheet = sheet_of(session, row, ref) if row else Sheet(case_no=case.case_no, evaluator=person.name)
+            sheets.append(sheet.to_json())
+        return sheets

@@ -1,0 +1,110 @@
+"""Reading a spreadsheet-like file (CSV in UTF-8/GBK, or XLSX) into rows with their row numbers.
+
+Encodings are detected, not asked: a BOM means UTF-8; otherwise UTF-8 if it decodes, else
+GB18030 (a superset of GBK, what Excel writes on a Chinese Windows).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from pingcha.errors import UserError
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[tuple[int, dict[str, str]]]  # (row number as a spreadsheet shows it, values by header)
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="strict")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UserError(f"{name}：无法识别文件编码（支持 UTF-8 和 GBK/GB18030）")
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    text = decode_text(path.read_bytes(), path.name)
+    if not text.strip():
+        return []
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;，")
+    except csv.Error:
+        dialect = csv.excel
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise UserError(f"{path.name}：不是有效的 Excel（.xlsx）文件") from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def read_table(path: str | Path, required: tuple[str, ...]) -> Table:
+    """Rows of the first sheet of a CSV or XLSX file whose header row names ``required`` columns."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"文件不存在：{path}")
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".et", ".ods", ".numbers"):
+        raise UserError(f"{path.name}：不支持 {suffix} 格式，请在 Excel/WPS 中另存为 .xlsx 或 .csv")
+    if suffix in (".xlsx", ".xlsm"):
+        cells = _read_xlsx(path)
+    else:
+        raw = path.read_bytes()
+        if raw.startswith(b"PK\x03\x04"):
+            cells = _read_xlsx(path)
+        elif b"\x00" in raw[:4096]:
+            raise UserError(f"{path.name}：不是表格文件（应为 .csv 或 .xlsx）")
+        else:
+            cells = _read_csv(path)
+    while cells and not any(cells[0]):
+        cells.pop(0)
+    if not cells:
+        raise UserError(f"{path.name}：文件是空的，没有表头和数据")
+    headers = [h.strip().lstrip("\ufeff") for h in cells[0]]
+    missing = [name for name in required if name not in headers]
+    if missing:
+        raise UserError(
+            f"{path.name}：缺少必需的列：{'、'.join(missing)}（表头第 1 行现有：{'、'.join(h for h in headers if h) or '无'}）"
+        )
+    rows = []
+    for offset, row in enumerate(cells[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        values = {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(headers) if h}
+        rows.append((offset, values))
+    if not rows:
+        raise UserError(f"{path.name}：只有表头，没有数据行")
+    return Table([h for h in headers if h], rows)

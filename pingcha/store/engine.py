@@ -1,0 +1,99 @@
+"""Opening the database: SQLite by default in the user's data folder, any SQLAlchemy URL otherwise.
+
+SQLite connections get WAL, foreign keys, a busy timeout, and write transactions that take the
+write lock up front (BEGIN IMMEDIATE), so several evaluators' processes on one file wait their
+turn instead of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlmodel import Session, create_engine
+
+from pingcha.errors import UserError
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_db_path() -> Path:
+    return Path(user_data_dir("pingcha", appauthor=False)) / "pingcha.db"
+
+
+def database_url(db: str | None) -> str:
+    """``--db`` / ``PINGCHA_DB`` / the default file, as an SQLAlchemy URL."""
+    db = db or os.environ.get("PINGCHA_DB") or str(default_db_path())
+    if "://" in db:
+        try:
+            make_url(db)
+        except ArgumentError:
+            raise UserError(f"数据库地址无效：{db}") from None
+        return db
+    path = Path(db).expanduser()
+    if path.is_dir():
+        raise UserError(f"数据库路径是一个文件夹：{db}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"无法创建数据库所在的文件夹 {path.parent}：{exc.strerror}") from None
+    return f"sqlite:///{path}"
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record) -> None:  # pragma: no branch - sqlite only
+        # Let SQLAlchemy's "begin" event, not the driver, open transactions, so we can say IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # NORMAL in WAL mode survives a killed process; only a power loss can drop the last commits.
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        _tune_sqlite(engine)
+    return engine
+
+
+class Store:
+    """The database behind one activity or many: an engine and short transactions on it."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One short unit of work: committed when the block ends, rolled back on any error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(db: str | None = None, migrate: bool = True) -> Store:
+    """Open (and, where needed, create or upgrade) the database named by ``db``."""
+    store = Store(database_url(db))
+    if migrate:
+        from pingcha.store.migrate import upgrade
+
+        upgrade(store.engine)
+    return store

@@ -1,0 +1,173 @@
+"""The tables (SQLModel). Totals are never stored: they are derived from the sheet rows by scoring."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class RubricVersion(SQLModel, table=True):
+    """A stored rubric version: its canonical TOML and a content hash; immutable once loaded."""
+
+    __tablename__ = "rubric_version"
+    __table_args__ = (UniqueConstraint("rubric_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    rubric_id: str = Field(index=True)
+    version: str
+    title: str
+    replaces: str | None = None
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    sha256: str
+    loaded_at: datetime = Field(default_factory=now)
+    loaded_by: str
+
+
+class Activity(SQLModel, table=True):
+    """评查活动: pinned to one rubric version."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    rubric_version_id: int = Field(foreign_key="rubric_version.id", index=True)
+    per_file: int = 2
+    spread: str = "5.0"  # a Decimal, kept as text so no database rounds it
+    settings: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    created_at: datetime = Field(default_factory=now)
+    created_by: str
+
+
+class Agency(SQLModel, table=True):
+    """执法部门 holding files in an activity's register."""
+
+    __table_args__ = (UniqueConstraint("activity_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    name: str
+
+
+class Draw(SQLModel, table=True):
+    """One random draw (抽查) of files: seed, quota, who and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    seed: str
+    mode: str  # per_agency or total
+    quota: int
+    forced: bool = False
+    drawn_at: datetime = Field(default_factory=now)
+    drawn_by: str
+
+
+class CaseFile(SQLModel, table=True):
+    """案卷: a register row; ``draw_id`` is set while the file is in the current draw."""
+
+    __tablename__ = "case_file"
+    __table_args__ = (UniqueConstraint("activity_id", "case_no"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    case_no: str
+    cause: str
+    party: str
+    party_type: str
+    procedure: str = "普通程序"
+    decision: str = ""
+    filed_on: date | None = None
+    decided_on: date | None = None
+    served_on: date | None = None
+    closed_on: date | None = None
+    officers: str = ""  # joined with 、
+    extra: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    row_no: int = 0
+    draw_id: int | None = Field(default=None, foreign_key="draw.id", index=True)
+
+
+class Evaluator(SQLModel, table=True):
+    """评查人员 of an activity; ``unit`` decides 回避."""
+
+    __table_args__ = (UniqueConstraint("activity_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    name: str
+    unit: str
+    role: str = "评查员"
+
+
+class Assignment(SQLModel, table=True):
+    """One evaluator given one drawn file."""
+
+    __table_args__ = (UniqueConstraint("case_file_id", "evaluator_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    case_file_id: int = Field(foreign_key="case_file.id", index=True)
+    evaluator_id: int = Field(foreign_key="evaluator.id", index=True)
+    assigned_at: datetime = Field(default_factory=now)
+
+
+class ScoreSheet(SQLModel, table=True):
+    """评查表: one evaluator's sheet on one file, or the 组长's reconciled sheet (status 复核)."""
+
+    __tablename__ = "score_sheet"
+    __table_args__ = (UniqueConstraint("case_file_id", "evaluator_id", "status_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    case_file_id: int = Field(foreign_key="case_file.id", index=True)
+    evaluator_id: int = Field(foreign_key="evaluator.id", index=True)
+    status: str = "草稿"  # 草稿, 已提交, 复核
+    status_kind: str = "evaluation"  # evaluation or review: one of each per evaluator and file
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    updated_at: datetime = Field(default_factory=now)
+    submitted_at: datetime | None = None
+
+
+class SheetDeduction(SQLModel, table=True):
+    """One deduction rule found on a sheet, with how many times and where (note)."""
+
+    __tablename__ = "sheet_deduction"
+    __table_args__ = (UniqueConstraint("sheet_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    sheet_id: int = Field(foreign_key="score_sheet.id", index=True)
+    code: str
+    count: int
+    note: str = ""
+
+
+class SheetMark(SQLModel, table=True):
+    """A 不适用 item (kind na), a triggered veto (kind veto) or a note on an item (kind note)."""
+
+    __tablename__ = "sheet_mark"
+    __table_args__ = (UniqueConstraint("sheet_id", "kind", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    sheet_id: int = Field(foreign_key="score_sheet.id", index=True)
+    kind: str
+    code: str
+    note: str = ""
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only log (全过程留痕): who did what, when, with before and after values."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=now, index=True)
+    actor: str
+    activity_id: int | None = Field(default=None, index=True)
+    case_no: str | None = Field(default=None, index=True)
+    entity: str  # rubric, activity, register, roster, draw, assignment, sheet, review
+    action: str
+    before: str | None = Field(default=None, sa_column=Column(Text))
+    after: str | None = Field(default=None, sa_column=Column(Text))
