@@ -10,7 +10,7 @@ from pingcha.errors import UserError
 
 
 def build_parser() -> argparse_zh.Parser:
-    from pingcha.cli import activity_cmds, rubric_cmds
+    from pingcha.cli import activity_cmds, demo_cmds, rubric_cmds
 
     argparse_zh.install()
     parser = argparse_zh.Parser(prog="pingcha", description="行政处罚案卷评查工具。不带子命令时打开终端界面。")
@@ -19,6 +19,7 @@ def build_parser() -> argparse_zh.Parser:
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=argparse_zh.Parser)
     rubric_cmds.register(commands)
     activity_cmds.register(commands)
+    demo_cmds.register(commands)
     return parser
 
 
@@ -33,15 +34,17 @@ def main(argv: list[str] | None = None) -> int:
     _utf8_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
     handler = getattr(args, "handler", None)
-    if handler is None:
+    if args.command is not None and handler is None:
         parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "--help"])
         return 2
-    args.acting = args.acting or os.environ.get("PINGCHA_USER") or _os_user()
+    args.acting_given = args.acting or os.environ.get("PINGCHA_USER")
+    args.acting = args.acting_given or _os_user()
     try:
+        if handler is None:
+            from pingcha.cli.demo_cmds import open_ui
+
+            return open_ui(args)
         return handler(args) or 0
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)

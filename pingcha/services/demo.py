@@ -1,0 +1,147 @@
+"""`pingcha demo`: a complete activity built from sample_cases/ and the shipped rubric.
+
+The folders are scanned (a register is any table with a 案号 column, a roster any with 姓名), and
+the evaluators' work is simulated with a fixed seed, through the same services a person uses, so
+every screen and document has real content: most sheets submitted, some files needing 复核, one
+settled by a 组长, a few still being scored.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from pingcha.errors import UserError
+from pingcha.paths import sample_cases_dir, scoring_rules_dir
+from pingcha.rubric import Rubric
+from pingcha.scoring import Sheet
+from pingcha.services import activities, draw, registers, review, rubrics, sheets
+from pingcha.services.results import activity_results
+from pingcha.services.tables import read_table
+from pingcha.store import Store
+
+DEMO_ACTIVITY = "2024年度行政处罚案卷交叉评查（演示）"
+SEED = "2024"
+DOCUMENTS = (
+    "立案审批表", "询问笔录", "现场检查笔录", "调查终结报告", "行政处罚事先告知书", "陈述申辩笔录",
+    "法制审核意见书", "行政处罚决定书", "送达回证", "缴款凭证", "卷内目录", "证据材料",
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    activity: str
+    files: int
+    sheets_submitted: int
+    needs_review: int
+    final: int
+    pending: int
+
+
+def newest_rubric(candidates: list[Rubric]) -> Rubric:
+    """The shipped version no other shipped version replaces (the current standard)."""
+    if not candidates:
+        raise UserError(f"{scoring_rules_dir()} 中没有可用的评分标准")
+    replaced = {(r.id, r.replaces) for r in candidates if r.replaces}
+    current = [r for r in candidates if (r.id, r.version) not in replaced]
+    return max(current or candidates, key=lambda r: (r.effective is not None, r.effective, r.version))
+
+
+def _tables(folder: Path, column: str) -> list[Path]:
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            continue
+        try:
+            if column in read_table(path, ()).headers:
+                found.append(path)
+        except UserError:
+            continue
+    return found
+
+
+def _file_defects(rubric: Rubric, rng: random.Random, quality: float) -> Sheet:
+    """The defects a file really has (fewer on a good file) and the items that do not apply to it."""
+    deductions: dict[str, int] = {}
+    notes: dict[str, str] = {}
+    na = set()
+    for item in rubric.items:
+        if item.na_allowed and rng.random() < 0.45:
+            na.add(item.code)
+            continue
+        for deduction in item.deductions:
+            if rng.random() < (1 - quality) * 0.25:
+                deductions[deduction.code] = rng.randint(1, min(deduction.max_times, 2))
+                pages = sorted(rng.sample(range(1, 60), deductions[deduction.code]))
+                notes[deduction.code] = "、".join(f"第{p}页" for p in pages) + rng.choice(DOCUMENTS)
+    if len(na) == len(rubric.items):
+        na.clear()
+    vetoes = frozenset({rng.choice(rubric.vetoes).code}) if rubric.vetoes and quality < 0.5 else frozenset()
+    return Sheet(deductions=deductions, na=frozenset(na), veto=vetoes, notes=notes)
+
+
+def _as_read(rubric: Rubric, rng: random.Random, defects: Sheet, strict: bool) -> Sheet:
+    """What one evaluator records: most real defects; a strict reader also some the other did not."""
+    found = {code: n for code, n in defects.deductions.items() if rng.random() < 0.85}
+    notes = {code: defects.notes[code] for code in found}
+    if strict:
+        open_rules = [d for i in rubric.items if i.code not in defects.na for d in i.deductions if d.code not in found]
+        for deduction in rng.sample(open_rules, min(len(open_rules), 6)):
+            found[deduction.code] = 1
+            notes[deduction.code] = f"第{rng.randint(1, 60)}页{rng.choice(DOCUMENTS)}"
+    return Sheet(deductions=found, na=defects.na, veto=defects.veto, notes=notes)
+
+
+def _enter(store: Store, ref: sheets.SheetRef, sheet: Sheet) -> None:
+    """Type a sheet in change by change, as an evaluator would (each change audited)."""
+    for code in sorted(sheet.na):
+        sheets.change_sheet(store, ref, ref.evaluator, code=code, marked=True)
+    for code, count in sheet.deductions.items():
+        sheets.change_sheet(store, ref, ref.evaluator, code=code, count=count, note=sheet.notes.get(code, ""))
+    for code in sorted(sheet.veto):
+        sheets.change_sheet(store, ref, ref.evaluator, code=code, marked=True)
+
+
+def build_demo(store: Store, actor: str = "区司法局") -> DemoSummary:
+    shipped = rubrics.shipped_rubrics()
+    for rubric in sorted(shipped, key=lambda r: (r.effective is not None, r.effective)):
+        rubrics.store_rubric(store, rubric, actor)
+    rubric = newest_rubric(shipped)
+    activities.create_activity(store, DEMO_ACTIVITY, rubric.key, actor)
+    folder = sample_cases_dir()
+    for path in _tables(folder, "案号"):
+        registers.import_register(store, DEMO_ACTIVITY, path, actor)
+    for path in _tables(folder, "姓名"):
+        registers.import_roster(store, DEMO_ACTIVITY, path, actor)
+    draw.draw_files(store, DEMO_ACTIVITY, SEED, actor, per_agency=4)
+    draw.assign(store, DEMO_ACTIVITY, SEED, actor)
+
+    rng = random.Random(f"demo:{SEED}")
+    results = activity_results(store, DEMO_ACTIVITY)
+    leaders = [e.name for e in results.evaluators if e.role == "组长"]
+    for file in results.files:
+        defects = _file_defects(rubric, rng, rng.betavariate(3, 1.3))
+        disputed = rng.random() < 0.25
+        for position, evaluator in enumerate(file.evaluators):
+            ref = sheets.sheet_ref(store, DEMO_ACTIVITY, evaluator, file.case.case_no)
+            roll = rng.random()
+            if roll < 0.02:
+                continue  # not opened yet
+            _enter(store, ref, _as_read(rubric, rng, defects, strict=disputed and position == 1))
+            if roll >= 0.06:
+                sheets.submit_sheet(store, ref, evaluator)
+    queue = [f for f in activity_results(store, DEMO_ACTIVITY).files if f.status == "needs_review"]
+    if queue and leaders:
+        settled = queue[0]
+        first = next(v for v in settled.sheets if v.result is not None)
+        review.reconcile(store, DEMO_ACTIVITY, settled.case.case_no, first.sheet, leaders[0])
+    final = activity_results(store, DEMO_ACTIVITY)
+    return DemoSummary(
+        DEMO_ACTIVITY,
+        len(final.files),
+        sum(1 for f in final.files for v in f.sheets if v.status != sheets.DRAFT),
+        sum(f.status == "needs_review" for f in final.files),
+        sum(f.status == "final" for f in final.files),
+        sum(f.status == "pending" for f in final.files),
+    )
