@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Decimal
 
 from pingcha.errors import UserError
@@ -128,17 +129,17 @@ def check_sheet(rubric: Rubric, sheet: Sheet) -> list[str]:
     for code in sorted(sheet.veto):
         if code not in rubric.veto_by_code:
             problems.append(f"未知的否决项编号“{code}”")
-    known = rubric.deduction_by_code.keys() | rubric.item_by_code.keys() | rubric.veto_by_code.keys()
     for code in sheet.notes:
-        if code not in known:
+        if code not in rubric.known_codes:
             problems.append(f"说明 notes 中有未知的编号“{code}”")
-    if rubric.items and all(item.code in sheet.na for item in rubric.items):
+    if len(sheet.na) >= len(rubric.items) and all(item.code in sheet.na for item in rubric.items):
         problems.append("所有评查项目都标记为不适用，无法计分")
     return problems
 
 
-@dataclass(frozen=True)
-class ItemResult:
+class ItemResult(NamedTuple):
+    # NamedTuple rather than a frozen dataclass: dozens are built per sheet, and re-scoring
+    # a large activity builds millions.
     code: str
     points: Decimal
     deducted: Decimal
@@ -146,8 +147,7 @@ class ItemResult:
     na: bool
 
 
-@dataclass(frozen=True)
-class CategoryResult:
+class CategoryResult(NamedTuple):
     code: str
     points: Decimal
     obtained: Decimal
@@ -155,15 +155,41 @@ class CategoryResult:
 
 @dataclass(frozen=True)
 class SheetResult:
-    """The outcome of one sheet: score, grade and the detail behind them."""
+    """The outcome of one sheet: score and grade, with the per-item detail derived on demand.
+
+    Only items with a deduction or marked 不适用 are looked at to score, so re-scoring a large
+    activity costs in proportion to what evaluators found, not to the size of the rubric.
+    """
 
     score: Decimal
     grade: str
     raw: Decimal
     applicable: Decimal
     vetoes: tuple[str, ...]
-    items: tuple[ItemResult, ...]
-    categories: tuple[CategoryResult, ...]
+    rubric: Rubric = field(repr=False, compare=False)
+    deducted: Mapping[str, Decimal] = field(default_factory=dict)  # item code → points lost (capped)
+    na: frozenset[str] = frozenset()
+
+    @property
+    def items(self) -> tuple[ItemResult, ...]:
+        results = []
+        for item in self.rubric.items:
+            if item.code in self.na:
+                results.append(ItemResult(item.code, item.points, ZERO, ZERO, True))
+            else:
+                lost = self.deducted.get(item.code, ZERO)
+                results.append(ItemResult(item.code, item.points, lost, item.points - lost, False))
+        return tuple(results)
+
+    @property
+    def categories(self) -> tuple[CategoryResult, ...]:
+        results = []
+        for category in self.rubric.categories:
+            applicable = [i for i in category.items if i.code not in self.na]
+            points = sum((i.points for i in applicable), ZERO)
+            lost = sum((self.deducted.get(i.code, ZERO) for i in applicable), ZERO)
+            results.append(CategoryResult(category.code, points, points - lost))
+        return tuple(results)
 
     def to_json(self) -> dict:
         return {
@@ -204,38 +230,25 @@ def score_sheet(rubric: Rubric, sheet: Sheet) -> SheetResult:
     problems = check_sheet(rubric, sheet)
     if problems:
         raise SheetError(problems)
-    deducted_by_item: dict[str, Decimal] = {}
+    lost_by_item: dict[str, Decimal] = {}
     deductions = rubric.deduction_by_code
     item_of = rubric.item_of_deduction
     for code, count in sheet.deductions.items():
         if count:
             item_code = item_of[code].code
-            deducted_by_item[item_code] = deducted_by_item.get(item_code, ZERO) + deductions[code].points * count
-    na = sheet.na
-    items = []
-    categories = []
-    raw = ZERO
-    applicable = ZERO
-    for category in rubric.categories:
-        category_points = ZERO
-        category_obtained = ZERO
-        for item in category.items:
-            if item.code in na:
-                items.append(ItemResult(item.code, item.points, ZERO, ZERO, True))
-                continue
-            deducted = min(item.points, deducted_by_item.get(item.code, ZERO))
-            obtained = item.points - deducted
-            items.append(ItemResult(item.code, item.points, deducted, obtained, False))
-            category_points += item.points
-            category_obtained += obtained
-        categories.append(CategoryResult(category.code, category_points, category_obtained))
-        raw += category_obtained
-        applicable += category_points
-    score = raw if applicable == rubric.total else round1(raw * rubric.total / applicable)
+            lost_by_item[item_code] = lost_by_item.get(item_code, ZERO) + deductions[code].points * count
+    items = rubric.item_by_code
+    deducted = {}
+    for code, lost in lost_by_item.items():
+        points = items[code].points
+        deducted[code] = points if lost > points else lost
+    applicable = rubric.total - sum((items[code].points for code in sheet.na), ZERO)
+    raw = applicable - sum(deducted.values(), ZERO)
+    score = round1(raw * rubric.total / applicable)  # exactly raw when nothing is 不适用
     vetoes = tuple(veto.code for veto in rubric.vetoes if veto.code in sheet.veto)
     if any(rubric.veto_by_code[code].effect == VETO_ZERO for code in vetoes):
-        score = ZERO
-    return SheetResult(score, graded(rubric, score, vetoes), raw, applicable, vetoes, tuple(items), tuple(categories))
+        score = round1(ZERO)
+    return SheetResult(score, graded(rubric, score, vetoes), raw, applicable, vetoes, rubric, deducted, sheet.na)
 
 
 @dataclass(frozen=True)

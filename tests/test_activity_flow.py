@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from pingcha.errors import UserError
 from pingcha.rubric import load_rubric_file
 from pingcha.scoring import Sheet, combine, score_sheet
 from tests.helpers import RUBRIC, Cli, prepared
@@ -163,3 +164,26 @@ def test_unknown_activity_and_usage_errors(cli):
     with pytest.raises(SystemExit) as caught:
         cli("sample")
     assert caught.value.code == 2
+
+
+def test_each_change_returns_what_the_database_then_holds(cli):
+    from pingcha.services import sheets
+    from pingcha.store import open_store
+
+    activity = prepared(cli)
+    store = open_store(str(cli.db))
+    case_no, (first, _) = next(iter(assignments(cli, activity).items()))
+    ref = sheets.sheet_ref(store, activity, first, case_no)
+    steps = [
+        dict(code="A2a", count=2), dict(code="A2a", note="第3页"), dict(code="D7", marked=True),
+        dict(code="V13", marked=True), dict(code="D7", note="未举行听证"), dict(code="A2a", count=0),
+        dict(code="V13", marked=False), dict(comment="总体较好"), dict(code="A2a", note=""),
+    ]
+    for step in steps:
+        state = sheets.change_sheet(store, ref, first, **step)
+        assert state.sheet == sheets.read_sheet(store, ref).sheet
+    assert state.sheet.na == {"D7"} and state.sheet.notes == {"D7": "未举行听证"} and state.sheet.comment == "总体较好"
+    with pytest.raises(UserError, match="不允许标记为不适用"):
+        sheets.change_sheet(store, ref, first, code="A1", marked=True)
+    with pytest.raises(UserError, match="次数应在 0 到"):
+        sheets.change_sheet(store, ref, first, code="A2a", count=99)

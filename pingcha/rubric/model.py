@@ -110,6 +110,11 @@ class Rubric:
         return {veto.code: veto for veto in self.vetoes}
 
     @cached_property
+    def known_codes(self) -> frozenset[str]:
+        """Every code a sheet may name: deductions, items and vetoes."""
+        return frozenset(self.deduction_by_code) | frozenset(self.item_by_code) | frozenset(self.veto_by_code)
+
+    @cached_property
     def grade_rank(self) -> dict[str, int]:
         """0 for the best grade, rising towards the worst."""
         return {grade.name: rank for rank, grade in enumerate(self.grades)}

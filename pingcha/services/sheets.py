@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from pingcha.scoring import Sheet, SheetError, SheetResult, check_sheet, score_s
 from pingcha.services.activities import find_activity, info_of
 from pingcha.store import Store
 from pingcha.store.audit import record
-from pingcha.store.models import Assignment, CaseFile, Evaluator, ScoreSheet, SheetDeduction, SheetMark, now
+from pingcha.store.models import Activity, Assignment, CaseFile, Evaluator, ScoreSheet, SheetDeduction, SheetMark, now
 
 DRAFT = "草稿"
 SUBMITTED = "已提交"
@@ -113,10 +113,12 @@ def read_sheet(store: Store, ref: SheetRef) -> SheetState:
         return SheetState(ref, sheet_of(session, row, ref), row.status, row.submitted_at)
 
 
-def _rubric(session: Session, activity_id: int) -> Rubric:
-    from pingcha.store.models import Activity
-
-    return info_of(session, session.get(Activity, activity_id)).rubric
+def activity_rubric(store: Store, session: Session, activity_id: int) -> Rubric:
+    """The rubric an activity is pinned to (it never changes, so it is remembered per Store)."""
+    key = ("rubric", activity_id)
+    if key not in store.memo:
+        store.memo[key] = info_of(session, session.get(Activity, activity_id)).rubric
+    return store.memo[key]
 
 
 def _editable_row(session: Session, ref: SheetRef) -> ScoreSheet:
@@ -197,7 +199,7 @@ def change_sheet(
     a deduction), 不适用 on an item or a veto (``marked``), a note on an item or veto, or the comment.
     Refused on a submitted sheet, and wherever the rubric forbids it."""
     with store.transaction() as session:
-        rubric = _rubric(session, ref.activity_id)
+        rubric = activity_rubric(store, session, ref.activity_id)
         row = _editable_row(session, ref)
         current = sheet_of(session, row, ref)
         if comment is not None:
@@ -218,13 +220,33 @@ def change_sheet(
         session.add(row)
         record(session, actor, "sheet", "修改评查表", activity_id=ref.activity_id, case_no=ref.case_no,
                before={"evaluator": ref.evaluator, **before}, after={"evaluator": ref.evaluator, **after})
-        session.flush()
-        return SheetState(ref, sheet_of(session, row, ref), row.status, row.submitted_at)
+        return SheetState(ref, _applied(current, code, after), row.status, row.submitted_at)
 
 
-def _replace_contents(session: Session, rubric: Rubric, row: ScoreSheet, sheet: Sheet) -> None:
-    session.execute(delete(SheetDeduction).where(SheetDeduction.sheet_id == row.id))
-    session.execute(delete(SheetMark).where(SheetMark.sheet_id == row.id))
+def _applied(sheet: Sheet, code: str, after: dict) -> Sheet:
+    """``sheet`` with one change applied, as the rows now say (saves re-reading them per key press)."""
+    deductions, notes = dict(sheet.deductions), dict(sheet.notes)
+    na, veto = set(sheet.na), set(sheet.veto)
+    if "count" in after:
+        deductions[code] = after["count"]
+        if not after["count"]:
+            del deductions[code]
+    if "note" in after:
+        notes[code] = after["note"]
+        if not after["note"]:
+            del notes[code]
+    for key, marks in (("na", na), ("veto", veto)):
+        if key in after:
+            (marks.add if after[key] else marks.discard)(code)
+    return replace(sheet, deductions=deductions, notes=notes, na=frozenset(na), veto=frozenset(veto),
+                   comment=after.get("comment", sheet.comment))
+
+
+def _replace_contents(session: Session, rubric: Rubric, row: ScoreSheet, sheet: Sheet, fresh: bool = False) -> None:
+    """Make the sheet's rows say exactly ``sheet`` (``fresh``: the row was just created, nothing to clear)."""
+    if not fresh:
+        session.execute(delete(SheetDeduction).where(SheetDeduction.sheet_id == row.id))
+        session.execute(delete(SheetMark).where(SheetMark.sheet_id == row.id))
     for code in rubric.deduction_by_code:
         count, note = sheet.deductions.get(code, 0), sheet.notes.get(code, "")
         if count or note:
@@ -240,8 +262,9 @@ def _replace_contents(session: Session, rubric: Rubric, row: ScoreSheet, sheet: 
     session.add(row)
 
 
-def _submit_row(session: Session, rubric: Rubric, ref: SheetRef, row: ScoreSheet, actor: str) -> SheetResult:
-    sheet = sheet_of(session, row, ref)
+def _submit_row(session: Session, rubric: Rubric, ref: SheetRef, row: ScoreSheet, actor: str,
+                sheet: Sheet | None = None) -> SheetResult:
+    sheet = sheet or sheet_of(session, row, ref)
     result = score_sheet(rubric, sheet)
     row.status = SUBMITTED
     row.submitted_at = now()
@@ -254,7 +277,7 @@ def _submit_row(session: Session, rubric: Rubric, ref: SheetRef, row: ScoreSheet
 def submit_sheet(store: Store, ref: SheetRef, actor: str) -> SheetResult:
     """Lock the sheet; from now on it changes only through 复核."""
     with store.transaction() as session:
-        rubric = _rubric(session, ref.activity_id)
+        rubric = activity_rubric(store, session, ref.activity_id)
         row = _editable_row(session, ref)
         return _submit_row(session, rubric, ref, row, actor)
 
@@ -270,6 +293,35 @@ def _read_sheet_file(path: Path) -> list[dict]:
     raise UserError(f"{path.name}：应为一张评查表（JSON 对象）或评查表数组")
 
 
+class _Assignments:
+    """An activity's people, files, assignments and sheets, read once for a bulk import."""
+
+    def __init__(self, session: Session, activity_id: int) -> None:
+        self.activity_id = activity_id
+        self.people = {p.name: p for p in session.exec(select(Evaluator).where(Evaluator.activity_id == activity_id))}
+        self.cases = {c.case_no: c for c in session.exec(select(CaseFile).where(CaseFile.activity_id == activity_id))}
+        self.assigned = set(session.exec(
+            select(Assignment.case_file_id, Assignment.evaluator_id).where(Assignment.activity_id == activity_id)
+        ).all())
+        self.rows = {
+            (r.case_file_id, r.evaluator_id): r
+            for r in session.exec(select(ScoreSheet).where(
+                ScoreSheet.activity_id == activity_id, ScoreSheet.status_kind == EVALUATION))
+        }
+
+    def ref(self, evaluator: str, case_no: str) -> SheetRef:
+        """The same checks and messages as ``resolve_ref``, without a query per sheet."""
+        person = self.people.get(evaluator)
+        if person is None:
+            raise UserError(f"“{evaluator}”不在本次评查活动的人员名单中")
+        case = self.cases.get(case_no)
+        if case is None:
+            raise UserError(f"本次评查活动中没有案号为“{case_no}”的案卷")
+        if (case.id, person.id) not in self.assigned:
+            raise UserError(f"案卷“{case_no}”没有分配给“{evaluator}”评查")
+        return SheetRef(self.activity_id, case.id, person.id, case.case_no, person.name)
+
+
 def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor: str, submit: bool = False) -> list[tuple[str, str, str]]:
     """Import §3 sheets; each file is all or nothing. Returns (case_no, evaluator, status) per sheet."""
     done = []
@@ -277,7 +329,8 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
         entries = _read_sheet_file(path)
         with store.transaction() as session:
             activity = find_activity(session, activity_ref)
-            rubric = info_of(session, activity).rubric
+            rubric = activity_rubric(store, session, activity.id)
+            known = _Assignments(session, activity.id)
             problems = []
             parsed = []
             for index, entry in enumerate(entries, start=1):
@@ -289,25 +342,28 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
                     errors = check_sheet(rubric, sheet)
                     if errors:
                         raise SheetError(errors)
-                    ref = resolve_ref(session, activity.id, sheet.evaluator, sheet.case_no)
-                    row = _row(session, ref)
+                    ref = known.ref(sheet.evaluator, sheet.case_no)
+                    row = known.rows.get((ref.case_file_id, ref.evaluator_id))
                     if row is not None and row.status != DRAFT:
                         raise UserError(f"“{sheet.evaluator}”对“{sheet.case_no}”的评查表已提交，不能再导入修改")
-                    parsed.append((ref, sheet))
+                    parsed.append((ref, row, sheet))
                 except UserError as exc:
                     problems.append(f"{where}（{entry.get('case_no', '?') if isinstance(entry, dict) else '?'}）：{exc}")
             if problems:
                 raise UserError(f"{path.name}：有 {len(problems)} 张评查表不能导入，整个文件未导入：\n" + "\n".join(problems))
-            for ref, sheet in parsed:
-                row = _editable_row(session, ref)
-                before = sheet_of(session, row, ref).to_json()
-                _replace_contents(session, rubric, row, sheet)
-                session.flush()
+            for ref, row, sheet in parsed:
+                before = sheet_of(session, row, ref).to_json() if row is not None else None
+                if row is None:
+                    row = ScoreSheet(activity_id=ref.activity_id, case_file_id=ref.case_file_id,
+                                     evaluator_id=ref.evaluator_id, status=DRAFT, status_kind=EVALUATION)
+                    session.add(row)
+                    session.flush()
+                _replace_contents(session, rubric, row, sheet, fresh=before is None)
                 record(session, actor, "sheet", "导入评查表", activity_id=activity.id, case_no=ref.case_no,
-                       before=before, after={"file": path.name, **sheet.to_json()})
+                       before=before, after={"evaluator": ref.evaluator, "file": path.name, **sheet.to_json()})
                 status = DRAFT
                 if submit:
-                    _submit_row(session, rubric, ref, row, actor)
+                    _submit_row(session, rubric, ref, row, actor, sheet)
                     status = SUBMITTED
                 done.append((ref.case_no, ref.evaluator, status))
     return done

@@ -77,6 +77,9 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        # Things that never change once written (an activity's pinned rubric), kept for this
+        # Store's lifetime so a key press does not re-read and re-parse them.
+        self.memo: dict = {}
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
