@@ -89,20 +89,36 @@ def _row(session: Session, ref: SheetRef) -> ScoreSheet | None:
     ).first()
 
 
+@dataclass
+class _Contents:
+    """The rows behind one sheet: its deductions by code and its marks by (kind, code)."""
+
+    deductions: dict[str, SheetDeduction]
+    marks: dict[tuple[str, str], SheetMark]
+
+    @classmethod
+    def read(cls, session: Session, row: ScoreSheet) -> _Contents:
+        return cls(
+            {d.code: d for d in session.exec(select(SheetDeduction).where(SheetDeduction.sheet_id == row.id))},
+            {(m.kind, m.code): m for m in session.exec(select(SheetMark).where(SheetMark.sheet_id == row.id))},
+        )
+
+    def sheet(self, row: ScoreSheet, ref: SheetRef | None = None) -> Sheet:
+        notes = {d.code: d.note for d in self.deductions.values() if d.note}
+        notes.update({code: m.note for (kind, code), m in self.marks.items() if kind == "note" and m.note})
+        return Sheet(
+            deductions={d.code: d.count for d in self.deductions.values() if d.count},
+            na=frozenset(code for kind, code in self.marks if kind == "na"),
+            veto=frozenset(code for kind, code in self.marks if kind == "veto"),
+            notes=notes,
+            comment=row.comment,
+            case_no=ref.case_no if ref else None,
+            evaluator=ref.evaluator if ref else None,
+        )
+
+
 def sheet_of(session: Session, row: ScoreSheet, ref: SheetRef | None = None) -> Sheet:
-    deductions = session.exec(select(SheetDeduction).where(SheetDeduction.sheet_id == row.id)).all()
-    marks = session.exec(select(SheetMark).where(SheetMark.sheet_id == row.id)).all()
-    notes = {d.code: d.note for d in deductions if d.note}
-    notes.update({m.code: m.note for m in marks if m.kind == "note" and m.note})
-    return Sheet(
-        deductions={d.code: d.count for d in deductions if d.count},
-        na=frozenset(m.code for m in marks if m.kind == "na"),
-        veto=frozenset(m.code for m in marks if m.kind == "veto"),
-        notes=notes,
-        comment=row.comment,
-        case_no=ref.case_no if ref else None,
-        evaluator=ref.evaluator if ref else None,
-    )
+    return _Contents.read(session, row).sheet(row, ref)
 
 
 def read_sheet(store: Store, ref: SheetRef) -> SheetState:
@@ -133,19 +149,11 @@ def _editable_row(session: Session, ref: SheetRef) -> ScoreSheet:
     return row
 
 
-def _mark(session: Session, sheet_id: int, kind: str, code: str) -> SheetMark | None:
-    return session.exec(
-        select(SheetMark).where(SheetMark.sheet_id == sheet_id, SheetMark.kind == kind, SheetMark.code == code)
-    ).first()
-
-
-def _set_deduction(session: Session, rubric: Rubric, row: ScoreSheet, current: Sheet, code: str,
-                   count: int | None, note: str | None) -> tuple[dict, dict]:
+def _set_deduction(session: Session, rubric: Rubric, row: ScoreSheet, contents: _Contents, current: Sheet,
+                   code: str, count: int | None, note: str | None) -> tuple[dict, dict]:
     deduction = rubric.deduction_by_code[code]
     item = rubric.item_of_deduction[code]
-    entry = session.exec(
-        select(SheetDeduction).where(SheetDeduction.sheet_id == row.id, SheetDeduction.code == code)
-    ).first() or SheetDeduction(sheet_id=row.id, code=code, count=0, note="")
+    entry = contents.deductions.get(code) or SheetDeduction(sheet_id=row.id, code=code, count=0, note="")
     before = {"code": code, "count": entry.count, "note": entry.note}
     if count is not None:
         if not 0 <= count <= deduction.max_times:
@@ -162,7 +170,8 @@ def _set_deduction(session: Session, rubric: Rubric, row: ScoreSheet, current: S
     return before, {"code": code, "count": entry.count, "note": entry.note}
 
 
-def _set_mark(session: Session, rubric: Rubric, row: ScoreSheet, current: Sheet, code: str, marked: bool) -> tuple[dict, dict]:
+def _set_mark(session: Session, rubric: Rubric, row: ScoreSheet, contents: _Contents, current: Sheet, code: str,
+              marked: bool) -> tuple[dict, dict]:
     kind = "na" if code in rubric.item_by_code else "veto"
     if kind == "na" and marked:
         item = rubric.item_by_code[code]
@@ -172,7 +181,7 @@ def _set_mark(session: Session, rubric: Rubric, row: ScoreSheet, current: Sheet,
             raise UserError(f"评查项目 {code} 已有扣分，不能标记为不适用")
         if all(i.code in current.na or i.code == code for i in rubric.items):
             raise UserError("不能把所有评查项目都标记为不适用")
-    mark = _mark(session, row.id, kind, code)
+    mark = contents.marks.get((kind, code))
     if marked and mark is None:
         session.add(SheetMark(sheet_id=row.id, kind=kind, code=code))
     elif not marked and mark is not None:
@@ -180,8 +189,8 @@ def _set_mark(session: Session, rubric: Rubric, row: ScoreSheet, current: Sheet,
     return {"code": code, kind: mark is not None}, {"code": code, kind: marked}
 
 
-def _set_note(session: Session, row: ScoreSheet, code: str, note: str) -> tuple[dict, dict]:
-    mark = _mark(session, row.id, "note", code) or SheetMark(sheet_id=row.id, kind="note", code=code, note="")
+def _set_note(session: Session, row: ScoreSheet, contents: _Contents, code: str, note: str) -> tuple[dict, dict]:
+    mark = contents.marks.get(("note", code)) or SheetMark(sheet_id=row.id, kind="note", code=code, note="")
     before = {"code": code, "note": mark.note}
     mark.note = note
     if note:
@@ -201,18 +210,19 @@ def change_sheet(
     with store.transaction() as session:
         rubric = activity_rubric(store, session, ref.activity_id)
         row = _editable_row(session, ref)
-        current = sheet_of(session, row, ref)
+        contents = _Contents.read(session, row)
+        current = contents.sheet(row, ref)
         if comment is not None:
             before, after = {"comment": row.comment}, {"comment": comment}
             row.comment = comment
         elif code in rubric.deduction_by_code:
-            before, after = _set_deduction(session, rubric, row, current, code, count, note)
+            before, after = _set_deduction(session, rubric, row, contents, current, code, count, note)
         elif code in rubric.item_by_code or code in rubric.veto_by_code:
             before, after = {}, {}
             if marked is not None:
-                before, after = _set_mark(session, rubric, row, current, code, marked)
+                before, after = _set_mark(session, rubric, row, contents, current, code, marked)
             if note is not None:
-                note_before, note_after = _set_note(session, row, code, note)
+                note_before, note_after = _set_note(session, row, contents, code, note)
                 before, after = {**before, **note_before}, {**after, **note_after}
         else:
             raise UserError(f"未知的编号“{code}”")
