@@ -246,6 +246,9 @@ def render_diff(diff: RubricDiff, old: Rubric, new: Rubric) -> str:
         section(f"新增评查项目（{len(diff.items_added)} 项）")
         for i in diff.items_added:
             lines.append(f"  {i['code']} {i['title']}（{_pts(i['points'])}，{new.category_of_item[i['code']].title}）")
+            for d in new.item_by_code[i["code"]].deductions:
+                times = f"，最多{d.max_times}次" if d.max_times > 1 else ""
+                lines.append(f"      {d.code} {d.text}：扣{_pts(_num(d.points))}{times}")
     if diff.items_removed:
         section(f"删除评查项目（{len(diff.items_removed)} 项）")
         for i in diff.items_removed:
@@ -259,12 +262,15 @@ def render_diff(diff: RubricDiff, old: Rubric, new: Rubric) -> str:
             lines.append(f"  {c.code} {c.field}：")
             lines.append(f"    原：{c.old}")
             lines.append(f"    新：{c.new}")
-    if diff.deductions_added or diff.deductions_removed or diff.deductions_changed:
+    # Deductions of added or removed items were shown with their item.
+    added = [d for d in diff.deductions_added if d["item"] in old.item_by_code]
+    removed = [d for d in diff.deductions_removed if d["item"] in new.item_by_code]
+    if added or removed or diff.deductions_changed:
         section("扣分情形")
-        for d in diff.deductions_added:
+        for d in added:
             times = f"，最多{d['max_times']}次" if d["max_times"] > 1 else ""
             lines.append(f"  新增 {d['code']}（{d['item']}）{d['text']}：扣{_pts(d['points'])}{times}")
-        lines += [f"  删除 {d['code']}（{d['item']}）{d['text']}" for d in diff.deductions_removed]
+        lines += [f"  删除 {d['code']}（{d['item']}）{d['text']}" for d in removed]
         for c in diff.deductions_changed:
             if c.field == "扣分情形":
                 lines.append(f"  {c.code} 表述：{c.old} → {c.new}")
