@@ -1,0 +1,76 @@
+"""汇总表: the workbook opened back with openpyxl."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+from test_reports_data import ID_NUMBER, PERSONS, all_files, build_results, case, file_result, package_parts, sheet
+
+from pingcha.reports import write_summary
+from pingcha.results import FINAL
+
+
+@pytest.fixture
+def results():
+    return build_results()
+
+
+@pytest.fixture
+def book(results, tmp_path):
+    return load_workbook(write_summary(results, tmp_path / "汇总表.xlsx"))
+
+
+def test_file_results_one_row_per_file_with_numeric_scores(results, book):
+    sheet = book["案卷结果"]
+    header = [c.value for c in sheet[1]]
+    assert header == ["序号", "执法部门", "案号", "案由", "当事人", "评查人员", "状态", "得分", "等次"]
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["C"].width >= 20
+    rows = {row[2]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert len(rows) == len(results.files)
+    for file in results.files:
+        row = rows[file.case.case_no]
+        if file.status == FINAL:
+            assert row[7] == pytest.approx(float(file.score)) and row[8] == file.grade
+        else:
+            assert row[7] is None and row[8] is None
+    assert rows["川攀西市监罚〔2024〕15号"][6] == "待复核"
+    assert rows["川攀西应急罚〔2024〕9号"][6] == "评查中"
+    assert rows["川攀西综执罚〔2024〕31号"][4] == "欧阳某某"
+    assert rows["川攀西综执罚〔2024〕3号"][4] == "攀枝花市西区恒基建筑劳务有限公司"
+    assert rows["川攀西综执罚〔2024〕10号"][5] == "董文、罗敏"
+    assert sheet["H2"].number_format == "0.0"
+
+
+def test_agency_results_ranked_with_counts_that_add_up(results, book):
+    sheet = book["单位结果"]
+    assert [c.value for c in sheet[1]] == ["排名", "执法部门", "抽查案卷数", "已完成", "待复核", "评查中", "平均分", "等次"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [row[1] for row in rows] == [a.agency for a in results.agencies]
+    assert [row[0] for row in rows] == [1, 2, 3]
+    for row in rows:
+        assert row[2] == row[3] + row[4] + row[5]
+    assert sum(row[2] for row in rows) == len(results.files)
+    assert isinstance(rows[0][6], float)
+
+
+def test_problem_statistics_from_the_tallies(results, book):
+    sheet = book["问题统计"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows[0][:5] == ("否决项", None, "V9", results.rubric.veto_by_code["V9"].title, 1)
+    codes = [row[2] for row in rows[1:]]
+    assert codes == [t.code for t in results.deduction_tallies()]
+
+
+def test_names_masked_and_formulas_never_run(tmp_path):
+    files = all_files() + [file_result(case("川攀西综执罚〔2024〕40号", "区综合执法局", "=HYPERLINK(\"x\")\x07", "=张三"),
+                                       [sheet("董文"), sheet("罗敏")])]
+    path = write_summary(build_results(files), tmp_path / "汇总表.xlsx")
+    packed = "".join(package_parts(path).values())
+    for secret in (*PERSONS, ID_NUMBER):
+        assert secret not in packed
+    book = load_workbook(path)
+    row = next(r for r in book["案卷结果"].iter_rows(min_row=2) if r[2].value == "川攀西综执罚〔2024〕40号")
+    assert row[3].data_type == "s" and row[3].value == '=HYPERLINK("x")'
+    assert row[4].value == "=某某"
