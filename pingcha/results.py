@@ -122,7 +122,7 @@ class DeductionTally:
     item_title: str
     category_code: str
     category_title: str
-    occurrences: int  # Σ counts
+    occurrences: int  # Σ over files of the count on that file (the highest any counted sheet gives)
     files: int  # distinct files where found
     notes: tuple[str, ...]
 
@@ -164,17 +164,18 @@ class ActivityResults:
         files: Counter[str] = Counter()
         notes: dict[str, list[str]] = {}
         for file in self.files:
-            seen = set()
+            # Two evaluators finding the same defect on one file is one defect, not two.
+            per_file: dict[str, int] = {}
             for view in file.counted_sheets:
                 for code, count in view.sheet.deductions.items():
                     if not count or code not in self.rubric.deduction_by_code:
                         continue
-                    occurrences[code] += count
-                    seen.add(code)
+                    per_file[code] = max(per_file.get(code, 0), count)
                     note = view.sheet.notes.get(code)
                     if note:
                         notes.setdefault(code, []).append(note)
-            files.update(seen)
+            occurrences.update(per_file)
+            files.update(per_file.keys())
         order = {d: i for i, d in enumerate(self.rubric.deduction_by_code)}
         tallies = []
         for code in sorted(occurrences, key=lambda c: (-occurrences[c], order[c])):

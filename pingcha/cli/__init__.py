@@ -10,7 +10,7 @@ from pingcha.errors import UserError
 
 
 def build_parser() -> argparse_zh.Parser:
-    from pingcha.cli import activity_cmds, demo_cmds, rubric_cmds
+    from pingcha.cli import activity_cmds, demo_cmds, report_cmds, rubric_cmds
 
     argparse_zh.install()
     parser = argparse_zh.Parser(prog="pingcha", description="行政处罚案卷评查工具。不带子命令时打开终端界面。")
@@ -20,6 +20,7 @@ def build_parser() -> argparse_zh.Parser:
     rubric_cmds.register(commands)
     activity_cmds.register(commands)
     demo_cmds.register(commands)
+    report_cmds.register(commands)
     return parser
 
 

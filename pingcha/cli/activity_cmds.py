@@ -35,16 +35,17 @@ def cmd_activity_list(args) -> int:
 
 
 def cmd_activity_settings(args) -> int:
-    changes = {}
-    for pair in args.set or []:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise UserError(f"设置应写成 键=值，如 doc_number=西司发〔2024〕12号；实际为“{pair}”")
-        changes[key.strip()] = value.strip()
+    from pingcha.cli.report_cmds import checked_overrides
+    from pingcha.reports import DEFAULTS, LABELS
+
     store = store_for(args)
+    changes = checked_overrides(args.set)
     settings = activities.update_settings(store, args.activity, changes, args.acting) if changes else \
         activities.get_activity(store, args.activity).settings
-    print(table(["键", "值"], [[k, v] for k, v in settings.items()]) if settings else "（尚无文书设置，使用默认值）")
+    rows = [[key, label, settings.get(key, ""), "" if key in settings else DEFAULTS.get(key, "")]
+            for key, label in LABELS.items()]
+    print(table(["键", "名称", "本活动设置", "默认值"], rows))
+    print("用 --set 键=值 修改，值留空（键=）恢复默认。")
     return 0
 
 

@@ -1,0 +1,109 @@
+"""``pingcha report …``: the 通报, 评查表, 整改通知书 and 汇总表 of an activity."""
+
+from __future__ import annotations
+
+import argparse
+from decimal import Decimal, InvalidOperation
+
+from pingcha.cli.output import store_for
+from pingcha.errors import UserError
+
+
+def parse_pairs(pairs: list[str] | None) -> dict[str, str]:
+    """``["doc_serial=12", …]`` → ``{"doc_serial": "12"}``, refusing anything not of that shape."""
+    changes = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"设置应写成 键=值，如 doc_serial=12；实际为“{pair}”")
+        changes[key.strip()] = value.strip()
+    return changes
+
+
+def checked_overrides(pairs: list[str] | None) -> dict[str, str]:
+    from pingcha.reports import check_settings
+
+    overrides = parse_pairs(pairs)
+    problems = check_settings(overrides)
+    if problems:
+        raise UserError("\n".join(problems))
+    return overrides
+
+
+def _results(args: argparse.Namespace):
+    from pingcha.services.results import activity_results
+
+    return activity_results(store_for(args), args.activity)
+
+
+def cmd_bulletin(args: argparse.Namespace) -> int:
+    from pingcha.reports import render_bulletin
+
+    overrides = checked_overrides(args.set)
+    path = render_bulletin(_results(args), args.out, templates=args.templates, overrides=overrides,
+                           mask_companies=args.mask_companies)
+    print(f"已生成通报：{path}")
+    return 0
+
+
+def cmd_sheets(args: argparse.Namespace) -> int:
+    from pingcha.reports import render_sheets
+
+    paths = render_sheets(_results(args), args.out, templates=args.templates, overrides=checked_overrides(args.set),
+                          mask_companies=args.mask_companies)
+    print(f"已生成 {len(paths)} 份评查表，保存在 {args.out}")
+    return 0
+
+
+def cmd_notices(args: argparse.Namespace) -> int:
+    from pingcha.reports import render_notices
+
+    threshold = None
+    if args.threshold is not None:
+        try:
+            threshold = Decimal(args.threshold)
+        except InvalidOperation:
+            raise UserError(f"分数线“{args.threshold}”不是数字") from None
+    paths = render_notices(_results(args), args.out, templates=args.templates, overrides=checked_overrides(args.set),
+                           threshold=threshold, mask_companies=args.mask_companies)
+    if paths:
+        print(f"已生成 {len(paths)} 份整改通知书，保存在 {args.out}")
+    else:
+        print("没有需要整改的案卷，未生成整改通知书。")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from pingcha.reports import write_summary
+
+    path = write_summary(_results(args), args.out, mask_companies=args.mask_companies)
+    print(f"已生成汇总表：{path}")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    report = commands.add_parser("report", help="生成通报、评查表、整改通知书（Word）和汇总表（Excel）")
+    sub = report.add_subparsers(dest="report_command", metavar="子命令", parser_class=commands._parser_class)
+
+    def common(parser: argparse.ArgumentParser, out_help: str, documents: bool = True) -> None:
+        parser.add_argument("activity", metavar="活动")
+        parser.add_argument("--out", required=True, metavar="路径", help=out_help)
+        parser.add_argument("--mask-companies", action="store_true", help="单位名称也做隐名处理")
+        if documents:
+            parser.add_argument("--templates", metavar="目录", help="使用此目录中的模板（缺少的模板用随附的）")
+            parser.add_argument("--set", action="append", metavar="键=值",
+                                help="仅本次覆盖文书设置，如 doc_serial=12（键见 pingcha activity settings）")
+
+    bulletin = sub.add_parser("bulletin", help="评查结果通报（.docx）")
+    common(bulletin, "输出文件（.docx）")
+    bulletin.set_defaults(handler=cmd_bulletin)
+    sheets = sub.add_parser("sheets", help="每件案卷一份评查表（.docx）")
+    common(sheets, "输出目录")
+    sheets.set_defaults(handler=cmd_sheets)
+    notices = sub.add_parser("notices", help="每个有不合格案卷的单位一份整改通知书（.docx）")
+    common(notices, "输出目录")
+    notices.add_argument("--threshold", metavar="分数", help="改为向得分低于此分数的案卷所在单位发通知")
+    notices.set_defaults(handler=cmd_notices)
+    summary = sub.add_parser("summary", help="评查结果汇总表（.xlsx）")
+    common(summary, "输出文件（.xlsx）", documents=False)
+    summary.set_defaults(handler=cmd_summary)
