@@ -1,0 +1,139 @@
+"""The terminal UI: who is working, then their files, the scoring screen and the 组长's screens.
+
+Every change goes through a service as it is made; the app holds no unsaved state about a stored sheet.
+A ``UserError`` (a refusal explained in Chinese) or a database hiccup becomes a notification, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import Screen
+
+from pingcha.errors import UserError
+from pingcha.services.activities import ActivityInfo, get_activity, list_activities
+from pingcha.services.queries import RosterEntry, roster
+from pingcha.store import Store
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who is working, on which activity."""
+
+    activity: ActivityInfo
+    person: RosterEntry
+
+    @property
+    def name(self) -> str:
+        return self.person.name
+
+    @property
+    def is_leader(self) -> bool:
+        return self.person.is_leader
+
+
+class PingchaApp(App):
+    """评查: the evaluators' and 组长's terminal UI over one open Store."""
+
+    TITLE = "行政处罚案卷评查"
+    CSS_PATH = "app.tcss"
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "退出", show=False, priority=True),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+        Binding("ctrl+p", "command_palette", "命令", show=False, priority=True),
+    ]
+
+    def __init__(self, store: Store, *, activity: str | None = None, user: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.wanted_activity = activity
+        self.wanted_user = user
+        self.who: Who | None = None
+
+    # -- starting up ---------------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from pingcha.tui.screens.who import WhoScreen
+
+        activity = self._initial_activity()
+        if activity is not None and self.wanted_user:
+            person = next((p for p in self.call(roster, self.store, str(activity.id)) or []
+                           if p.name == self.wanted_user), None)
+            if person is not None:
+                self.start_as(activity, person)
+                return
+        self.push_screen(WhoScreen(activity))
+
+    def _initial_activity(self) -> ActivityInfo | None:
+        if self.wanted_activity:
+            return self.call(get_activity, self.store, self.wanted_activity)
+        activities = self.call(list_activities, self.store) or []
+        return activities[0] if len(activities) == 1 else None
+
+    def start_as(self, activity: ActivityInfo, person: RosterEntry) -> None:
+        """Enter the work screens as ``person`` on ``activity`` (replacing whatever screen is showing)."""
+        from pingcha.tui.screens.home import HomeScreen
+
+        self.who = Who(activity, person)
+        self.sub_title = f"{activity.name} · {person.name}（{person.role}）"
+        if len(self.screen_stack) > 1:
+            self.switch_screen(HomeScreen())
+        else:
+            self.push_screen(HomeScreen())
+
+    def action_change_person(self) -> None:
+        from pingcha.tui.screens.who import WhoScreen
+
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(WhoScreen(self.who.activity if self.who else None))
+
+    # -- calling services ----------------------------------------------------------------------------------
+
+    def call(self, function: Callable[..., T], *args, **kwargs) -> T | None:
+        """Run a service; a refusal or a database problem is shown to the person and None returned."""
+        try:
+            return function(*args, **kwargs)
+        except UserError as exc:
+            self.notify(str(exc), title="未完成", severity="error", timeout=8)
+        except SQLAlchemyError as exc:
+            self.notify(f"数据库暂时不可用（{type(exc).__name__}），请稍后按 F5 刷新重试。", title="数据库",
+                        severity="error", timeout=8)
+        return None
+
+    # -- command palette and keys --------------------------------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder="输入命令或编号…", id="--command-palette"))
+
+    def action_help_quit(self) -> None:
+        self.notify("按 Ctrl+Q 退出（所做的修改都已保存）。", title="退出")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            yield from commands()
+        if self.who is not None:
+            yield SystemCommand("切换人员或评查活动", "回到选择人员的界面", self.action_change_person)
+        yield SystemCommand("按键说明", "列出当前界面的全部按键", self.action_show_keys)
+        yield SystemCommand("退出", "关闭评查程序（修改均已随时保存）", self.exit)
+
+    def action_show_keys(self) -> None:
+        from pingcha.tui.screens.help import KeysScreen
+
+        self.push_screen(KeysScreen(self.screen))
+
+
+def run_app(store: Store, *, activity: str | None = None, user: str | None = None) -> None:
+    """Run the terminal UI on an open Store; ``activity`` (name or number) and ``user`` preselect where they fit."""
+    PingchaApp(store, activity=activity, user=user).run()

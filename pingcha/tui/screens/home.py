@@ -1,0 +1,78 @@
+"""The work screens after choosing who you are: 我的案卷 for everyone, and the 组长's pages as tabs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from pingcha.tui.widgets.panes import FilesPane, Pane, ProgressPane, ResultsPane, ReviewPane
+from pingcha.tui.widgets.panes_admin import ImportPane, ReportsPane, RubricsPane
+
+LEADER_TABS = [
+    ("progress", "2 进度", ProgressPane),
+    ("review", "3 复核", ReviewPane),
+    ("results", "4 结果", ResultsPane),
+    ("rubrics", "5 评分标准", RubricsPane),
+    ("import", "6 导入", ImportPane),
+    ("reports", "7 报告", ReportsPane),
+]
+TAB_KEYS = {"1": "files", **{str(i): tab for i, (tab, _, _) in enumerate(LEADER_TABS, start=2)}}
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        *(Binding(key, f"show_tab('{tab}')", "切换页面" if key == "1" else "", show=key == "1",
+                  key_display="1-7") for key, tab in TAB_KEYS.items()),
+        Binding("f5,r", "reload", "刷新", key_display="F5"),
+        Binding("w", "app.change_person", "切换人员"),
+        Binding("question_mark,f1", "app.show_keys", "帮助", key_display="?"),
+        Binding("ctrl+q", "app.quit", "退出"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        who = self.app.who
+        yield Static(f"{who.activity.name} · 评分标准 {who.activity.rubric.key} · {who.name}（{who.person.role}，"
+                     f"{who.person.unit}）", id="home-title")
+        with TabbedContent(initial="files", id="tabs"):
+            with TabPane("1 我的案卷", id="files"):
+                yield FilesPane()
+            if who.is_leader:
+                for tab, title, pane in LEADER_TABS:
+                    with TabPane(title, id=tab):
+                        yield pane()
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_tab" and parameters and parameters[0] != "files":
+            return self.app.who is not None and self.app.who.is_leader
+        return True
+
+    def _pane(self, tab: str | None = None) -> Pane:
+        tabs = self.query_one("#tabs", TabbedContent)
+        return self.query_one(f"#{tab or tabs.active}", TabPane).query_one(Pane)
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = tab
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane.query_one(Pane)
+        pane.refresh_data()
+        pane.focus_main()
+
+    def on_screen_resume(self) -> None:
+        self._pane().refresh_data()
+
+    def action_reload(self) -> None:
+        self._pane().refresh_data()
+        self.notify("已刷新。", timeout=2)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        names = {"files": "我的案卷", **{tab: title.split(" ", 1)[1] for tab, title, _ in LEADER_TABS}}
+        tabs = ["files"] + ([tab for tab, _, _ in LEADER_TABS] if self.app.who.is_leader else [])
+        for tab in tabs:
+            yield SystemCommand(f"打开：{names[tab]}", f"切换到“{names[tab]}”页面", lambda tab=tab: self.action_show_tab(tab))
+        yield SystemCommand("刷新", "重新读取数据库中的最新状态", self.action_reload)

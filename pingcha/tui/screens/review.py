@@ -1,0 +1,134 @@
+"""复核: a file's sheets side by side with every difference highlighted; the 组长 starts from one and settles it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from pingcha.results import FileResult, SheetView
+from pingcha.rubric.model import Item
+from pingcha.tui.format import num
+from pingcha.tui.widgets.sheet_parts import DIFFERENT
+
+
+def item_cell(view: SheetView, item: Item) -> tuple[str, tuple]:
+    """What one sheet says about one item, and a key that is equal exactly when two sheets agree."""
+    if item.code in view.sheet.na:
+        return "不适用", ("na",)
+    found = tuple((d.code, view.sheet.deductions.get(d.code, 0)) for d in item.deductions
+                  if view.sheet.deductions.get(d.code, 0))
+    obtained = next((i.obtained for i in view.result.items if i.code == item.code), item.points) \
+        if view.result else item.points
+    codes = " ".join(f"{code}×{count}" if count > 1 else code for code, count in found)
+    return (f"{num(obtained)}  {codes}" if codes else num(obtained)), found
+
+
+class ReviewScreen(Screen):
+    BINDINGS = [
+        Binding("1", "start_from(0)", "以第1份为基础复核"),
+        Binding("2", "start_from(1)", "以第2份为基础复核"),
+        *(Binding(str(n), f"start_from({n - 1})", show=False) for n in range(3, 10)),
+        Binding("d", "toggle_differences", "只看差异/全部"),
+        Binding("f5,r", "reload", "刷新", key_display="F5"),
+        Binding("escape,q", "back", "返回", key_display="Esc"),
+    ]
+
+    def __init__(self, file: FileResult) -> None:
+        super().__init__()
+        self.file = file
+        self.only_differences = False
+
+    @property
+    def sheets(self) -> tuple[SheetView, ...]:
+        return tuple(s for s in self.file.sheets if s.status != "草稿")
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="review-head")
+        yield DataTable(id="compare", cursor_type="row", zebra_stripes=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
+        rubric = self.app.who.activity.rubric
+        file, sheets = self.file, self.sheets
+        table = self.query_one("#compare", DataTable)
+        table.clear(columns=True)
+        table.add_column("编号")
+        table.add_column("评查项目")
+        table.add_column("分值")
+        for number, view in enumerate(sheets, start=1):
+            table.add_column(f"{number} {view.evaluator}")
+        differing = 0
+        for category in rubric.categories:
+            for item in category.items:
+                cells = [item_cell(view, item) for view in sheets]
+                differs = len({key for _, key in cells}) > 1
+                differing += differs
+                if self.only_differences and not differs:
+                    continue
+                style = DIFFERENT if differs else ""
+                table.add_row(Text(item.code, style=style), item.title, num(item.points),
+                              *(Text(text, style=style) for text, _ in cells))
+        for veto in rubric.vetoes:
+            marks = [veto.code in view.sheet.veto for view in sheets]
+            differs = len(set(marks)) > 1
+            differing += differs
+            if (self.only_differences and not differs) or not any(marks):
+                continue
+            style = DIFFERENT if differs else "bold red"
+            table.add_row(Text(veto.code, style=style), Text(veto.title, overflow="ellipsis"), "否决",
+                          *(Text("成立" if m else "—", style=style) for m in marks))
+        scores = [view.result for view in sheets]
+        score_style = DIFFERENT if len({r.score for r in scores if r}) > 1 else "bold"
+        table.add_row(Text("合计", style="bold"), "实得 / 适用", num(rubric.total),
+                      *(f"{num(r.raw)} / {num(r.applicable)}" if r else "" for r in scores))
+        table.add_row(Text("得分", style="bold"), "", "", *(Text(num(r.score), style=score_style) if r else ""
+                                                             for r in scores))
+        table.add_row(Text("等次", style="bold"), "", "", *(r.grade if r else "" for r in scores))
+        self.differing = differing
+        self.query_one("#review-head", Static).update(Text.assemble(
+            ("复核 ", "bold"), (file.case.case_no, "bold"), f"  {file.case.agency}  {file.case.cause}\n",
+            ("原因：", "bold"), "；".join(file.reasons) or "—", f"   共 {differing} 处不一致",
+            "（只显示不一致的项目）" if self.only_differences else "", "\n",
+            ("黄色", DIFFERENT), "为各评查表不一致之处。按 1/2… 以该评查人的评查表为基础调整，确认后录入为最终结果。",
+        ))
+
+    def action_toggle_differences(self) -> None:
+        self.only_differences = not self.only_differences
+        self.draw()
+
+    def action_start_from(self, index: int) -> None:
+        from pingcha.tui.editing import ReviewSheetEditor
+        from pingcha.tui.screens.scoring import ScoringScreen
+
+        sheets = self.sheets
+        if index >= len(sheets):
+            self.notify(f"本案卷只有 {len(sheets)} 份评查表。", timeout=3)
+            return
+        who = self.app.who
+        editor = ReviewSheetEditor(self.app.store, who.activity.rubric, str(who.activity.id), self.file.case.case_no,
+                                   who.name, sheets[index].sheet)
+        screen = ScoringScreen(editor, self.file.case, f"{who.name}（复核，基于{sheets[index].evaluator}）", sheets)
+        self.app.push_screen(screen, self._settled)
+
+    def _settled(self, done: bool | None) -> None:
+        if done:
+            self.dismiss(True)
+
+    def action_reload(self) -> None:
+        from pingcha.services.results import activity_results
+
+        results = self.app.call(activity_results, self.app.store, str(self.app.who.activity.id))
+        if results is not None:
+            current = next((f for f in results.files if f.case.case_no == self.file.case.case_no), None)
+            if current is not None:
+                self.file = current
+            self.draw()
+
+    def action_back(self) -> None:
+        self.dismiss(False)

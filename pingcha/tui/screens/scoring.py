@@ -1,0 +1,455 @@
+"""评查表: scoring one file item by item, keyboard first, every change saved as it is made.
+
+Keys (also in the footer and under ``?``):
+  ↑↓ items · ←→ deduction rules · a–i add one to rule a–i · +/- add/remove one · space cycles ·
+  n note · x 不适用 · Enter: 无扣分, next undecided item · Tab: next undecided · s submit ·
+  typing a code (D12, V9, then a rule letter: D12c) jumps there.
+
+"Decided" is kept for this session only: an item is decided once it has a deduction, is 不适用, or the evaluator
+confirmed it has nothing to deduct (Enter). It helps walk the rubric; it is not stored and does not block submitting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from pingcha.results import CaseFile as CaseRecord
+from pingcha.results import SheetView
+from pingcha.rubric.model import Item, Veto
+from pingcha.tui.editing import SheetEditor
+from pingcha.tui.format import num
+from pingcha.tui.widgets.detail_view import DetailView
+from pingcha.tui.widgets.scoring_inputs import NoteInput, RubricJump
+from pingcha.tui.widgets.rubric_nav import NavLine, RubricNav
+from pingcha.tui.widgets.sheet_parts import RULE_KEYS, case_facts, item_panel, nav_texts, score_line, veto_panel
+
+
+
+class ScoringScreen(Screen):
+    AUTO_FOCUS = ""
+    COMMANDS = {RubricJump}
+    BINDINGS = [
+        Binding("down,j", "next_item", "项目", key_display="↑↓"),
+        Binding("up,k", "prev_item", "上一项", show=False),
+        Binding("right,l", "next_rule", "情形", key_display="←→"),
+        Binding("left,h", "prev_rule", "上一情形", show=False),
+        Binding("a", "rule(0)", "扣一次", key_display="a-i"),
+        *(Binding(key, f"rule({i})", show=False) for i, key in enumerate(RULE_KEYS) if i),
+        Binding("plus,equals_sign", "add_one", "加扣", show=False),
+        Binding("minus,backspace", "remove_one", "减扣", key_display="-"),
+        Binding("space", "cycle", "循环", show=False),
+        Binding("n", "note", "说明"),
+        Binding("x", "toggle_na", "不适用"),
+        Binding("enter", "confirm_next", "无扣分→下一项", key_display="⏎"),
+        Binding("tab", "next_undecided", "下一未定", key_display="Tab"),
+        Binding("s", "submit", "提交"),
+        Binding("m", "comment", "评语", show=False),
+        Binding("f5,r", "reload", "刷新", key_display="F5"),
+        Binding("question_mark,f1", "app.show_keys", "帮助", key_display="?"),
+        Binding("escape,q", "back", "返回", key_display="Esc"),
+    ]
+
+    def __init__(self, editor: SheetEditor, case: CaseRecord, evaluator: str,
+                 others: tuple[SheetView, ...] = ()) -> None:
+        super().__init__()
+        self.editor = editor
+        self.rubric = editor.rubric
+        self.case = case
+        self.evaluator = evaluator
+        self.others = others
+        self.confirmed: set[str] = set()
+        self.rules: dict[str, int] = {}
+        self.code_buffer = ""
+        self.note_code: str | None = None  # "" while the comment is being edited
+        self._facts_shown: tuple | None = None
+        lines = []
+        for category in self.rubric.categories:
+            lines.append(NavLine("category", category.code))
+            lines += [NavLine("item", item.code) for item in category.items]
+        if self.rubric.vetoes:
+            lines.append(NavLine("veto-heading", "否决项"))
+            lines += [NavLine("veto", veto.code) for veto in self.rubric.vetoes]
+        self.nav = RubricNav(lines, id="nav")
+        self.codes = {line.code: i for i, line in enumerate(lines) if line.kind == "category" or line.selectable}
+
+    # -- layout --------------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="facts")
+        with Horizontal(id="scoring-body"):
+            yield self.nav
+            with Vertical(id="detail-column"):
+                yield DetailView(id="detail")
+                yield NoteInput(id="note", placeholder="说明（页码或位置），回车保存，Esc 取消")
+        yield Static(id="score")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_all()
+
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < 100
+        if narrow != self.has_class("narrow"):
+            self.set_class(narrow, "narrow")
+            self._draw_detail(self.editor.result())
+
+    def on_screen_resume(self) -> None:
+        if self.note_code is None:
+            self.set_focus(None)
+
+    # -- what is where -------------------------------------------------------------------------------------
+
+    @property
+    def line(self) -> NavLine:
+        return self.nav.lines[self.nav.cursor]
+
+    @property
+    def item(self) -> Item | None:
+        line = self.line
+        return self.rubric.item_by_code[line.code] if line.kind == "item" else None
+
+    @property
+    def veto(self) -> Veto | None:
+        line = self.line
+        return self.rubric.veto_by_code[line.code] if line.kind == "veto" else None
+
+    @property
+    def rule(self) -> int:
+        return self.rules.get(self.line.code, 0)
+
+    def decided(self, item: Item) -> bool:
+        sheet = self.editor.sheet
+        return (item.code in sheet.na or item.code in self.confirmed
+                or any(sheet.deductions.get(d.code) for d in item.deductions))
+
+    def undecided(self) -> list[Item]:
+        return [item for item in self.rubric.items if not self.decided(item)]
+
+    def label_of(self, line: NavLine) -> str:
+        if line.kind == "item":
+            return f"{line.code} {self.rubric.item_by_code[line.code].title}"
+        if line.kind == "veto":
+            return f"{line.code} {self.rubric.veto_by_code[line.code].title}"
+        return line.code
+
+    # -- drawing -------------------------------------------------------------------------------------------
+
+    def refresh_all(self) -> None:
+        result = self.editor.result()
+        for index in range(len(self.nav.lines)):
+            self._draw_line(index, result)
+        self._draw_detail(result)
+
+    def _draw_changed(self) -> None:
+        """After one change: the current line, its category, the veto heading, the panel and the total."""
+        result = self.editor.result()
+        index = self.nav.cursor
+        self._draw_line(index, result)
+        for back in range(index, -1, -1):
+            if not self.nav.lines[back].selectable:
+                self._draw_line(back, result)
+                break
+        self._draw_detail(result)
+
+    def _draw_line(self, index: int, result) -> None:
+        left, right = nav_texts(self.rubric, self.editor.sheet, result, self.nav.lines[index], self.confirmed,
+                                self.others)
+        self.nav.set_text(index, left, right)
+
+    def _draw_detail(self, result, home: bool = False) -> None:
+        sheet = self.editor.sheet
+        facts = (self.editor.status, self.size.width)
+        if facts != self._facts_shown:  # a relayout costs milliseconds; the facts change only with the status
+            self._facts_shown = facts
+            self.query_one("#facts", Static).update(
+                case_facts(self.case, self.evaluator, self.editor.status, self.editor.review))
+        item, veto = self.item, self.veto
+        if item is not None:
+            body = item_panel(self.rubric, sheet, result, item, self.rule, self.others,
+                              compact=self.has_class("narrow"))
+        elif veto is not None:
+            body = veto_panel(self.rubric, sheet, veto, self.others)
+        else:
+            body = Text("")
+        self.query_one("#detail", DetailView).show(body, home=home)
+        line = score_line(self.rubric, sheet, result, len(self.undecided()))
+        if self.others and result is not None:
+            line.append("   各评查人：" + "，".join(
+                f"{v.evaluator} {num(v.result.score)}" for v in self.others if v.result is not None))
+        if sheet.comment:
+            line.append(f"   评语：{sheet.comment}", style="dim")
+        self.query_one("#score", Static).update(line, layout=False)
+
+    # -- moving --------------------------------------------------------------------------------------------
+
+    def go_line(self, index: int) -> None:
+        self.nav.move_to(index)
+        self._draw_detail(self.editor.result(), home=True)
+
+    def _step(self, direction: int) -> None:
+        index = self.nav.cursor + direction
+        while 0 <= index < len(self.nav.lines) and not self.nav.lines[index].selectable:
+            index += direction
+        if 0 <= index < len(self.nav.lines):
+            self.go_line(index)
+
+    def action_next_item(self) -> None:
+        self._step(1)
+
+    def action_prev_item(self) -> None:
+        self._step(-1)
+
+    def _set_rule(self, index: int) -> None:
+        self.rules[self.line.code] = index
+        self._draw_detail(self.editor.result())
+
+    def action_next_rule(self) -> None:
+        if self.item is not None:
+            self._set_rule(min(self.rule + 1, len(self.item.deductions) - 1))
+
+    def action_prev_rule(self) -> None:
+        if self.item is not None:
+            self._set_rule(max(self.rule - 1, 0))
+
+    def on_rubric_nav_picked(self, message: RubricNav.Picked) -> None:
+        self.go_line(message.index)
+
+    def action_next_undecided(self) -> None:
+        undecided = {item.code for item in self.undecided()}
+        if not undecided:
+            self.notify("所有评查项目都已确定，可以按 s 提交。", title="已全部确定")
+            return
+        order = [i for i, line in enumerate(self.nav.lines) if line.kind == "item"]
+        start = self.nav.cursor
+        after = [i for i in order if i > start] + [i for i in order if i <= start]
+        self.go_line(next(i for i in after if self.nav.lines[i].code in undecided))
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing a code (D12, V9, A) jumps there; a rule letter right after it (D12c) adds that deduction."""
+        if isinstance(self.focused, Input) or not event.character or len(event.character) != 1:
+            return
+        char = event.character
+        if not (char.isupper() or (char.isdigit() and self.code_buffer)):
+            self.code_buffer = ""
+            return
+        event.stop()
+        event.prevent_default()
+        candidate = self.code_buffer + char
+        if not any(code.startswith(candidate) for code in self.codes):
+            candidate = char
+            if not any(code.startswith(candidate) for code in self.codes):
+                self.code_buffer = ""
+                self.notify(f"没有以“{char}”开头的编号。", timeout=3)
+                return
+        self.code_buffer = candidate
+        target = self.codes.get(candidate)
+        if target is None:
+            target = next(i for code, i in sorted(self.codes.items(), key=lambda kv: kv[1]) if code.startswith(candidate))
+        if not self.nav.lines[target].selectable:
+            target += 1
+        self.go_line(target)
+
+    # -- changing (each change goes straight to the service) ------------------------------------------------
+
+    def _editable(self) -> bool:
+        if self.editor.locked:
+            if self.editor.review:
+                self.notify("复核结果已录入。", severity="warning")
+            else:
+                self.notify("评查表已提交，只读；如需更正请由组长复核。", severity="warning")
+            return False
+        return True
+
+    def _apply(self, change, *args) -> None:
+        if not self._editable():
+            return
+        self.app.call(change, *args)
+        self._draw_changed()
+        if self.editor.locked:
+            self.refresh_all()
+
+    def _set_count(self, code: str, count: int) -> None:
+        self._apply(self.editor.set_count, code, count)
+
+    def _count(self, code: str) -> int:
+        return self.editor.sheet.deductions.get(code, 0)
+
+    def action_rule(self, index: int) -> None:
+        self.code_buffer = ""
+        if self.veto is not None:
+            if index == 0:
+                self.action_toggle_veto(self.veto.code)
+            return
+        item = self.item
+        if item is None or index >= len(item.deductions):
+            self.notify(f"本项没有第 {index + 1} 个扣分情形（{RULE_KEYS[index]}）。", timeout=3)
+            return
+        self.rules[item.code] = index
+        code = item.deductions[index].code
+        self._set_count(code, self._count(code) + 1)
+
+    def _current_rule_code(self) -> str | None:
+        item = self.item
+        return item.deductions[self.rule].code if item is not None and item.deductions else None
+
+    def action_add_one(self) -> None:
+        if self.veto is not None:
+            return self.action_toggle_veto(self.veto.code)
+        code = self._current_rule_code()
+        if code:
+            self._set_count(code, self._count(code) + 1)
+
+    def action_remove_one(self) -> None:
+        if self.veto is not None:
+            if self.veto.code in self.editor.sheet.veto:
+                self.action_toggle_veto(self.veto.code)
+            return
+        code = self._current_rule_code()
+        if code is None:
+            return
+        if not self._count(code):
+            self.notify(f"{code} 尚未扣分。", timeout=3)
+            return
+        self._set_count(code, self._count(code) - 1)
+
+    def action_cycle(self) -> None:
+        if self.veto is not None:
+            return self.action_toggle_veto(self.veto.code)
+        code = self._current_rule_code()
+        if code:
+            count = self._count(code)
+            self._set_count(code, 0 if count >= self.rubric.deduction_by_code[code].max_times else count + 1)
+
+    def _focus_rule(self, code: str) -> None:
+        item = self.rubric.item_of_deduction[code]
+        if self.item is None or self.item.code != item.code:
+            self.go_line(self.codes[item.code])
+        self.rules[item.code] = [d.code for d in item.deductions].index(code)
+
+    def action_bump(self, code: str) -> None:
+        self._focus_rule(code)
+        self._set_count(code, self._count(code) + 1)
+
+    def action_drop(self, code: str) -> None:
+        self._focus_rule(code)
+        self.action_remove_one()
+
+    def action_toggle_veto(self, code: str) -> None:
+        self._apply(self.editor.set_mark, code, code not in self.editor.sheet.veto)
+
+    def action_toggle_na(self) -> None:
+        item = self.item
+        if item is None:
+            self.notify("不适用只能标记在评查项目上。", timeout=3)
+            return
+        self._apply(self.editor.set_mark, item.code, item.code not in self.editor.sheet.na)
+
+    def action_confirm_next(self) -> None:
+        item = self.item
+        if item is not None and not self.decided(item):
+            self.confirmed.add(item.code)
+            self._draw_changed()
+        self.action_next_undecided()
+
+    # -- notes and the comment -----------------------------------------------------------------------------
+
+    def _open_input(self, code: str, value: str, placeholder: str) -> None:
+        if not self._editable():
+            return
+        self.note_code = code
+        note = self.query_one("#note", NoteInput)
+        note.placeholder = placeholder
+        note.value = value
+        note.display = True
+        note.focus()
+
+    def action_note(self) -> None:
+        code = self._current_rule_code() if self.item is not None else (self.veto.code if self.veto else None)
+        if code is None:
+            return
+        self._open_input(code, self.editor.sheet.notes.get(code, ""), f"{code} 的说明（页码或位置），回车保存，Esc 取消")
+
+    def action_comment(self) -> None:
+        self._open_input("", self.editor.sheet.comment, "对本案卷的总体评价，回车保存，Esc 取消")
+
+    def close_note(self, save: bool) -> None:
+        note = self.query_one("#note", NoteInput)
+        code, self.note_code = self.note_code, None
+        if save and code is not None:
+            if code:
+                self.app.call(self.editor.set_note, code, note.value.strip())
+            else:
+                self.app.call(self.editor.set_comment, note.value.strip())
+        note.display = False
+        self.set_focus(None)
+        self._draw_detail(self.editor.result())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.close_note(save=True)
+
+    # -- submitting, refreshing, leaving -------------------------------------------------------------------
+
+    def action_submit(self) -> None:
+        from pingcha.tui.screens.dialogs import SubmitScreen
+
+        if not self._editable():
+            return
+        result = self.editor.result()
+        if result is None:
+            self.notify("评查表无法计分，不能提交。", severity="error")
+            return
+        self.app.push_screen(
+            SubmitScreen(self.rubric, self.editor.sheet, result, self.case.case_no, len(self.undecided()),
+                         review=self.editor.review),
+            self._submit_confirmed,
+        )
+
+    def _submit_confirmed(self, confirmed: bool | None) -> None:
+        if not confirmed:
+            return
+        result = self.app.call(self.editor.submit)
+        if result is None:
+            self.refresh_all()
+            return
+        what = "复核结果已录入" if self.editor.review else "评查表已提交"
+        self.notify(f"{what}：{self.case.case_no} {num(result.score)} 分，{result.grade}。", title="完成")
+        if self.editor.review:
+            self.dismiss(True)
+        else:
+            self.refresh_all()
+
+    def action_reload(self) -> None:
+        self.app.call(self.editor.reload)
+        self.refresh_all()
+        self.notify("已刷新。", timeout=2)
+
+    def action_back(self) -> None:
+        if self.note_code is not None:
+            self.close_note(save=False)
+            return
+        if self.editor.review and getattr(self.editor, "changed", False) and not self.editor.locked:
+            from pingcha.tui.screens.dialogs import ConfirmScreen
+
+            self.app.push_screen(
+                ConfirmScreen("复核结果尚未确认录入。放弃本次修改并返回？", "放弃并返回", "继续复核"),
+                lambda leave: self.dismiss(False) if leave else None,
+            )
+            return
+        self.dismiss(False)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("提交评查表" if not self.editor.review else "确认复核结果", "显示汇总并确认",
+                            self.action_submit)
+        yield SystemCommand("下一未定项", "转到下一个尚未确定的评查项目", self.action_next_undecided)
+        yield SystemCommand("填写评语", "对本案卷的总体评价", self.action_comment)
+        yield SystemCommand("刷新", "重新读取评查表", self.action_reload)
+        yield SystemCommand("返回", "回到案卷列表", self.action_back)

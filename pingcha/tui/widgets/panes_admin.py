@@ -1,0 +1,309 @@
+"""The 组长's pages that do long work in a worker thread: rubric versions, imports, reports.
+
+The work runs off the event loop (``@work(thread=True)``) with a progress bar, so the screen keeps answering keys;
+results and refusals come back through ``call_from_thread``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, DataTable, Input, ProgressBar, Static
+
+from pingcha.errors import UserError
+from pingcha.rubric import RubricError, load_rubric_file
+from pingcha.rubric.diff import diff_rubrics, render_diff
+from pingcha.services.registers import import_register, import_roster
+from pingcha.services.results import activity_results
+from pingcha.services.rubrics import list_rubrics, previous_version, resolve_rubric, store_rubric
+from pingcha.tui.widgets.panes import Pane, table
+
+
+def issues_text(exc: UserError) -> Text:
+    """A refusal as readable lines: rubric issues one per line with where they are, other messages as they are."""
+    text = Text("未通过检查：\n", style="bold red")
+    if isinstance(exc, RubricError):
+        for issue in exc.issues:
+            text.append(f"  {issue.where}", style="bold")
+            text.append(f"  {issue.message}\n")
+    else:
+        text.append(f"  {exc}\n")
+    return text
+
+
+class WorkPane(Pane):
+    """A page with a progress bar that shows while its worker runs."""
+
+    def busy(self, total: float | None) -> None:
+        bar = self.query_one(ProgressBar)
+        bar.update(total=total, progress=0)
+        bar.display = True
+
+    def done(self) -> None:
+        self.query_one(ProgressBar).display = False
+
+    def on_mount(self) -> None:
+        self.done()
+
+
+class RubricsPane(WorkPane):
+    """评分标准: stored versions, and loading a new one after checking it and showing what it changes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.checked = None
+        self.versions = []
+
+    def compose(self) -> ComposeResult:
+        yield table("rubric-versions", "版本", "标题", "替代", "载入人", "使用中的活动")
+        with Horizontal(classes="path-row"):
+            yield Input(placeholder="新版本文件路径（.toml 或 .xlsx），回车检查", id="rubric-path")
+            yield Button("检查", id="rubric-check")
+            yield Button("确认载入", id="rubric-load", variant="primary", disabled=True)
+        yield ProgressBar(total=None, show_eta=False)
+        with VerticalScroll(id="rubric-report-box"):
+            yield Static("选中一个版本查看它相对前一版本的修改；或输入文件路径检查并载入新版本。", id="rubric-report")
+
+    def refresh_data(self) -> None:
+        versions = self.app.call(list_rubrics, self.app.store)
+        if versions is None:
+            return
+        self.versions = versions
+        self.fill(self.query_one("#rubric-versions", DataTable), [
+            (v.key, v.title, v.replaces or "—", v.loaded_by, str(v.activities)) for v in versions])
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if 0 <= event.cursor_row < len(self.versions):
+            version = self.versions[event.cursor_row]
+            rubric = self.app.call(resolve_rubric, version.key, self.app.store)
+            if rubric is not None:
+                self._show_diff(rubric, Text(f"{version.key}《{version.title}》\n", style="bold"))
+
+    def _show_diff(self, rubric, head: Text) -> None:
+        previous = self.app.call(previous_version, self.app.store, rubric)
+        if previous is None:
+            head.append("没有可对照的前一版本" + (f"（{rubric.replaces} 未载入）" if rubric.replaces else "") + "。\n")
+        else:
+            head.append(render_diff(diff_rubrics(previous, rubric), previous, rubric))
+        self.query_one("#rubric-report", Static).update(head)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.check(event.value.strip())
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "rubric-check":
+            self.check(self.query_one("#rubric-path", Input).value.strip())
+        elif event.button.id == "rubric-load" and self.checked is not None:
+            self.busy(None)
+            self.store_checked(self.checked)
+
+    def check(self, path: str) -> None:
+        if not path:
+            self.notify("请先输入评分标准文件的路径。", severity="warning")
+            return
+        self.checked = None
+        self.query_one("#rubric-load", Button).disabled = True
+        self.query_one("#rubric-report", Static).update(f"正在检查 {path} …")
+        self.busy(None)
+        self.check_file(path)
+
+    @work(thread=True, exclusive=True, group="rubric", exit_on_error=False)
+    def check_file(self, path: str) -> None:
+        try:
+            if not Path(path).exists():
+                raise UserError(f"找不到文件“{path}”")
+            rubric = load_rubric_file(path)
+        except UserError as exc:
+            self.app.call_from_thread(self._checked, None, issues_text(exc))
+            return
+        self.app.call_from_thread(self._checked, rubric, None)
+
+    def _checked(self, rubric, problems: Text | None) -> None:
+        self.done()
+        if rubric is None:
+            self.query_one("#rubric-report", Static).update(problems)
+            return
+        self.checked = rubric
+        self.query_one("#rubric-load", Button).disabled = False
+        head = Text(f"检查通过：{rubric.key}《{rubric.title}》，{len(rubric.categories)} 个类别，"
+                    f"{len(rubric.items)} 个评查项目，{len(rubric.vetoes)} 个否决项。按“确认载入”保存。\n\n",
+                    style="bold green")
+        self._show_diff(rubric, head)
+
+    @work(thread=True, exclusive=True, group="rubric", exit_on_error=False)
+    def store_checked(self, rubric) -> None:
+        try:
+            outcome = store_rubric(self.app.store, rubric, self.who.name)
+        except UserError as exc:
+            self.app.call_from_thread(self._stored, None, str(exc))
+            return
+        self.app.call_from_thread(self._stored, outcome, None)
+
+    def _stored(self, outcome, problem: str | None) -> None:
+        self.done()
+        self.query_one("#rubric-load", Button).disabled = True
+        self.checked = None
+        if problem:
+            self.notify(problem, title="未载入", severity="error", timeout=8)
+            return
+        what = "已载入" if outcome.created else "该版本已经载入过，内容相同"
+        self.notify(f"{what}：{outcome.rubric.key}", title="评分标准")
+        self.refresh_data()
+
+
+class ImportPane(WorkPane):
+    """导入: a case register (案卷目录) or a roster into this activity; all or nothing, bad rows listed."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="path-row"):
+            yield Input(placeholder="案卷目录文件（.csv 或 .xlsx）路径", id="register-path")
+            yield Button("导入案卷目录", id="register-import", variant="primary")
+        with Horizontal(classes="path-row"):
+            yield Input(placeholder="人员名单文件（.csv 或 .xlsx）路径", id="roster-path")
+            yield Button("导入人员名单", id="roster-import")
+        yield ProgressBar(total=None, show_eta=False)
+        with VerticalScroll(id="import-report-box"):
+            yield Static("导入是“全部或全不”：任一行有误则整个文件都不导入，并列出每一个错误行。", id="import-report")
+
+    def refresh_data(self) -> None:
+        pass
+
+    def focus_main(self) -> None:
+        self.query_one("#register-path", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.start("register" if event.input.id == "register-path" else "roster")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.start("register" if event.button.id == "register-import" else "roster")
+
+    def start(self, kind: str) -> None:
+        path = self.query_one(f"#{kind}-path", Input).value.strip()
+        if not path:
+            self.notify("请先输入文件路径。", severity="warning")
+            return
+        self.query_one("#import-report", Static).update(f"正在导入 {path} …")
+        self.busy(None)
+        self.run_import(kind, path)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def run_import(self, kind: str, path: str) -> None:
+        activity = str(self.who.activity.id)
+        try:
+            if kind == "register":
+                summary = import_register(self.app.store, activity, path, self.who.name)
+                kinds = "，".join(f"{k} {v} 件" for k, v in summary.procedures.items())
+                message = Text(f"已导入 {summary.rows} 件案卷（{kinds}），来自 {summary.agencies} 个执法部门。",
+                               style="bold green")
+            else:
+                people = import_roster(self.app.store, activity, path, self.who.name)
+                message = Text(f"已导入 {len(people)} 名评查人员。", style="bold green")
+        except UserError as exc:
+            message = Text(f"未导入：\n{exc}", style="red")
+        except OSError as exc:
+            message = Text(f"无法读取文件：{exc}", style="red")
+        self.app.call_from_thread(self._finished, message)
+
+    def _finished(self, message: Text) -> None:
+        self.done()
+        self.query_one("#import-report", Static).update(message)
+
+
+REPORTS = [
+    ("bulletin", "通报", "render_bulletin", "通报.docx"),
+    ("sheets", "评查表（每卷一份）", "render_sheets", "评查表"),
+    ("notices", "整改通知书", "render_notices", "整改通知书"),
+    ("summary", "汇总表", "write_summary", "汇总表.xlsx"),
+]
+REPORT_MODULES = ("pingcha.reports", "pingcha.reports.render", "pingcha.reports.documents")
+
+
+def report_function(name: str):
+    """The documents module's function ``name``, or a UserError saying it is not there yet."""
+    for module_name in REPORT_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        function = getattr(module, name, None)
+        if function is not None:
+            return function
+    raise UserError(f"文书模块尚未就绪（找不到 pingcha.reports.{name}），暂时不能生成该报告。")
+
+
+class ReportsPane(WorkPane):
+    """报告: generate the 通报, the 评查表, the 整改通知书 and the 汇总表 into a folder."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.states = {key: "未生成" for key, *_ in REPORTS}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="path-row"):
+            yield Input(id="report-dir", placeholder="输出文件夹")
+            yield Button("全部生成", id="reports-all", variant="primary")
+        yield table("reports-table", "报告", "文件（在上面的文件夹中）", "状态")
+        yield ProgressBar(total=len(REPORTS), show_eta=False)
+        yield Static("选中一行回车生成该报告；“全部生成”依次生成四种报告。", classes="hint")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#report-dir", Input).value = str(Path.cwd() / "评查报告" / self.who.activity.name)
+
+    def refresh_data(self) -> None:
+        self.fill(self.query_one("#reports-table", DataTable), [
+            (title, target + ("/" if "." not in target else ""), self.states[key]) for key, title, _, target in REPORTS])
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.start([REPORTS[event.cursor_row][0]])
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.start([key for key, *_ in REPORTS])
+
+    def start(self, keys: list[str]) -> None:
+        folder = Path(self.query_one("#report-dir", Input).value or ".")
+        for key in keys:
+            self.states[key] = "排队中"
+        self.refresh_data()
+        self.busy(len(keys))
+        self.generate(keys, folder)
+
+    @work(thread=True, exclusive=True, group="reports", exit_on_error=False)
+    def generate(self, keys: list[str], folder: Path) -> None:
+        results = None
+        for key in keys:
+            _, title, function_name, target = next(r for r in REPORTS if r[0] == key)
+            self.app.call_from_thread(self._state, key, "生成中…", False)
+            try:
+                function = report_function(function_name)
+                if results is None:
+                    results = activity_results(self.app.store, str(self.who.activity.id))
+                folder.mkdir(parents=True, exist_ok=True)
+                function(results, folder / target)
+                state = "已生成"
+            except UserError as exc:
+                state = f"失败：{exc}"
+            except OSError as exc:
+                state = f"失败：无法写入（{exc.strerror or exc}）"
+            except Exception as exc:  # noqa: BLE001 - another module's fault must not close the UI
+                state = f"失败：{type(exc).__name__}：{exc}"
+            self.app.call_from_thread(self._state, key, state, True)
+        self.app.call_from_thread(self.done)
+
+    def _state(self, key: str, state: str, step: bool) -> None:
+        self.states[key] = state
+        if step:
+            self.query_one(ProgressBar).advance(1)
+        self.refresh_data()
