@@ -17,6 +17,13 @@ def num(value: Decimal | int | float | None) -> str:
     return text or "0"
 
 
+def score_text(value: Decimal | None) -> str:
+    """A score or mean as results state it: always one decimal (87.0, not 87); empty for None."""
+    if value is None:
+        return ""
+    return format(Decimal(str(value)).quantize(Decimal("0.1")), "f")
+
+
 def date_text(value) -> str:
     return value.isoformat() if value is not None else "—"
 

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from pingcha.results import FileResult, SheetView
 from pingcha.rubric.model import Item
-from pingcha.tui.format import num
+from pingcha.tui.format import num, score_text
 from pingcha.tui.widgets.sheet_parts import DIFFERENT
 
 
@@ -87,7 +87,7 @@ class ReviewScreen(Screen):
         score_style = DIFFERENT if len({r.score for r in scores if r}) > 1 else "bold"
         table.add_row(Text("合计", style="bold"), "实得 / 适用", num(rubric.total),
                       *(f"{num(r.raw)} / {num(r.applicable)}" if r else "" for r in scores))
-        table.add_row(Text("得分", style="bold"), "", "", *(Text(num(r.score), style=score_style) if r else ""
+        table.add_row(Text("得分", style="bold"), "", "", *(Text(score_text(r.score), style=score_style) if r else ""
                                                              for r in scores))
         table.add_row(Text("等次", style="bold"), "", "", *(r.grade if r else "" for r in scores))
         self.differing = differing

@@ -25,7 +25,7 @@ from pingcha.results import CaseFile as CaseRecord
 from pingcha.results import SheetView
 from pingcha.rubric.model import Item, Veto
 from pingcha.tui.editing import SheetEditor
-from pingcha.tui.format import num
+from pingcha.tui.format import num, score_text
 from pingcha.tui.widgets.detail_view import DetailView
 from pingcha.tui.widgets.scoring_inputs import NoteInput, RubricJump
 from pingcha.tui.widgets.rubric_nav import NavLine, RubricNav
@@ -183,7 +183,7 @@ class ScoringScreen(Screen):
         line = score_line(self.rubric, sheet, result, len(self.undecided()))
         if self.others and result is not None:
             line.append("   各评查人：" + "，".join(
-                f"{v.evaluator} {num(v.result.score)}" for v in self.others if v.result is not None))
+                f"{v.evaluator} {score_text(v.result.score)}" for v in self.others if v.result is not None))
         if sheet.comment:
             line.append(f"   评语：{sheet.comment}", style="dim")
         self.query_one("#score", Static).update(line, layout=False)
@@ -421,7 +421,7 @@ class ScoringScreen(Screen):
             self.refresh_all()
             return
         what = "复核结果已录入" if self.editor.review else "评查表已提交"
-        self.notify(f"{what}：{self.case.case_no} {num(result.score)} 分，{result.grade}。", title="完成")
+        self.notify(f"{what}：{self.case.case_no} {score_text(result.score)} 分，{result.grade}。", title="完成")
         if self.editor.review:
             self.dismiss(True)
         else:

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults
 from pingcha.services.queries import AssignedFile, Progress, assigned_files, case_facts, progress
 from pingcha.services.results import activity_results
-from pingcha.tui.format import grade_markup, num, status_label
+from pingcha.tui.format import grade_markup, num, score_text, status_label
 
 BAR_WIDTH = 30
 
@@ -66,7 +66,7 @@ class FilesPane(Pane):
         self.files = files
         styles = {"未开始": "dim", "草稿": "yellow", "已提交": "green"}
         rows = [
-            (f.case.case_no, Text(f.status, style=styles.get(f.status, "")), num(f.result.score) if f.result else "",
+            (f.case.case_no, Text(f.status, style=styles.get(f.status, "")), score_text(f.result.score) if f.result else "",
              Text.from_markup(grade_markup(f.result.grade)) if f.result else "", f.case.agency, f.case.cause)
             for f in files
         ]
@@ -147,7 +147,7 @@ class ProgressPane(ScrollingPane):
              str(p.needs_review), str(p.final), p.unit) for p in view.evaluators])
         self.fill(self.query_one("#by-agency", DataTable), [
             (a.agency, str(a.files), f"{a.sheets_submitted}/{a.sheets_due}", str(a.pending), str(a.needs_review),
-             str(a.final), num(a.mean), Text.from_markup(grade_markup(a.grade))) for a in view.agencies])
+             str(a.final), score_text(a.mean), Text.from_markup(grade_markup(a.grade))) for a in view.agencies])
 
 
 class ReviewPane(Pane):
@@ -169,7 +169,7 @@ class ReviewPane(Pane):
         self.queue = [f for f in results.files if f.status == NEEDS_REVIEW]
         rows = [
             (f.case.case_no, "；".join(f.reasons),
-             "，".join(f"{s.evaluator} {num(s.result.score)}" for s in f.sheets if s.result is not None),
+             "，".join(f"{s.evaluator} {score_text(s.result.score)}" for s in f.sheets if s.result is not None),
              f.case.agency, f.case.cause)
             for f in self.queue
         ]
@@ -208,9 +208,9 @@ class ResultsPane(ScrollingPane):
             "   （★ 优秀  ✗ 不合格）"))
         self.fill(self.query_one("#results-agencies", DataTable), [
             (str(rank) if a.mean is not None else "—", a.agency, str(a.files), str(a.final), str(a.pending),
-             str(a.needs_review), num(a.mean), Text.from_markup(grade_markup(a.grade)))
+             str(a.needs_review), score_text(a.mean), Text.from_markup(grade_markup(a.grade)))
             for rank, a in enumerate(results.agencies, start=1)])
         self.fill(self.query_one("#results-files", DataTable), [
-            (f.case.case_no, f.case.agency, f.case.cause, status_label(f.status), num(f.score),
+            (f.case.case_no, f.case.agency, f.case.cause, status_label(f.status), score_text(f.score),
              Text.from_markup(grade_markup(f.grade)), "、".join(f.evaluators))
             for f in results.files])

@@ -15,7 +15,7 @@ from pingcha.results import SheetView
 from pingcha.rubric import Rubric
 from pingcha.rubric.model import VETO_CAP, Item, Veto
 from pingcha.scoring import Sheet, SheetResult
-from pingcha.tui.format import date_text, num
+from pingcha.tui.format import date_text, num, score_text
 
 RULE_KEYS = "abcdefghi"
 DIFFERENT = "bold black on yellow"
@@ -166,7 +166,7 @@ def score_line(rubric: Rubric, sheet: Sheet, result: SheetResult | None, undecid
     else:
         line.append(f"实得 {num(result.raw)} / {num(rubric.total)} → 得分 ", style="bold")
     zeroed = [code for code in result.vetoes if rubric.veto_by_code[code].effect != VETO_CAP]
-    line.append(num(result.score), style="bold reverse")
+    line.append(score_text(result.score), style="bold reverse")
     if zeroed:
         line.append(f"（否决项 {'、'.join(zeroed)} 归零）", style="bold red")
     line.append("   暂定等次 ")
