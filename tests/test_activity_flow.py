@@ -187,3 +187,32 @@ def test_each_change_returns_what_the_database_then_holds(cli):
         sheets.change_sheet(store, ref, first, code="A1", marked=True)
     with pytest.raises(UserError, match="次数应在 0 到"):
         sheets.change_sheet(store, ref, first, code="A2a", count=99)
+
+
+def test_a_draft_review_is_saved_change_by_change_and_settles_on_confirmation(cli, tmp_path):
+    from pingcha.services import review, sheets
+    from pingcha.store import open_store
+
+    activity = prepared(cli)
+    case_no, (first, second) = next(iter(assignments(cli, activity).items()))
+    both = [{"case_no": case_no, "evaluator": first, "deductions": {"D12a": 1}},
+            {"case_no": case_no, "evaluator": second, "deductions": {"D12a": 1, "B1a": 1, "C2a": 1, "A2a": 3}}]
+    (tmp_path / "both.json").write_text(json.dumps(both, ensure_ascii=False), encoding="utf-8")
+    cli.ok("sheets", "import", activity, tmp_path / "both.json", "--submit")
+    store = open_store(str(cli.db))
+    with pytest.raises(UserError, match="只有组长"):
+        review.open_review(store, activity, case_no, first)
+    state = review.open_review(store, activity, case_no, "皇甫婷", start=sheets.read_sheet(
+        store, sheets.sheet_ref(store, activity, second, case_no)).sheet)
+    assert state.sheet.deductions == {"D12a": 1, "B1a": 1, "C2a": 1, "A2a": 3}
+    sheets.change_sheet(store, state.ref, "皇甫婷", code="C2a", count=0)
+    # a draft is not a result yet, and a fresh session (another window, a crash) finds it as left
+    assert next(f for f in cli.json("results", activity, "--json")["files"] if f["case_no"] == case_no)["status"] == "needs_review"
+    again = review.open_review(store, activity, case_no, "皇甫婷")
+    assert again.sheet.deductions == {"D12a": 1, "B1a": 1, "A2a": 3}
+    result = review.confirm_review(store, again.ref, "皇甫婷")
+    final = next(f for f in cli.json("results", activity, "--json")["files"] if f["case_no"] == case_no)
+    assert (final["status"], final["score"], final["reconciled"]) == ("final", float(result.score), True)
+    sheets.change_sheet(store, again.ref, "皇甫婷", code="B1a", count=0)  # reopening a settled 复核
+    reopened = next(f for f in cli.json("results", activity, "--json")["files"] if f["case_no"] == case_no)
+    assert reopened["status"] == "needs_review"

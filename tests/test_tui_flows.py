@@ -163,6 +163,11 @@ async def test_leader_settles_a_file_in_review(store):
         assert isinstance(app.screen, ScoringScreen) and app.screen.editor.review
         await pilot.press("D", "1", "2", "a")  # the 组长 agrees with the second evaluator on D12a only
         assert "≠" in screen_text(app) and "得分 95" in screen_text(app)
+        await pilot.press("escape")  # leaving keeps the draft: nothing is lost, nothing is settled yet
+        assert isinstance(app.screen, ReviewScreen)
+        assert next(f for f in activity_results(store, ACTIVITY).files if f.case.case_no == case_no).status == NEEDS_REVIEW
+        await pilot.press("c")  # continue the draft where it was left
+        assert isinstance(app.screen, ScoringScreen) and "得分 95" in screen_text(app)
         await pilot.press("s")
         assert "确认复核结果" in screen_text(app)
         await pilot.press("enter")

@@ -13,7 +13,7 @@ from pingcha.results import (
 )
 from pingcha.scoring import Sheet, SheetError, agency_mean, combine, score_sheet
 from pingcha.services.activities import find_activity, info_of
-from pingcha.services.sheets import DRAFT, REVIEW
+from pingcha.services.sheets import DRAFT, RECONCILED, REVIEW
 from pingcha.store import Store
 from pingcha.store.models import Agency, Assignment, CaseFile, Evaluator, ScoreSheet, SheetDeduction, SheetMark
 
@@ -78,7 +78,9 @@ def activity_results(store: Store, activity_ref: str) -> ActivityResults:
             (r.case_file_id, r.evaluator_id, r.status_kind): r
             for r in session.exec(select(ScoreSheet).where(ScoreSheet.activity_id == activity.id))
         }
-        reviews: dict[int, ScoreSheet] = {r.case_file_id: r for r in rows.values() if r.status_kind == REVIEW}
+        reviews: dict[int, ScoreSheet] = {
+            r.case_file_id: r for r in rows.values() if r.status_kind == REVIEW and r.status == RECONCILED
+        }
 
         def view(row: ScoreSheet, reconciled: bool = False) -> SheetView:
             sheet = contents[row.id]

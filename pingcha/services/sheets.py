@@ -146,6 +146,10 @@ def _editable_row(session: Session, ref: SheetRef) -> ScoreSheet:
         session.flush()
     elif row.status != DRAFT and ref.kind == EVALUATION:
         raise UserError(f"“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再修改；如需更正请由组长复核")
+    elif row.status != DRAFT:
+        # Changing a settled 复核 sheet reopens it: the file waits for the 组长 to confirm again.
+        row.status = DRAFT
+        session.add(row)
     return row
 
 

@@ -1,18 +1,16 @@
 """What the scoring screen edits: an evaluator's sheet in the database, or the 组长's 复核 sheet being settled.
 
-Both expose the same small surface, so one screen serves both. Neither holds a business rule of its own: the
-stored sheet goes through ``change_sheet`` (one short transaction per change), the 复核 sheet is checked by
-``check_sheet`` and recorded by ``reconcile``.
+Both expose the same small surface, so one screen serves both. Neither holds a business rule of its own: every
+change goes through ``change_sheet`` (one short transaction per change); the 复核 draft is opened by
+``open_review`` and settles the file through ``confirm_review``.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from pingcha.errors import UserError
 from pingcha.rubric import Rubric
-from pingcha.scoring import Sheet, SheetError, SheetResult, check_sheet, score_sheet
-from pingcha.services.review import reconcile
+from pingcha.scoring import Sheet, SheetError, SheetResult, score_sheet
+from pingcha.services.review import confirm_review, open_review
 from pingcha.services.sheets import SheetRef, SheetState, change_sheet, read_sheet, submit_sheet
 from pingcha.store import Store
 
@@ -105,65 +103,21 @@ class StoredSheetEditor(SheetEditor):
         return result
 
 
-class ReviewSheetEditor(SheetEditor):
-    """The 组长's 复核 sheet for one file, started from one evaluator's sheet and recorded on confirmation."""
+class ReviewSheetEditor(StoredSheetEditor):
+    """The 组长's 复核 sheet for one file: a draft saved change by change like any sheet (nothing is lost
+    on leaving or a crash), which settles the file when the 组长 confirms it."""
 
     review = True
 
-    def __init__(self, store: Store, rubric: Rubric, activity: str, case_no: str, actor: str, start: Sheet) -> None:
+    def __init__(self, store: Store, rubric: Rubric, activity: str, case_no: str, actor: str,
+                 start: Sheet | None = None) -> None:
         self.store = store
         self.rubric = rubric
-        self.activity = activity
-        self.case_no = case_no
         self.actor = actor
-        self.sheet = replace(start, case_no=case_no, evaluator=actor)
-        self.status = "复核中"
-        self.changed = False
-        self.done = False
-
-    @property
-    def locked(self) -> bool:
-        return self.done
-
-    def _apply(self, sheet: Sheet) -> None:
-        if self.done:
-            raise UserError(f"案卷“{self.case_no}”的复核结果已录入")
-        problems = check_sheet(self.rubric, sheet)
-        if problems:
-            raise UserError("；".join(problems))
-        self.sheet = sheet
-        self.changed = True
-
-    def set_count(self, code: str, count: int) -> None:
-        deductions = dict(self.sheet.deductions)
-        if count:
-            deductions[code] = count
-        else:
-            deductions.pop(code, None)
-        self._apply(replace(self.sheet, deductions=deductions))
-
-    def set_note(self, code: str, note: str) -> None:
-        notes = dict(self.sheet.notes)
-        if note:
-            notes[code] = note
-        else:
-            notes.pop(code, None)
-        self._apply(replace(self.sheet, notes=notes))
-
-    def set_mark(self, code: str, marked: bool) -> None:
-        field = "na" if code in self.rubric.item_by_code else "veto"
-        codes = set(getattr(self.sheet, field))
-        if marked:
-            codes.add(code)
-        else:
-            codes.discard(code)
-        self._apply(replace(self.sheet, **{field: frozenset(codes)}))
-
-    def set_comment(self, comment: str) -> None:
-        self._apply(replace(self.sheet, comment=comment))
+        self.state = open_review(store, activity, case_no, actor, start)
+        self.ref = self.state.ref
 
     def submit(self) -> SheetResult:
-        result = reconcile(self.store, self.activity, self.case_no, self.sheet, self.actor)
-        self.done = True
-        self.status = "复核"
+        result = confirm_review(self.store, self.ref, self.actor)
+        self.reload()
         return result

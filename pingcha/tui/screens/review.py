@@ -31,6 +31,7 @@ class ReviewScreen(Screen):
         Binding("1", "start_from(0)", "以第1份为基础复核"),
         Binding("2", "start_from(1)", "以第2份为基础复核"),
         *(Binding(str(n), f"start_from({n - 1})", show=False) for n in range(3, 10)),
+        Binding("c", "continue_draft", "继续复核草稿"),
         Binding("d", "toggle_differences", "只看差异/全部"),
         Binding("f5,r", "reload", "刷新", key_display="F5"),
         Binding("escape,q", "back", "返回", key_display="Esc"),
@@ -103,18 +104,31 @@ class ReviewScreen(Screen):
         self.draw()
 
     def action_start_from(self, index: int) -> None:
-        from pingcha.tui.editing import ReviewSheetEditor
-        from pingcha.tui.screens.scoring import ScoringScreen
-
         sheets = self.sheets
         if index >= len(sheets):
             self.notify(f"本案卷只有 {len(sheets)} 份评查表。", timeout=3)
             return
+        self._open_editor(sheets[index].sheet, f"复核，基于{sheets[index].evaluator}")
+
+    def action_continue_draft(self) -> None:
+        from pingcha.services.review import draft_review
+
         who = self.app.who
-        editor = ReviewSheetEditor(self.app.store, who.activity.rubric, str(who.activity.id), self.file.case.case_no,
-                                   who.name, sheets[index].sheet)
-        screen = ScoringScreen(editor, self.file.case, f"{who.name}（复核，基于{sheets[index].evaluator}）", sheets)
-        self.app.push_screen(screen, self._settled)
+        if self.app.call(draft_review, self.app.store, str(who.activity.id), self.file.case.case_no) is None:
+            self.notify("本案卷还没有复核草稿：按 1、2 以某份评查表为基础开始复核。", timeout=4)
+            return
+        self._open_editor(None, "继续复核草稿")
+
+    def _open_editor(self, start, label: str) -> None:
+        from pingcha.tui.editing import ReviewSheetEditor
+        from pingcha.tui.screens.scoring import ScoringScreen
+
+        who = self.app.who
+        editor = self.app.call(ReviewSheetEditor, self.app.store, who.activity.rubric, str(who.activity.id),
+                               self.file.case.case_no, who.name, start)
+        if editor is not None:
+            screen = ScoringScreen(editor, self.file.case, f"{who.name}（{label}）", self.sheets)
+            self.app.push_screen(screen, self._settled)
 
     def _settled(self, done: bool | None) -> None:
         if done:

@@ -436,14 +436,8 @@ class ScoringScreen(Screen):
         if self.note_code is not None:
             self.close_note(save=False)
             return
-        if self.editor.review and getattr(self.editor, "changed", False) and not self.editor.locked:
-            from pingcha.tui.screens.dialogs import ConfirmScreen
-
-            self.app.push_screen(
-                ConfirmScreen("复核结果尚未确认录入。放弃本次修改并返回？", "放弃并返回", "继续复核"),
-                lambda leave: self.dismiss(False) if leave else None,
-            )
-            return
+        if self.editor.review and not self.editor.locked:
+            self.notify("复核草稿已保存，尚未确认录入；再次打开本案卷的复核可继续。", timeout=4)
         self.dismiss(False)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
