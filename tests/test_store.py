@@ -118,3 +118,21 @@ def test_killed_process_keeps_every_committed_change(tmp_path, capsys):
     store = open_store(str(db))
     with store.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM score_sheet")).scalar() == 1
+
+
+def test_reads_do_not_wait_for_a_writer(tmp_path, capsys):
+    """The UI keeps showing results while another process holds the write lock."""
+    from pingcha.services.results import activity_results
+
+    db = tmp_path / "r.db"
+    cli = Cli(db, capsys)
+    activity = prepared(cli)
+    store = open_store(str(db))
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        assert len(activity_results(store, activity).files) > 0
+        assert time.monotonic() - started < 5
+    finally:
+        writer.execute("ROLLBACK")

@@ -59,12 +59,12 @@ def info_of(session: Session, activity: Activity) -> ActivityInfo:
 
 
 def get_activity(store: Store, ref: str) -> ActivityInfo:
-    with store.transaction() as session:
+    with store.read() as session:
         return info_of(session, find_activity(session, ref))
 
 
 def list_activities(store: Store) -> list[ActivityInfo]:
-    with store.transaction() as session:
+    with store.read() as session:
         return [info_of(session, a) for a in session.exec(select(Activity).order_by(Activity.id)).all()]
 
 
@@ -81,11 +81,11 @@ def create_activity(
         raise UserError(f"每卷评查人数应至少为 1，实际为 {per_file}")
     spread = parse_spread(spread)
     parts = split_ref(rubric_ref)
-    with store.transaction() as session:
+    with store.read() as session:
         version = find_version(session, *parts) if parts else None
     if version is None:  # a rubric file, or a shipped version not stored yet
         rubric = store_rubric(store, resolve_rubric(rubric_ref, store), actor).rubric
-        with store.transaction() as session:
+        with store.read() as session:
             version = find_version(session, rubric.id, rubric.version)
     with store.transaction() as session:
         if session.exec(select(Activity).where(Activity.name == name)).first() is not None:

@@ -93,7 +93,7 @@ def describe(entry: AuditEntry) -> str:
 
 
 def history(store: Store, activity_ref: str, case_no: str | None = None) -> list[HistoryLine]:
-    with store.transaction() as session:
+    with store.read() as session:
         activity = find_activity(session, activity_ref)
         query = select(AuditEntry).where(or_(AuditEntry.activity_id == activity.id, AuditEntry.entity == "rubric"))
         if case_no:

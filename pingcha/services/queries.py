@@ -48,7 +48,7 @@ class AssignedFile:
 
 def roster(store: Store, activity_ref: str) -> list[RosterEntry]:
     """The activity's 评查人员, leaders first, then by name."""
-    with store.transaction() as session:
+    with store.read() as session:
         activity = find_activity(session, activity_ref)
         people = session.exec(select(Evaluator).where(Evaluator.activity_id == activity.id)).all()
         assigned: dict[int, int] = defaultdict(int)
@@ -69,7 +69,7 @@ def roster(store: Store, activity_ref: str) -> list[RosterEntry]:
 
 def assigned_files(store: Store, activity_ref: str, evaluator: str) -> list[AssignedFile]:
     """The files assigned to ``evaluator``, by agency then case number, each with its sheet's status."""
-    with store.transaction() as session:
+    with store.read() as session:
         activity = find_activity(session, activity_ref)
         rubric = info_of(session, activity).rubric
         person = session.exec(
@@ -106,7 +106,7 @@ def assigned_files(store: Store, activity_ref: str, evaluator: str) -> list[Assi
 
 def case_facts(store: Store, case_file_id: int) -> CaseRecord:
     """One file's register facts (案号, 执法部门, 案由, 当事人, dates, officers)."""
-    with store.transaction() as session:
+    with store.read() as session:
         case = session.get(CaseFile, case_file_id)
         agency = session.get(Agency, case.agency_id)
         return case_record(case, agency.name)

@@ -71,7 +71,7 @@ def open_review(store: Store, activity_ref: str, case_no: str, actor: str, start
 
 def draft_review(store: Store, activity_ref: str, case_no: str) -> Sheet | None:
     """The unconfirmed 复核 draft of a file, if a 组长 has begun one."""
-    with store.transaction() as session:
+    with store.read() as session:
         activity = find_activity(session, activity_ref)
         row = session.exec(
             select(ScoreSheet).join(CaseFile, CaseFile.id == ScoreSheet.case_file_id).where(
@@ -83,7 +83,7 @@ def draft_review(store: Store, activity_ref: str, case_no: str) -> Sheet | None:
 
 def confirm_review(store: Store, ref: SheetRef, actor: str) -> SheetResult:
     """Settle the file with the 组长's draft 复核 sheet as it now stands."""
-    with store.transaction() as session:
+    with store.read() as session:
         row = _row(session, ref)
         if row is None:
             raise UserError(f"案卷“{ref.case_no}”还没有复核评查表")

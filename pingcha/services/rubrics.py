@@ -67,7 +67,7 @@ def resolve_rubric(ref: str, store: Store | None = None) -> Rubric:
         return load_rubric_file(ref)
     rubric_id, version = parts
     if store is not None:
-        with store.transaction() as session:
+        with store.read() as session:
             stored = find_version(session, rubric_id, version)
             if stored is not None:
                 return rubric_of(stored)
@@ -131,7 +131,7 @@ class StoredRubric:
 
 
 def list_rubrics(store: Store) -> list[StoredRubric]:
-    with store.transaction() as session:
+    with store.read() as session:
         versions = session.exec(select(RubricVersion).order_by(RubricVersion.rubric_id, RubricVersion.loaded_at)).all()
         used: dict[int, int] = {}
         for activity in session.exec(select(Activity)).all():
@@ -149,6 +149,6 @@ def previous_version(store: Store, rubric: Rubric) -> Rubric | None:
     """The version ``rubric`` says it replaces, if stored (for showing what a new version changes)."""
     if not rubric.replaces:
         return None
-    with store.transaction() as session:
+    with store.read() as session:
         stored = find_version(session, rubric.id, rubric.replaces)
         return rubric_of(stored) if stored is not None else None

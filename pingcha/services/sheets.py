@@ -74,7 +74,7 @@ def resolve_ref(session: Session, activity_id: int, evaluator: str, case_no: str
 
 
 def sheet_ref(store: Store, activity_ref: str, evaluator: str, case_no: str) -> SheetRef:
-    with store.transaction() as session:
+    with store.read() as session:
         activity = find_activity(session, activity_ref)
         return resolve_ref(session, activity.id, evaluator, case_no)
 
@@ -122,7 +122,7 @@ def sheet_of(session: Session, row: ScoreSheet, ref: SheetRef | None = None) -> 
 
 
 def read_sheet(store: Store, ref: SheetRef) -> SheetState:
-    with store.transaction() as session:
+    with store.read() as session:
         row = _row(session, ref)
         if row is None:
             return SheetState(ref, Sheet(case_no=ref.case_no, evaluator=ref.evaluator), "未开始")
@@ -385,7 +385,7 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
 
 def export_sheets(store: Store, activity_ref: str, evaluator: str) -> list[dict]:
     """One §3 sheet per file assigned to ``evaluator`` (empty where not yet scored), for offline work."""
-    with store.transaction() as session:
+    with store.read() as session:
         activity = find_activity(session, activity_ref)
         person = _person(session, activity.id, evaluator)
         cases = session.exec(

@@ -61,7 +61,9 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads take no lock (WAL gives them a consistent snapshot); writes take the write lock at once.
+        read_only = connection.get_execution_options().get("pingcha_read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -77,6 +79,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        self._reader = self.engine.execution_options(pingcha_read_only=True)
         # Things that never change once written (an activity's pinned rubric), kept for this
         # Store's lifetime so a key press does not re-read and re-parse them.
         self.memo: dict = {}
@@ -85,6 +88,13 @@ class Store:
     def transaction(self) -> Iterator[Session]:
         """One short unit of work: committed when the block ends, rolled back on any error."""
         with Session(self.engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work: it never waits for a writer, and sees one consistent snapshot."""
+        with Session(self._reader, expire_on_commit=False) as session:
             with session.begin():
                 yield session
 
