@@ -6,6 +6,7 @@ A ``UserError`` (a refusal explained in Chinese) or a database hiccup becomes a 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -63,6 +64,10 @@ class PingchaApp(App):
 
     def on_mount(self) -> None:
         from pingcha.tui.screens.who import WhoScreen
+
+        # Everything loaded so far (Textual, SQLAlchemy, the rubric) lives as long as the app: keep it out
+        # of the garbage collector's full passes, which otherwise stall a key press now and then.
+        gc.freeze()
 
         activity = self._initial_activity()
         if activity is not None and self.wanted_user:
