@@ -216,3 +216,13 @@ def test_a_draft_review_is_saved_change_by_change_and_settles_on_confirmation(cl
     sheets.change_sheet(store, again.ref, "皇甫婷", code="B1a", count=0)  # reopening a settled 复核
     reopened = next(f for f in cli.json("results", activity, "--json")["files"] if f["case_no"] == case_no)
     assert reopened["status"] == "needs_review"
+
+
+def test_a_file_that_is_not_a_database_and_an_unreachable_server(tmp_path, capsys):
+    (tmp_path / "notes.db").write_text("这不是数据库", encoding="utf-8")
+    status, _, err = Cli(tmp_path / "notes.db", capsys)("results", "1")
+    assert status == 1 and "不是 pingcha 的数据库" in err and "Traceback" not in err
+    status, _, err = Cli("postgresql+psycopg://nobody@127.0.0.1:9/none", capsys)("results", "1")
+    assert status == 1 and "无法连接数据库" in err
+    status, _, err = Cli(tmp_path, capsys)("results", "1")
+    assert status == 1 and "文件夹" in err

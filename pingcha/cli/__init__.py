@@ -6,6 +6,8 @@ import os
 import sys
 
 from pingcha.cli import argparse_zh
+from sqlalchemy.exc import SQLAlchemyError
+
 from pingcha.errors import UserError
 
 
@@ -50,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
+    except SQLAlchemyError as exc:
+        print(f"错误：{database_problem(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
@@ -57,6 +62,19 @@ def main(argv: list[str] | None = None) -> int:
         # The reader (e.g. `| head`) has gone; nothing left to say to it.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
         return 0
+
+
+def database_problem(exc: Exception) -> str:
+    """A database failure in words a user can act on (which database, and what it said)."""
+    from sqlalchemy.exc import OperationalError
+
+    said = str(getattr(exc, "orig", None) or exc).strip()
+    detail = said.splitlines()[0] if said else type(exc).__name__
+    if isinstance(exc, OperationalError) and "connect" in str(exc).lower():
+        return f"无法连接数据库，请检查 --db / PINGCHA_DB 的地址和数据库服务是否已启动（{detail}）"
+    if "file is not a database" in detail:
+        return "--db 指定的文件不是 pingcha 的数据库（也不是 SQLite 数据库）"
+    return f"数据库操作失败：{detail}"
 
 
 def _os_user() -> str:
