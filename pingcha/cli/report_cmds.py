@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from decimal import Decimal, InvalidOperation
-
 from pingcha.cli.output import store_for
 from pingcha.errors import UserError
 
@@ -58,14 +56,8 @@ def cmd_sheets(args: argparse.Namespace) -> int:
 def cmd_notices(args: argparse.Namespace) -> int:
     from pingcha.reports import render_notices
 
-    threshold = None
-    if args.threshold is not None:
-        try:
-            threshold = Decimal(args.threshold)
-        except InvalidOperation:
-            raise UserError(f"分数线“{args.threshold}”不是数字") from None
     paths = render_notices(_results(args), args.out, templates=args.templates, overrides=checked_overrides(args.set),
-                           threshold=threshold, mask_companies=args.mask_companies)
+                           threshold=args.threshold, mask_companies=args.mask_companies)
     if paths:
         print(f"已生成 {len(paths)} 份整改通知书，保存在 {args.out}")
     else:
