@@ -87,6 +87,7 @@ class FileResult:
             "evaluators": list(self.evaluators),
             "reasons": list(self.reasons),
             "reconciled": self.review is not None,
+            "extra": dict(self.case.extra),
         }
 
 

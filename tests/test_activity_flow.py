@@ -226,3 +226,23 @@ def test_a_file_that_is_not_a_database_and_an_unreachable_server(tmp_path, capsy
     assert status == 1 and "无法连接数据库" in err
     status, _, err = Cli(tmp_path, capsys)("results", "1")
     assert status == 1 and "文件夹" in err
+
+
+def test_global_options_may_follow_the_command(cli, tmp_path):
+    activity = prepared(cli)
+    case_no, (first, second) = next(iter(assignments(cli, activity).items()))
+    both = [{"case_no": case_no, "evaluator": first}, {"case_no": case_no, "evaluator": second, "veto": ["V1"]}]
+    (tmp_path / "both.json").write_text(json.dumps(both, ensure_ascii=False), encoding="utf-8")
+    cli.ok("sheets", "import", activity, tmp_path / "both.json", "--submit")
+    (tmp_path / "other.json").write_text(json.dumps({"case_no": "别的案号"}, ensure_ascii=False), encoding="utf-8")
+    status, _, err = cli("review", activity, case_no, "--sheet", tmp_path / "other.json", "--as", "皇甫婷")
+    assert status == 1 and "不一致" in err
+    (tmp_path / "settled.json").write_text(json.dumps({"case_no": case_no}, ensure_ascii=False), encoding="utf-8")
+    cli.ok("review", activity, case_no, "--sheet", tmp_path / "settled.json", "--as", "皇甫婷")
+    assert "组长皇甫婷" in cli.ok("audit", activity, case_no, "--db", cli.db)
+
+
+def test_extra_register_columns_are_kept(cli):
+    activity = prepared(cli)
+    files = cli.json("results", activity, "--json")["files"]
+    assert all("备注" in f["extra"] for f in files)

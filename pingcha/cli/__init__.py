@@ -5,10 +5,25 @@ from __future__ import annotations
 import os
 import sys
 
-from pingcha.cli import argparse_zh
+import argparse
+
 from sqlalchemy.exc import SQLAlchemyError
 
+from pingcha.cli import argparse_zh
 from pingcha.errors import UserError
+
+DB_HELP = "数据库：SQLite 文件路径或 SQLAlchemy URL（也可用环境变量 PINGCHA_DB）"
+AS_HELP = "以谁的身份操作（也可用环境变量 PINGCHA_USER）"
+
+
+def _global_options_everywhere(parser: argparse.ArgumentParser) -> None:
+    """Let --db and --as stand after the command too (``pingcha review … --as 组长``), as people type them."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
+                sub.add_argument("--as", dest="acting", metavar="姓名", default=argparse.SUPPRESS, help=AS_HELP)
+                _global_options_everywhere(sub)
 
 
 def build_parser() -> argparse_zh.Parser:
@@ -16,13 +31,14 @@ def build_parser() -> argparse_zh.Parser:
 
     argparse_zh.install()
     parser = argparse_zh.Parser(prog="pingcha", description="行政处罚案卷评查工具。不带子命令时打开终端界面。")
-    parser.add_argument("--db", help="数据库：SQLite 文件路径或 SQLAlchemy URL（也可用环境变量 PINGCHA_DB）")
-    parser.add_argument("--as", dest="acting", metavar="姓名", help="以谁的身份操作（也可用环境变量 PINGCHA_USER）")
+    parser.add_argument("--db", help=DB_HELP)
+    parser.add_argument("--as", dest="acting", metavar="姓名", help=AS_HELP)
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=argparse_zh.Parser)
     rubric_cmds.register(commands)
     activity_cmds.register(commands)
     demo_cmds.register(commands)
     report_cmds.register(commands)
+    _global_options_everywhere(parser)
     return parser
 
 

@@ -112,6 +112,8 @@ def cmd_review(args) -> int:
         if not args.sheet:
             raise UserError("录入复核结果需要 --sheet 复核评查表.json")
         sheet = sheet_from_json(read_json_file(args.sheet))
+        if sheet.case_no and sheet.case_no != args.case_no:
+            raise UserError(f"复核评查表中的案号“{sheet.case_no}”与命令中的“{args.case_no}”不一致")
         result = review.reconcile(store, args.activity, args.case_no, sheet, args.acting)
         print(f"已录入复核结果：“{args.case_no}”最终得分 {result.score}，等次 {result.grade}。")
         return 0

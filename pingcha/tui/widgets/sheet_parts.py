@@ -39,6 +39,8 @@ def case_facts(case: CaseRecord, evaluator: str, status: str, review: bool) -> T
         "  送达 ", date_text(case.served_on), "  结案 ", date_text(case.closed_on),
         "  执法人员 ", officers,
         *(("  处罚 ", case.decision) if case.decision else ()),
+        # The register's own extra columns (备注 and the like) are shown as they were imported.
+        *(part for key, value in case.extra.items() if value for part in (f"  {key} ", value)),
     )
 
 
