@@ -11,7 +11,8 @@ import pytest
 
 from pingcha.rubric import RubricError, load_rubric_file, parse_rubric_text
 from pingcha.rubric.toml_writer import rubric_to_toml
-from pingcha.rubric.xlsx import read_rubric_xlsx, write_rubric_xlsx
+from pingcha.rubric.xlsx import read_rubric_xlsx
+from pingcha.rubric.xlsx_writer import write_rubric_xlsx
 from tests.conftest import REPO
 
 RUBRIC_TOML = r"""

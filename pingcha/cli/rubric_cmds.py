@@ -9,7 +9,7 @@ from pingcha.cli.output import print_json, read_json_file, store_for, table, wri
 from pingcha.rubric import Rubric, RubricError, load_rubric_file
 from pingcha.rubric.diff import diff_rubrics, render_diff
 from pingcha.rubric.toml_writer import rubric_to_toml
-from pingcha.rubric.xlsx import write_rubric_xlsx
+from pingcha.rubric.xlsx_writer import write_rubric_xlsx
 from pingcha.scoring import score_sheet, sheet_from_json
 from pingcha.services.rubrics import list_rubrics, load_rubric, previous_version, resolve_rubric, split_ref
 

@@ -25,7 +25,7 @@ from pingcha.results import CaseFile as CaseRecord
 from pingcha.results import SheetView
 from pingcha.rubric.model import Item, Veto
 from pingcha.tui.editing import SheetEditor
-from pingcha.tui.format import num, score_text
+from pingcha.tui.format import score_text
 from pingcha.tui.widgets.detail_view import DetailView
 from pingcha.tui.widgets.scoring_inputs import NoteInput, RubricJump
 from pingcha.tui.widgets.rubric_nav import NavLine, RubricNav

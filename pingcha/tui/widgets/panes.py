@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults
 from pingcha.services.queries import AssignedFile, Progress, assigned_files, case_facts, progress
 from pingcha.services.results import activity_results
-from pingcha.tui.format import grade_markup, num, score_text, status_label
+from pingcha.tui.format import grade_markup, score_text, status_label
 
 BAR_WIDTH = 30
 
