@@ -70,6 +70,13 @@ def test_every_bad_row_is_listed(cli, tmp_path):
     assert "有 2 处问题" in err and "第 2 行" in err and "第 3 行" in err
 
 
+def test_excel_unicode_text_export_is_read(cli, tmp_path):
+    text = (HEADER + GOOD_ROWS).replace(",", "\t")
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(text.encode("utf-16"))
+    assert "已导入 3 件案卷" in cli.ok("cases", "import", "导入测试", path)
+
+
 def test_not_a_spreadsheet(cli, tmp_path):
     junk = tmp_path / "photo.xlsx"
     junk.write_bytes(b"PK\x03\x04 this is not really a workbook")

@@ -25,6 +25,8 @@ class Table:
 def decode_text(raw: bytes, name: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="strict")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" (UTF-16, tab-separated)
+        return raw.decode("utf-16")
     for encoding in ("utf-8", "gb18030"):
         try:
             return raw.decode(encoding)
@@ -85,7 +87,7 @@ def read_table(path: str | Path, required: tuple[str, ...]) -> Table:
         raw = path.read_bytes()
         if raw.startswith(b"PK\x03\x04"):
             cells = _read_xlsx(path)
-        elif b"\x00" in raw[:4096]:
+        elif b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise UserError(f"{path.name}：不是表格文件（应为 .csv 或 .xlsx）")
         else:
             cells = _read_csv(path)
