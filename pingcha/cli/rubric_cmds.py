@@ -11,7 +11,14 @@ from pingcha.rubric.diff import diff_rubrics, render_diff
 from pingcha.rubric.toml_writer import rubric_to_toml
 from pingcha.rubric.xlsx_writer import write_rubric_xlsx
 from pingcha.scoring import score_sheet, sheet_from_json
-from pingcha.services.rubrics import list_rubrics, load_rubric, previous_version, resolve_rubric, split_ref
+from pingcha.services.rubrics import (
+    list_rubrics,
+    load_rubric,
+    previous_version,
+    resolve_rubric,
+    shipped_rubrics,
+    split_ref,
+)
 
 
 def _fmt(value) -> str:
@@ -41,8 +48,15 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     stored = list_rubrics(store_for(args))
+    loaded = {s.key for s in stored}
+    waiting = [r for r in shipped_rubrics() if r.key not in loaded]
+    if waiting:
+        print("随附但尚未载入的版本（可直接在 activity create --rubric 中使用，或 pingcha rubric load 载入）：")
+        for rubric in waiting:
+            print(f"  {rubric.key}  {rubric.title}")
+        print()
     if not stored:
-        print("数据库中还没有评分标准。可用 pingcha rubric load 载入，例如 scoring_rules/ 中的文件。")
+        print("数据库中还没有评分标准。")
         return 0
     print(table(
         ["编号@版本", "名称", "修订自", "载入时间", "载入人", "使用中的活动"],
