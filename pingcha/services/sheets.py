@@ -48,17 +48,29 @@ class SheetState:
         return self.status in (SUBMITTED, RECONCILED)
 
 
+def _not_on_roster(name: str) -> UserError:
+    return UserError(f"“{name}”不在本次评查活动的人员名单中")
+
+
+def _no_such_case(case_no: str) -> UserError:
+    return UserError(f"本次评查活动中没有案号为“{case_no}”的案卷")
+
+
+def _not_assigned(case_no: str, evaluator: str) -> UserError:
+    return UserError(f"案卷“{case_no}”没有分配给“{evaluator}”评查")
+
+
 def _person(session: Session, activity_id: int, name: str) -> Evaluator:
     person = session.exec(select(Evaluator).where(Evaluator.activity_id == activity_id, Evaluator.name == name)).first()
     if person is None:
-        raise UserError(f"“{name}”不在本次评查活动的人员名单中")
+        raise _not_on_roster(name)
     return person
 
 
 def _case(session: Session, activity_id: int, case_no: str) -> CaseFile:
     case = session.exec(select(CaseFile).where(CaseFile.activity_id == activity_id, CaseFile.case_no == case_no)).first()
     if case is None:
-        raise UserError(f"本次评查活动中没有案号为“{case_no}”的案卷")
+        raise _no_such_case(case_no)
     return case
 
 
@@ -69,7 +81,7 @@ def resolve_ref(session: Session, activity_id: int, evaluator: str, case_no: str
         select(Assignment.id).where(Assignment.case_file_id == case.id, Assignment.evaluator_id == person.id)
     ).first()
     if assigned is None:
-        raise UserError(f"案卷“{case_no}”没有分配给“{evaluator}”评查")
+        raise _not_assigned(case_no, evaluator)
     return SheetRef(activity_id, case.id, person.id, case.case_no, person.name)
 
 
@@ -327,12 +339,12 @@ class _Assignments:
         """The same checks and messages as ``resolve_ref``, without a query per sheet."""
         person = self.people.get(evaluator)
         if person is None:
-            raise UserError(f"“{evaluator}”不在本次评查活动的人员名单中")
+            raise _not_on_roster(evaluator)
         case = self.cases.get(case_no)
         if case is None:
-            raise UserError(f"本次评查活动中没有案号为“{case_no}”的案卷")
+            raise _no_such_case(case_no)
         if (case.id, person.id) not in self.assigned:
-            raise UserError(f"案卷“{case_no}”没有分配给“{evaluator}”评查")
+            raise _not_assigned(case_no, evaluator)
         return SheetRef(self.activity_id, case.id, person.id, case.case_no, person.name)
 
 
