@@ -30,7 +30,7 @@ class HomeScreen(Screen):
         Binding("f5,r", "reload", "刷新", key_display="F5"),
         Binding("w", "app.change_person", "切换人员"),
         Binding("question_mark,f1", "app.show_keys", "帮助", key_display="?"),
-        Binding("ctrl+q", "app.quit", "退出"),
+        Binding("q,ctrl+q", "app.quit", "退出", key_display="q"),
     ]
 
     def compose(self) -> ComposeResult:
