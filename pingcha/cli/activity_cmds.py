@@ -137,6 +137,9 @@ def cmd_results(args) -> int:
         print_json(outcome.to_json())
         return 0
     print(f"评查活动“{outcome.activity}”结果（评分标准 {outcome.rubric.key}）")
+    if not outcome.files:
+        print("还没有抽取案卷（pingcha sample），暂无结果。")
+        return 0
     print()
     print(table(
         ["案号", "执法部门", "案由", "评查人员", "状态", "得分", "等次"],
