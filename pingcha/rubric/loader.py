@@ -8,7 +8,6 @@ spreadsheet reader builds the same plain data and says where each value came fro
 from __future__ import annotations
 
 import difflib
-import re
 import tomllib
 from collections.abc import Callable
 from datetime import date
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pingcha.rubric.errors import RubricError, RubricIssue
+from pingcha.rubric.file_text import decode_rubric_bytes, toml_syntax_issue
 from pingcha.rubric.model import VETO_CAP, VETO_ZERO, Category, Deduction, Grade, Item, Rubric, Veto
 from pingcha.rubric.positions import key_lines, line_of
 
@@ -365,59 +365,11 @@ def rubric_from_data(data: dict, file: str, locate: Locate, source: str = "") ->
     return _Checker(file, locate).build(data, source)
 
 
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
-
-_TOML_MESSAGES = [
-    (r"Cannot overwrite a value", "键重复定义（同一个键在同一个表中出现了两次）"),
-    (r"Cannot declare .* twice", "表重复定义（同一个 [表] 出现了两次）"),
-    (r"Invalid value", "值无效（字符串要加引号，数字和日期不加）"),
-    (r"Expected '=' after a key", "键之后缺少“=”"),
-    (r"Invalid statement", "无法识别的语句"),
-    (r"Unclosed array", "数组缺少结尾的“]”"),
-    (r"Unclosed inline table", "内联表缺少结尾的“}”"),
-    (r"Unterminated string", "字符串缺少结尾的引号"),
-    (r"Illegal character", "出现了不允许的字符"),
-    (r"Invalid date or datetime", "日期格式无效（应为 2024-06-01）"),
-    (r"Invalid initial character for a key part", "键名中有不允许的字符"),
-    (r"Expected newline or end of document", "一行中只能写一个键值对"),
-]
-
-
-def _toml_syntax_issue(file: str, exc: tomllib.TOMLDecodeError, text: str) -> RubricIssue:
-    message = str(exc)
-    match = _TOML_POSITION.search(message)
-    if match and match.group(1):
-        where = match.group(1)
-    else:
-        where = str(text.count("\n") + 1)
-    plain = _TOML_POSITION.sub("", message).strip()
-    chinese = next((zh for pattern, zh in _TOML_MESSAGES if re.search(pattern, plain)), None)
-    detail = f"{chinese}（{plain}）" if chinese else plain
-    return RubricIssue(file, where, f"TOML 语法错误：{detail}")
-
-
-def decode_rubric_bytes(raw: bytes, file: str) -> str:
-    """Rubric files are UTF-8 (a BOM is tolerated); anything else is reported, not guessed."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        hint = ""
-        try:
-            raw.decode("gb18030")
-            hint = "，看起来是 GBK/GB18030 编码，请用“UTF-8”编码另存后再试"
-        except UnicodeDecodeError:
-            pass
-        raise RubricError([RubricIssue(file, str(line), f"文件不是 UTF-8 编码{hint}")]) from None
-
-
 def parse_rubric_text(text: str, file: str) -> Rubric:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RubricError([_toml_syntax_issue(file, exc, text)]) from None
+        raise RubricError([toml_syntax_issue(file, exc, text)]) from None
     lines = key_lines(text)
     return rubric_from_data(data, file, lambda path: str(line_of(lines, path)), source=text)
 
