@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import DataTable
 
 from pingcha.results import FINAL, NEEDS_REVIEW
+from pingcha.services.activities import get_activity
 from pingcha.services.queries import assigned_files
 from pingcha.services.results import activity_results
 from pingcha.services.sheets import read_sheet, sheet_ref, submit_sheet
@@ -278,10 +279,11 @@ async def test_register_import_runs_in_a_worker_and_lists_bad_rows(store, tmp_pa
 
 
 @sync
-async def test_reports_run_in_a_worker_and_say_when_the_documents_module_is_missing(store, tmp_path, monkeypatch):
+async def test_reports_run_in_a_worker_and_a_failing_report_says_why(store, tmp_path, monkeypatch):
     from pingcha.tui.widgets import panes_admin
 
     written = []
+    real = panes_admin.report_function
 
     def fake_bulletin(results, out):
         written.append((results.activity, out))
@@ -290,7 +292,11 @@ async def test_reports_run_in_a_worker_and_say_when_the_documents_module_is_miss
     def fake_function(name):
         if name == "render_bulletin":
             return fake_bulletin
-        raise panes_admin.UserError("文书模块尚未就绪（测试）")
+        if name.startswith("render_") or name == "write_summary":
+            def broken(results, out):
+                raise panes_admin.UserError("模板有误（测试）")
+            return broken
+        return real(name)
 
     monkeypatch.setattr(panes_admin, "report_function", fake_function)
     app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
@@ -308,16 +314,27 @@ async def test_reports_run_in_a_worker_and_say_when_the_documents_module_is_miss
         await pilot.pause()
         text = screen_text(app)
     assert written and written[0][0] == ACTIVITY and (tmp_path / "out" / "通报.docx").exists()
-    assert "失败：文书模块尚未就绪" in text
+    assert "失败：模板有误" in text
 
 
-def test_missing_documents_module_is_a_clear_message(monkeypatch):
-    from pingcha.errors import UserError
-    from pingcha.tui.widgets import panes_admin
-
-    monkeypatch.setattr(panes_admin, "REPORT_MODULES", ("pingcha.no_such_module",))
-    with pytest.raises(UserError, match="文书模块尚未就绪"):
-        panes_admin.report_function("render_bulletin")
+@sync
+async def test_leader_sets_a_document_setting_on_the_reports_page(store):
+    app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("7")
+        settings = app.screen.query_one("#settings-table")
+        settings.focus()
+        settings.move_cursor(row=list(settings.rows).index(next(k for k in settings.rows if k.value == "doc_serial")))
+        await pilot.press("enter")
+        assert app.focused.id == "setting-value"
+        await pilot.press("1", "2", "enter")
+        assert get_activity(store, ACTIVITY).settings["doc_serial"] == "12"
+        app.screen.query_one("#setting-value").value = "明天"
+        settings.move_cursor(row=list(settings.rows).index(next(k for k in settings.rows if k.value == "issue_date")))
+        settings.focus()
+        await pilot.press("enter", "enter")
+        assert any("issue_date" in m or "成文日期" in m for m in messages(app))
+        assert "issue_date" not in get_activity(store, ACTIVITY).settings
 
 
 @sync

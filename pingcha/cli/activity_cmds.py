@@ -36,14 +36,13 @@ def cmd_activity_list(args) -> int:
 
 def cmd_activity_settings(args) -> int:
     from pingcha.cli.report_cmds import checked_overrides
-    from pingcha.reports import DEFAULTS, LABELS
+    from pingcha.reports import LABELS, default_text
 
     store = store_for(args)
     changes = checked_overrides(args.set)
     settings = activities.update_settings(store, args.activity, changes, args.acting) if changes else \
         activities.get_activity(store, args.activity).settings
-    rows = [[key, label, settings.get(key, ""), "" if key in settings else DEFAULTS.get(key, "")]
-            for key, label in LABELS.items()]
+    rows = [[key, label, settings.get(key, ""), default_text(key)] for key, label in LABELS.items()]
     print(table(["键", "名称", "本活动设置", "默认值"], rows))
     print("用 --set 键=值 修改，值留空（键=）恢复默认。")
     return 0

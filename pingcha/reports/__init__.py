@@ -11,7 +11,7 @@ Document settings (发文字号, 主送, 抄送, dates, deadline…) are merged 
 
 from pingcha.reports.bulletin import render_bulletin
 from pingcha.reports.notices import render_notices
-from pingcha.reports.settings import DEFAULTS, LABELS, check_settings
+from pingcha.reports.settings import DEFAULTS, LABELS, check_settings, default_text
 from pingcha.reports.sheets import render_sheets
 from pingcha.reports.summary import write_summary
 
@@ -19,6 +19,7 @@ __all__ = [
     "DEFAULTS",
     "LABELS",
     "check_settings",
+    "default_text",
     "render_bulletin",
     "render_notices",
     "render_sheets",

@@ -60,6 +60,15 @@ DEFAULTS: dict[str, str] = {
     "templates": "",
 }
 
+
+
+def default_text(key: str) -> str:
+    """A key's default as a person reads it: the value, （空）, or （自动） where other settings decide it."""
+    if key not in DEFAULTS:
+        return "（自动）"
+    return DEFAULTS[key] or "（空）"
+
+
 _DATE_KEYS = ("issue_date", "print_date", "deadline")
 _NUMBER_KEYS = ("deadline_days", "problems_per_category", "doc_year")
 _CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")

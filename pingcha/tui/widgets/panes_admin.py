@@ -18,6 +18,7 @@ from textual.widgets import Button, DataTable, Input, ProgressBar, Static
 from pingcha.errors import UserError
 from pingcha.rubric import RubricError, load_rubric_file
 from pingcha.rubric.diff import diff_rubrics, render_diff
+from pingcha.services.activities import get_activity, update_settings
 from pingcha.services.registers import import_register, import_roster
 from pingcha.services.results import activity_results
 from pingcha.services.rubrics import list_rubrics, previous_version, resolve_rubric, store_rubric
@@ -225,20 +226,9 @@ REPORTS = [
     ("notices", "整改通知书", "render_notices", "整改通知书"),
     ("summary", "汇总表", "write_summary", "汇总表.xlsx"),
 ]
-REPORT_MODULES = ("pingcha.reports", "pingcha.reports.render", "pingcha.reports.documents")
-
-
 def report_function(name: str):
-    """The documents module's function ``name``, or a UserError saying it is not there yet."""
-    for module_name in REPORT_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        function = getattr(module, name, None)
-        if function is not None:
-            return function
-    raise UserError(f"文书模块尚未就绪（找不到 pingcha.reports.{name}），暂时不能生成该报告。")
+    """A function of the documents module, imported when first needed so the UI starts without it."""
+    return getattr(importlib.import_module("pingcha.reports"), name)
 
 
 class ReportsPane(WorkPane):
@@ -255,6 +245,8 @@ class ReportsPane(WorkPane):
         yield table("reports-table", "报告", "文件（在上面的文件夹中）", "状态")
         yield ProgressBar(total=len(REPORTS), show_eta=False)
         yield Static("选中一行回车生成该报告；“全部生成”依次生成四种报告。", classes="hint")
+        yield table("settings-table", "文书设置", "本活动的值", "默认值")
+        yield Input(id="setting-value", placeholder="在上表选中一项设置并回车，在此输入新值后回车保存（留空恢复默认）")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -263,10 +255,36 @@ class ReportsPane(WorkPane):
     def refresh_data(self) -> None:
         self.fill(self.query_one("#reports-table", DataTable), [
             (title, target + ("/" if "." not in target else ""), self.states[key]) for key, title, _, target in REPORTS])
+        labels, default_text = report_function("LABELS"), report_function("default_text")
+        info = self.app.call(get_activity, self.app.store, str(self.who.activity.id))
+        self.settings = info.settings if info is not None else {}
+        self.fill(self.query_one("#settings-table", DataTable),
+                  [(label, self.settings.get(key, ""), default_text(key)) for key, label in labels.items()], list(labels))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
+        if event.data_table.id == "settings-table":
+            self.editing = event.row_key.value
+            field = self.query_one("#setting-value", Input)
+            field.value = self.settings.get(self.editing, "")
+            field.placeholder = f"{report_function('LABELS')[self.editing]}：输入新值后回车保存（留空恢复默认）"
+            field.focus()
+            return
         self.start([REPORTS[event.cursor_row][0]])
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "setting-value" or not getattr(self, "editing", None):
+            return
+        event.stop()
+        change = {self.editing: event.value.strip()}
+        problems = report_function("check_settings")(change)
+        if problems:
+            self.notify("\n".join(problems), title="未保存", severity="error", timeout=8)
+            return
+        if self.app.call(update_settings, self.app.store, str(self.who.activity.id), change, self.who.name) is not None:
+            self.notify(f"已保存：{report_function('LABELS')[self.editing]}", timeout=3)
+            self.refresh_data()
+            self.query_one("#settings-table", DataTable).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
