@@ -146,27 +146,49 @@ def plan_assignment(
 
 
 def _balance(plan: dict[str, list[str]], agency_of: dict[str, str], outside: dict[str, list[str]], load: dict[str, int]) -> None:
-    """Move single assignments from the busiest to the idlest evaluator until loads differ by ≤ 1."""
+    """Even out the loads by moving files along chains of evaluators (A gives a file to B, B one to C…):
+    each chain takes one file off a busy evaluator and gives one to an idle one, whatever the 回避 rule
+    forbids a direct swap. Stops when loads differ by at most one, or no chain can lower the spread."""
+    eligible = {agency: set(names) for agency, names in outside.items()}
     while max(load.values()) - min(load.values()) > 1:
-        moved = False
-        for heavy in sorted(load, key=lambda n: -load[n]):
-            for light in sorted(load, key=lambda n: load[n]):
-                if load[heavy] - load[light] <= 1:
-                    break
-                for case_no in sorted(plan):
-                    team = plan[case_no]
-                    if heavy in team and light not in team and light in outside[agency_of[case_no]]:
-                        team[team.index(heavy)] = light
-                        load[heavy] -= 1
-                        load[light] += 1
-                        moved = True
-                        break
-                if moved:
-                    break
-            if moved:
-                break
-        if not moved:
-            return  # the 回避 rule forbids any further move; the loads are as even as it allows
+        chain = _improving_chain(plan, agency_of, eligible, load)
+        if chain is None:
+            return  # the 回避 rule allows no evener assignment
+        for case_no, giver, taker in chain:
+            team = plan[case_no]
+            team[team.index(giver)] = taker
+        load[chain[0][1]] -= 1
+        load[chain[-1][2]] += 1
+
+
+def _improving_chain(plan, agency_of, eligible, load) -> list[tuple[str, str, str]] | None:
+    """A shortest chain of moves from an evaluator to one with at least two files fewer (BFS), busiest first."""
+    held: dict[str, list[str]] = {name: [] for name in load}
+    for case_no in sorted(plan):
+        for name in plan[case_no]:
+            held[name].append(case_no)
+    for level in sorted(set(load.values()), reverse=True):
+        starts = sorted(name for name in load if load[name] == level)
+        came_from: dict[str, tuple[str, str] | None] = {name: None for name in starts}
+        queue = list(starts)
+        while queue:
+            giver = queue.pop(0)
+            for case_no in held[giver]:
+                team = plan[case_no]
+                for taker in sorted(eligible[agency_of[case_no]] - set(team)):
+                    if taker in came_from:
+                        continue
+                    came_from[taker] = (giver, case_no)
+                    if load[taker] <= level - 2:
+                        chain = []
+                        node = taker
+                        while came_from[node] is not None:
+                            previous, moved = came_from[node]
+                            chain.append((moved, previous, node))
+                            node = previous
+                        return chain[::-1]
+                    queue.append(taker)
+    return None
 
 
 def assign(store: Store, activity_ref: str, seed: str, actor: str, force: bool = False) -> AssignOutcome:
