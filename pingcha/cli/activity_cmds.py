@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
-from pingcha.cli.output import print_json, read_json_file, store_for, table
+from pingcha.cli.output import print_json, read_json_file, store_for, table, write_text_out
 from pingcha.errors import UserError
 from pingcha.results import STATUS_LABELS
 from pingcha.scoring import sheet_from_json
@@ -83,10 +82,7 @@ def cmd_assign(args) -> int:
 
 def cmd_sheets_export(args) -> int:
     data = sheets.export_sheets(store_for(args), args.activity, args.evaluator)
-    try:
-        Path(args.out).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"无法写入 {args.out}：{exc.strerror}") from None
+    write_text_out(json.dumps(data, ensure_ascii=False, indent=2) + "\n", args.out)
     print(f"已导出 {len(data)} 张评查表到 {args.out}")
     return 0
 

@@ -71,6 +71,17 @@ def drop_thumbnail(doc: DocumentObject) -> None:
             del package_rels[key]
 
 
+def template_properties(doc: DocumentObject, title: str) -> None:
+    """Document properties of a template: filled from the activity when rendered, nobody's name left in them."""
+    properties = doc.core_properties
+    properties.author = "{{ issuer }}"
+    properties.title = title
+    properties.subject = "{{ activity }}"
+    properties.keywords = "行政处罚案卷评查"
+    properties.comments = ""
+    properties.last_modified_by = ""
+
+
 def set_defaults(doc: DocumentObject, font: str, size: float) -> None:
     """Document-wide default font, replacing the theme fonts of python-docx's own template."""
     defaults = doc.styles.element.find(qn("w:docDefaults"))

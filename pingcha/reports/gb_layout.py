@@ -70,12 +70,7 @@ def setup_document(doc: DocumentObject) -> None:
     kit.drop_thumbnail(doc)
     define_styles(doc)
     page_numbers(doc)
-    doc.core_properties.author = "{{ issuer }}"
-    doc.core_properties.last_modified_by = ""
-    doc.core_properties.comments = ""
-    doc.core_properties.title = "{{ title }}"
-    doc.core_properties.subject = "{{ activity }}"
-    doc.core_properties.keywords = "行政处罚案卷评查"
+    kit.template_properties(doc, "{{ title }}")
 
 
 def define_styles(doc: DocumentObject) -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
-from pingcha.errors import UserError
 from pingcha.reports import facts
 from pingcha.reports import gb_layout as gb
 from pingcha.reports.engine import find_template, render_docx, safe_filename
@@ -13,18 +12,13 @@ from pingcha.reports.masking import Masker
 from pingcha.reports.settings import as_context, for_results
 from pingcha.reports.sheets import unique_path
 from pingcha.results import FINAL, ActivityResults, FileResult
+from pingcha.values import non_negative_decimal
 
 
 def parse_threshold(threshold: Decimal | float | int | str | None) -> Decimal | None:
     if threshold is None or threshold == "":
         return None
-    try:
-        value = Decimal(str(threshold))
-    except InvalidOperation:
-        raise UserError(f"分数线“{threshold}”不是数字") from None
-    if not value.is_finite() or value < 0:
-        raise UserError(f"分数线应为不小于 0 的数字，实际为“{threshold}”")
-    return value
+    return non_negative_decimal(threshold, "分数线")
 
 
 def files_needing_notice(results: ActivityResults, threshold: Decimal | None) -> dict[str, list[FileResult]]:

@@ -47,12 +47,7 @@ def build_sheet():
     kit.set_defaults(doc, FANGSONG, 12)
     kit.drop_thumbnail(doc)
     define_styles(doc)
-    doc.core_properties.author = "{{ issuer }}"
-    doc.core_properties.title = "行政处罚案卷评查表（{{ case_no }}）"
-    doc.core_properties.subject = "{{ activity }}"
-    doc.core_properties.keywords = "行政处罚案卷评查"
-    doc.core_properties.comments = ""
-    doc.core_properties.last_modified_by = ""
+    kit.template_properties(doc, "行政处罚案卷评查表（{{ case_no }}）")
     header = section.header.paragraphs[0]
     header.style = doc.styles[FORM_HEADER]
     kit.add_text(header, "{{ activity }}　{{ case_no }}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlmodel import Session, select
 
@@ -14,6 +14,7 @@ from pingcha.services.rubrics import find_version, resolve_rubric, rubric_of, sp
 from pingcha.store import Store
 from pingcha.store.audit import record
 from pingcha.store.models import Activity, RubricVersion
+from pingcha.values import non_negative_decimal
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,7 @@ class ActivityInfo:
 
 
 def parse_spread(text: str | Decimal | float) -> Decimal:
-    try:
-        spread = Decimal(str(text))
-    except InvalidOperation:
-        raise UserError(f"分差上限“{text}”不是数字") from None
-    if not spread.is_finite() or spread < 0:
-        raise UserError(f"分差上限应为不小于 0 的数字，实际为“{text}”")
-    return spread
+    return non_negative_decimal(text, "分差上限")
 
 
 def find_activity(session: Session, ref: str) -> Activity:
