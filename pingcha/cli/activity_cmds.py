@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from pingcha.cli.output import print_json, read_json_file, store_for, table, write_text_out
+from pingcha.cli.output import print_json, store_for, table, write_text_out
+from pingcha.services.tables import read_json_file
 from pingcha.errors import UserError
 from pingcha.results import STATUS_LABELS
 from pingcha.scoring import sheet_from_json

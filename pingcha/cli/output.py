@@ -14,29 +14,6 @@ def print_json(data: object) -> None:
     sys.stdout.write("\n")
 
 
-def read_json_file(path: str) -> object:
-    """Parse a JSON file written in UTF-8 (BOM allowed) or GB18030, with a Chinese message on failure."""
-    file = Path(path)
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"文件不存在：{path}") from None
-    except OSError as exc:
-        raise UserError(f"无法读取文件 {path}：{exc.strerror}") from None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UserError(f"{path}：文件编码无法识别（应为 UTF-8）")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{path}:{exc.lineno}: JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from None
-
-
 def write_text_out(text: str, out: str | None) -> None:
     if out is None:
         sys.stdout.write(text)

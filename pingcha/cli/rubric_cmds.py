@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from pingcha.errors import UserError
-from pingcha.cli.output import print_json, read_json_file, store_for, table, write_text_out
+from pingcha.cli.output import print_json, store_for, table, write_text_out
+from pingcha.services.tables import read_json_file
 from pingcha.rubric import Rubric, RubricError, load_rubric_file
 from pingcha.rubric.diff import diff_rubrics, render_diff
 from pingcha.rubric.toml_writer import rubric_to_toml

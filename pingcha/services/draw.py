@@ -16,7 +16,7 @@ from pingcha.errors import UserError
 from pingcha.services.activities import find_activity, info_of
 from pingcha.store import Store
 from pingcha.store.audit import record
-from pingcha.store.models import Agency, Assignment, CaseFile, Draw, Evaluator, ScoreSheet
+from pingcha.store.models import Agency, Assignment, CaseFile, Draw, Evaluator, ScoreSheet, SheetDeduction, SheetMark
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,6 @@ def draw_files(
 
 def _discard_scoring(session: Session, activity_id: int) -> None:
     """A forced redraw voids the assignments and sheets of the old draw (they stay in the audit log)."""
-    from pingcha.store.models import SheetDeduction, SheetMark
-
     sheet_ids = select(ScoreSheet.id).where(ScoreSheet.activity_id == activity_id)
     session.execute(delete(SheetDeduction).where(SheetDeduction.sheet_id.in_(sheet_ids)))
     session.execute(delete(SheetMark).where(SheetMark.sheet_id.in_(sheet_ids)))

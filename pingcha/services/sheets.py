@@ -13,6 +13,7 @@ from pingcha.errors import UserError
 from pingcha.rubric import Rubric
 from pingcha.scoring import Sheet, SheetError, SheetResult, check_sheet, score_sheet, sheet_from_json
 from pingcha.services.activities import find_activity, info_of
+from pingcha.services.tables import read_json_file
 from pingcha.store import Store
 from pingcha.store.audit import record
 from pingcha.store.models import Activity, Assignment, CaseFile, Evaluator, ScoreSheet, SheetDeduction, SheetMark, now
@@ -309,9 +310,7 @@ def submit_sheet(store: Store, ref: SheetRef, actor: str) -> SheetResult:
 
 
 def _read_sheet_file(path: Path) -> list[dict]:
-    from pingcha.cli.output import read_json_file
-
-    data = read_json_file(str(path))
+    data = read_json_file(path)
     if isinstance(data, dict):
         return [data]
     if isinstance(data, list):

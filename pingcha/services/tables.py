@@ -1,4 +1,5 @@
-"""Reading a spreadsheet-like file (CSV in UTF-8/GBK, or XLSX) into rows with their row numbers.
+"""Reading files people hand in: a spreadsheet-like file (CSV in UTF-8/GBK, or XLSX) into rows with
+their row numbers, and JSON sheets.
 
 Encodings are detected, not asked: a BOM means UTF-8; otherwise UTF-8 if it decodes, else
 GB18030 (a superset of GBK, what Excel writes on a Chinese Windows).
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,6 +35,22 @@ def decode_text(raw: bytes, name: str) -> str:
         except UnicodeDecodeError:
             continue
     raise UserError(f"{name}：无法识别文件编码（支持 UTF-8 和 GBK/GB18030）")
+
+
+def read_json_file(path: str | Path) -> object:
+    """Parse a JSON file (encoding detected as for registers), with a Chinese message on failure."""
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"文件不存在：{path}") from None
+    except OSError as exc:
+        raise UserError(f"无法读取文件 {path}：{exc.strerror}") from None
+    text = decode_text(raw, file.name)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{path}:{exc.lineno}: JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from None
 
 
 def _cell_text(value: object) -> str:
