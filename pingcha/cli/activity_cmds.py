@@ -35,11 +35,11 @@ def cmd_activity_list(args) -> int:
 
 
 def cmd_activity_settings(args) -> int:
-    from pingcha.cli.report_cmds import checked_overrides
+    from pingcha.cli.report_cmds import parse_pairs
     from pingcha.reports import LABELS, default_text
 
     store = store_for(args)
-    changes = checked_overrides(args.set)
+    changes = parse_pairs(args.set)
     settings = activities.update_settings(store, args.activity, changes, args.acting) if changes else \
         activities.get_activity(store, args.activity).settings
     rows = [[key, label, settings.get(key, ""), default_text(key)] for key, label in LABELS.items()]
@@ -108,8 +108,6 @@ def cmd_review(args) -> int:
         if not args.sheet:
             raise UserError("录入复核结果需要 --sheet 复核评查表.json")
         sheet = sheet_from_json(read_json_file(args.sheet))
-        if sheet.case_no and sheet.case_no != args.case_no:
-            raise UserError(f"复核评查表中的案号“{sheet.case_no}”与命令中的“{args.case_no}”不一致")
         result = review.reconcile(store, args.activity, args.case_no, sheet, args.acting)
         print(f"已录入复核结果：“{args.case_no}”最终得分 {result.score}，等次 {result.grade}。")
         return 0
@@ -145,8 +143,8 @@ def cmd_results(args) -> int:
     print()
     print(table(
         ["排名", "执法部门", "抽查", "已完成", "待复核", "评查中", "平均分", "等次"],
-        [[i if a.mean is not None else "", a.agency, a.files, a.final, a.needs_review, a.pending,
-          a.mean if a.mean is not None else "", a.grade or ""] for i, a in enumerate(outcome.agencies, start=1)],
+        [[a.rank if a.rank is not None else "", a.agency, a.files, a.final, a.needs_review, a.pending,
+          a.mean if a.mean is not None else "", a.grade or ""] for a in outcome.agencies],
     ))
     counts = outcome.grade_counts()
     shares = outcome.grade_shares()
