@@ -16,7 +16,7 @@ from pingcha.store import activities as people
 from pingcha.store import register
 from pingcha.store import sheets as rows
 from pingcha.store.audit import record
-from pingcha.store.register import StoredCase
+from pingcha.store.register import CaseKey
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def draw_files(
         rubric = info_of(session, activity).rubric
         if rows.scoring_started(session, activity.id) and not force:
             raise UserError("本次评查已经开始打分，不能重新抽取；确需重抽请加 --force（已有评查表和分配将作废，并记入日志）")
-        files = register.cases(session, activity.id)
+        files = register.case_keys(session, activity.id)
         if not files:
             raise UserError(f"评查活动“{activity.name}”还没有导入案卷目录")
         eligible = sorted((f for f in files if f.procedure in rubric.procedures), key=lambda f: f.case_no)
@@ -56,7 +56,7 @@ def draw_files(
                 )
             chosen = rng.sample(eligible, total)
         else:
-            by_agency: dict[str, list[StoredCase]] = defaultdict(list)
+            by_agency: dict[str, list[CaseKey]] = defaultdict(list)
             for f in eligible:
                 by_agency[f.agency].append(f)
             chosen = []
@@ -178,7 +178,7 @@ def _improving_chain(plan, agency_of, eligible, load) -> list[tuple[str, str, st
 def assign(store: Store, activity_ref: str, seed: str, actor: str, force: bool = False) -> AssignOutcome:
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
-        drawn = register.cases(session, activity.id, drawn=True)
+        drawn = register.case_keys(session, activity.id, drawn=True)
         if not drawn:
             raise UserError("还没有抽取案卷，请先运行 pingcha sample")
         persons = people.people(session, activity.id)

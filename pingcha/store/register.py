@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
@@ -42,6 +43,16 @@ class StoredCase:
     @property
     def procedure(self) -> str:
         return self.facts.procedure
+
+
+class CaseKey(NamedTuple):
+    """What the draw and the assignment need of a register row, without its facts."""
+
+    id: int
+    case_no: str
+    agency: str
+    procedure: str
+    draw_id: int | None
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,15 @@ def cases(session: Session, activity_id: int, drawn: bool = False) -> list[Store
     if drawn:
         conditions.append(CASE.c.draw_id.is_not(None))
     return _cases(session, *conditions)
+
+
+def case_keys(session: Session, activity_id: int, drawn: bool = False) -> list[CaseKey]:
+    """The activity's register rows as ``CaseKey``s (``drawn``: only the current draw's)."""
+    query = (select(CASE.c.id, CASE.c.case_no, AGENCY.c.name, CASE.c.procedure, CASE.c.draw_id)
+             .join(AGENCY, AGENCY.c.id == CASE.c.agency_id).where(CASE.c.activity_id == activity_id))
+    if drawn:
+        query = query.where(CASE.c.draw_id.is_not(None))
+    return [CaseKey(*row) for row in session.execute(query)]
 
 
 def case_by_no(session: Session, activity_id: int, case_no: str) -> StoredCase | None:
