@@ -17,6 +17,7 @@ from pingcha.store import Store
 from pingcha.store import activities as people
 from pingcha.store import register
 from pingcha.store import sheets as rows
+from pingcha.store.audit import data_version
 from pingcha.vocabulary import NOT_STARTED, Role, SheetStatus
 
 
@@ -58,9 +59,13 @@ def roster(store: Store, activity_ref: str) -> list[RosterEntry]:
 
 def assigned_files(store: Store, activity_ref: str, evaluator: str) -> list[AssignedFile]:
     """The files assigned to ``evaluator``, by agency then case number, each with its sheet's status.
-    Reads that person's own files and sheets only, each once."""
+    Reads that person's own files and sheets only, and only when something changed since the last call."""
     with store.read() as session:
         activity = find_activity(session, activity_ref)
+        key, version = ("assigned", activity.id, evaluator), data_version(session)
+        remembered = store.memo.get(key)
+        if remembered is not None and remembered[0] == version:
+            return list(remembered[1])
         person = people.person_named(session, activity.id, evaluator)
         if person is None:
             return []
@@ -80,7 +85,9 @@ def assigned_files(store: Store, activity_ref: str, evaluator: str) -> list[Assi
             except SheetError:
                 result = None
         files.append(AssignedFile(ref, case.facts, status, result))
-    return sorted(files, key=lambda f: (f.case.agency, f.case.case_no))
+    files.sort(key=lambda f: (f.case.agency, f.case.case_no))
+    store.memo[key] = (version, tuple(files))
+    return files
 
 
 def case_facts(store: Store, case_file_id: int) -> CaseRecord:
