@@ -11,6 +11,7 @@ from pingcha.errors import UserError
 from pingcha.results import STATUS_LABELS
 from pingcha.scoring import sheet_from_json
 from pingcha.services import activities, audit, draw, registers, results, review, sheets
+from pingcha.vocabulary import FileStatus, Role
 
 
 def _int(text: str) -> int:
@@ -57,7 +58,7 @@ def cmd_cases_import(args) -> int:
 
 def cmd_evaluators_import(args) -> int:
     people = registers.import_roster(store_for(args), args.activity, args.file, args.acting)
-    leaders = [n for n, _, r in people if r == "组长"]
+    leaders = [n for n, _, r in people if r == Role.LEADER]
     print(f"已导入 {len(people)} 名评查人员" + (f"，其中组长：{'、'.join(leaders)}" if leaders else "") + "。")
     return 0
 
@@ -138,7 +139,7 @@ def cmd_results(args) -> int:
     print(table(
         ["案号", "执法部门", "案由", "评查人员", "状态", "得分", "等次"],
         [[f.case.case_no, f.case.agency, f.case.cause, "、".join(f.evaluators), STATUS_LABELS[f.status],
-          f.score if f.status == "final" else "", f.grade or ""] for f in outcome.files],
+          f.score if f.status == FileStatus.FINAL else "", f.grade or ""] for f in outcome.files],
     ))
     print()
     print(table(

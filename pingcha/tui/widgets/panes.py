@@ -11,6 +11,7 @@ from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults
 from pingcha.services.queries import AssignedFile, Progress, assigned_files, case_facts, progress
 from pingcha.services.results import activity_results
 from pingcha.tui.format import grade_markup, grade_marks, grade_style, score_text, status_label
+from pingcha.vocabulary import NOT_STARTED, SheetStatus
 
 BAR_WIDTH = 30
 
@@ -64,7 +65,7 @@ class FilesPane(Pane):
         if files is None:
             return
         self.files = files
-        styles = {"未开始": "dim", "草稿": "yellow", "已提交": "green"}
+        styles = {NOT_STARTED: "dim", SheetStatus.DRAFT: "yellow", SheetStatus.SUBMITTED: "green"}
         rows = [
             (f.case.case_no, Text(f.status, style=styles.get(f.status, "")), score_text(f.result.score) if f.result else "",
              Text.from_markup(grade_markup(self.who.activity.rubric, f.result.grade)) if f.result else "",
@@ -72,8 +73,8 @@ class FilesPane(Pane):
             for f in files
         ]
         self.fill(self.query_one("#files-table", DataTable), rows, [f.case.case_no for f in files])
-        done = sum(f.status == "已提交" for f in files)
-        drafts = sum(f.status == "草稿" for f in files)
+        done = sum(f.status == SheetStatus.SUBMITTED for f in files)
+        drafts = sum(f.status == SheetStatus.DRAFT for f in files)
         summary = Text.assemble(("我的案卷", "bold"), f"  已提交 {done}/{len(files)}",
                                 f" · 草稿 {drafts} · 未开始 {len(files) - done - drafts}")
         if not files:

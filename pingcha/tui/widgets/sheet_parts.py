@@ -18,6 +18,7 @@ from pingcha.rubric import Rubric
 from pingcha.rubric.model import VETO_CAP, Item, Veto
 from pingcha.scoring import Sheet, SheetResult
 from pingcha.tui.format import date_text, grade_style, num, score_text
+from pingcha.vocabulary import SheetStatus
 
 RULE_KEYS = "abcdefghi"
 DIFFERENT = "bold black on yellow"
@@ -26,9 +27,9 @@ DIFFERENT = "bold black on yellow"
 def case_facts(case: CaseRecord, evaluator: str, status: str, review: bool) -> Text:
     """Two lines: what the file is, and the facts an evaluator checks against."""
     if review:
-        badge = Text(" 复核中 · 确认后生效 ", style="bold black on cyan") if status != "复核" else \
+        badge = Text(" 复核中 · 确认后生效 ", style="bold black on cyan") if status != SheetStatus.RECONCILED else \
             Text(" 复核结果已录入 ", style="bold white on green")
-    elif status in ("已提交", "复核"):
+    elif status in (SheetStatus.SUBMITTED, SheetStatus.RECONCILED):
         badge = Text(f" {status} · 只读 ", style="bold white on red")
     else:
         badge = Text(f" {status} · 每次修改即已保存 ", style="bold black on green")
