@@ -102,7 +102,7 @@ def update_settings(store: Store, ref: str, changes: dict[str, str], actor: str)
     if problems:
         raise UserError("\n".join(problems))
     with store.transaction() as session:
-        activity = find_activity(session, ref)
+        activity = rows.activity_by_id(session, find_activity(session, ref).id, lock=True)
         before = dict(activity.settings)
         after = dict(before)
         for key, value in changes.items():

@@ -53,8 +53,10 @@ def activity_named(session: Session, name: str) -> ActivityRecord | None:
     return found[0] if found else None
 
 
-def activity_by_id(session: Session, activity_id: int) -> ActivityRecord | None:
-    found = _activities(session, select(*_ACTIVITY_COLUMNS).where(ACTIVITY.c.id == activity_id))
+def activity_by_id(session: Session, activity_id: int, lock: bool = False) -> ActivityRecord | None:
+    """One activity (``lock``: hold its row until the transaction ends, to change it from what was read)."""
+    query = select(*_ACTIVITY_COLUMNS).where(ACTIVITY.c.id == activity_id)
+    found = _activities(session, query.with_for_update() if lock else query)
     return found[0] if found else None
 
 
