@@ -347,31 +347,27 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
 
 def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file_name: str,
                     refs: list[tuple[int, SheetRef, SheetRow | None, Sheet]], actor: str, submit: bool) -> list:
-    existing = [row for _, _, row, _ in refs if row is not None]
-    before = rows.contents_of(session, existing)
-    created = rows.create_drafts(session, activity_id, [(ref.case_file_id, ref.evaluator_id)
-                                                        for _, ref, row, _ in refs if row is None])
-    sheet_ids = {}
-    for _, ref, row, _ in refs:
-        key = (ref.case_file_id, ref.evaluator_id)
-        sheet_ids[key] = row.id if row is not None else created.get(key)
-    missing = [key for key, sheet_id in sheet_ids.items() if sheet_id is None]
-    if missing:  # created by another transaction since they were read: lock and use them
-        raced = {(r.case_file_id, r.evaluator_id): r for r in rows.sheets_on_cases(
-            session, {case_id for case_id, _ in missing}, lock=True)}
-        for key in missing:
-            if raced[key].status != DRAFT:
-                ref = next(ref for _, ref, _, _ in refs if (ref.case_file_id, ref.evaluator_id) == key)
-                raise UserError(f"{file_name}：“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再导入修改")
-            sheet_ids[key] = raced[key].id
-            before.update(rows.contents_of(session, [raced[key]]))
-    rows.replace_contents(session, {sheet_ids[(ref.case_file_id, ref.evaluator_id)]: sheet for _, ref, _, sheet in refs},
-                          rubric.deduction_by_code, fresh=created.values())
+    sheet_rows = {(ref.case_file_id, ref.evaluator_id): row for _, ref, row, _ in refs if row is not None}
+    new = [(ref.case_file_id, ref.evaluator_id) for _, ref, row, _ in refs if row is None]
+    rows.create_drafts(session, activity_id, new)
+    if new:
+        # Read back (and lock) the new sheets; on a shared server another import may have created one first.
+        created = {(r.case_file_id, r.evaluator_id): r for r in rows.sheets_on_cases(
+            session, {case_id for case_id, _ in new}, lock=True)}
+        for _, ref, row, _ in refs:
+            key = (ref.case_file_id, ref.evaluator_id)
+            if row is None and key not in sheet_rows:
+                if created[key].status != DRAFT:
+                    raise UserError(f"{file_name}：“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再导入修改")
+                sheet_rows[key] = created[key]
+    before = rows.contents_of(session, list(sheet_rows.values()))
+    rows.replace_contents(session, {sheet_rows[(ref.case_file_id, ref.evaluator_id)].id: sheet
+                                    for _, ref, _, sheet in refs}, rubric.deduction_by_code)
     done = []
-    for _, ref, _, sheet in refs:
-        sheet_id = sheet_ids[(ref.case_file_id, ref.evaluator_id)]
-        earlier = before.get(sheet_id)
-        earlier_json = replace(earlier, case_no=ref.case_no, evaluator=ref.evaluator).to_json() if earlier else None
+    for _, ref, row, sheet in refs:
+        earlier = before[sheet_rows[(ref.case_file_id, ref.evaluator_id)].id]
+        earlier_json = replace(earlier, case_no=ref.case_no, evaluator=ref.evaluator).to_json() \
+            if row is not None or earlier != Sheet() else None
         record(session, actor, "sheet", "导入评查表", activity_id=activity_id, case_no=ref.case_no,
                before=earlier_json, after={"evaluator": ref.evaluator, "file": file_name, **sheet.to_json()})
         status = DRAFT
@@ -383,7 +379,7 @@ def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file
             status = SUBMITTED
         done.append((ref.case_no, ref.evaluator, status))
     if submit:
-        rows.mark_submitted(session, sheet_ids.values())
+        rows.mark_submitted(session, [row.id for row in sheet_rows.values()])
     return done
 
 

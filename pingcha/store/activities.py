@@ -69,7 +69,7 @@ def add_activity(session: Session, name: str, rubric_version_id: int, per_file: 
     activity_id = session.execute(insert(ACTIVITY).values(
         name=name, rubric_version_id=rubric_version_id, per_file=per_file, spread=spread, settings="{}",
         created_at=now(), created_by=actor,
-    ).returning(ACTIVITY.c.id)).scalar_one()
+    )).inserted_primary_key[0]
     return activity_by_id(session, activity_id)
 
 

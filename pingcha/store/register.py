@@ -176,7 +176,7 @@ def add_draw(session: Session, activity_id: int, seed: str, mode: str, quota: in
     """A new draw row; its id."""
     return session.execute(insert(DRAW).values(
         activity_id=activity_id, seed=seed, mode=mode, quota=quota, forced=forced, drawn_at=now(), drawn_by=actor,
-    ).returning(DRAW.c.id)).scalar_one()
+    )).inserted_primary_key[0]
 
 
 def set_draw(session: Session, activity_id: int, draw_id: int, case_file_ids: Iterable[int]) -> None:

@@ -279,17 +279,16 @@ def _update_many(session: Session, params: list[dict], **columns: str) -> None:
     session.connection().execute(statement, params)
 
 
-def create_drafts(session: Session, activity_id: int, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
-    """New draft evaluation sheets for (case_file_id, evaluator_id) pairs, in one bulk insert; the ids of
-    those it created. A pair whose sheet another transaction created meanwhile is skipped, not an error."""
+def create_drafts(session: Session, activity_id: int, pairs: Iterable[tuple[int, int]]) -> None:
+    """New draft evaluation sheets for (case_file_id, evaluator_id) pairs, in one bulk insert. A pair whose
+    sheet another transaction created meanwhile is skipped, not an error; read them back with
+    ``sheets_on_cases``. (No RETURNING, which SQLite before 3.35 lacks.)"""
     moment = now()
     rows = [{"activity_id": activity_id, "case_file_id": case_id, "evaluator_id": person_id,
              "status": SheetStatus.DRAFT, "status_kind": SheetKind.EVALUATION, "comment": "", "updated_at": moment}
             for case_id, person_id in pairs]
-    if not rows:
-        return {}
-    statement = _insert_statement(session, SHEET).returning(SHEET.c.id, SHEET.c.case_file_id, SHEET.c.evaluator_id)
-    return {(case_id, person_id): sheet_id for sheet_id, case_id, person_id in session.execute(statement, rows)}
+    if rows:
+        session.execute(_insert_statement(session, SHEET), rows)
 
 
 def mark_submitted(session: Session, sheet_ids: Iterable[int]) -> datetime:
