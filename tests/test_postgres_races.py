@@ -27,7 +27,7 @@ SPAWN = multiprocessing.get_context("spawn")
 def _worker(index, url, activity, plan, barrier, outcomes):
     """Run ``plan``: rounds of (evaluator, case_no, action, arguments), waiting at the barrier before each.
     Reports per change "ok", "refused: …" (a UserError: a rule said no) or "error: …" (anything else)."""
-    from pingcha.services.sheets import change_sheet, sheet_ref, submit_sheet
+    from pingcha.services.sheets import change_sheet, import_sheet_files, sheet_ref, submit_sheet
     from pingcha.store import open_store
 
     store = open_store(url, migrate=False)
@@ -35,6 +35,10 @@ def _worker(index, url, activity, plan, barrier, outcomes):
     for evaluator, case_no, action, arguments in plan:
         barrier.wait(timeout=60)
         try:
+            if action == "import":
+                import_sheet_files(store, activity, [arguments["path"]], evaluator)
+                results.append("ok")
+                continue
             ref = sheet_ref(store, activity, evaluator, case_no)
             if action == "submit":
                 submit_sheet(store, ref, evaluator)
@@ -150,3 +154,18 @@ def _audit(pg_url, name):
     store.dispose()
     return [{"case_no": r.case_no, "action": r.action, "after": json.loads(r.after) if r.after else None}
             for r in rows]
+
+
+def test_simultaneous_imports_of_the_same_new_sheets_both_land(pg_url, activity, tmp_path):
+    _, name, sheets = activity
+    chosen = sheets[:20]
+    plans = []
+    for n, order in enumerate((chosen, chosen[::-1])):  # the two files name the sheets in opposite orders
+        path = tmp_path / f"import{n}.json"
+        path.write_text(json.dumps([{"case_no": c, "evaluator": e, "deductions": {"A2a": n + 1}} for e, c in order],
+                                   ensure_ascii=False), encoding="utf-8")
+        plans.append([("区司法局", None, "import", {"path": str(path)})] * 3)
+    outcomes = _run(pg_url, name, plans)
+    assert [o for results in outcomes for o in results] == ["ok"] * 6
+    stored = _sheets(pg_url, name)
+    assert {stored[key][1].deductions["A2a"] for key in chosen} <= {1, 2}

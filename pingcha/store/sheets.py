@@ -286,7 +286,7 @@ def create_drafts(session: Session, activity_id: int, pairs: Iterable[tuple[int,
     moment = now()
     rows = [{"activity_id": activity_id, "case_file_id": case_id, "evaluator_id": person_id,
              "status": SheetStatus.DRAFT, "status_kind": SheetKind.EVALUATION, "comment": "", "updated_at": moment}
-            for case_id, person_id in pairs]
+            for case_id, person_id in sorted(set(pairs))]  # one order for everyone: no deadlock between imports
     if rows:
         session.execute(_insert_statement(session, SHEET), rows)
 
