@@ -314,3 +314,65 @@ def run_checks(checks: Sequence[Check], cases: Iterable[CaseFile]) -> PrecheckRu
         for name, count in files.items()
     )
     return PrecheckRun(total, tuple(findings), agencies, tuple(unreadable))
+
+
+ACCEPTED = "accepted"
+DISMISSED = "dismissed"
+DECISION_LABELS = {ACCEPTED: "采纳", DISMISSED: "不采纳"}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What one evaluator decided on one finding: accepted (the deduction recorded) or dismissed."""
+
+    case_no: str
+    evaluator: str
+    check: str
+    decision: str  # ACCEPTED or DISMISSED
+    reason: str = ""
+
+    @property
+    def label(self) -> str:
+        text = DECISION_LABELS[self.decision]
+        return f"{text}（{self.reason}）" if self.reason else text
+
+
+@dataclass(frozen=True)
+class CheckUptake:
+    """For the 组长: how a check's findings fared with evaluators; one mostly dismissed needs revising."""
+
+    code: str
+    text: str
+    findings: int
+    accepted: int
+    dismissed: int
+
+    @property
+    def acceptance(self) -> Decimal | None:
+        decided = self.accepted + self.dismissed
+        return None if not decided else (Decimal(self.accepted) / decided * 100).quantize(Decimal(1))
+
+
+@dataclass(frozen=True)
+class PrecheckSummary:
+    """A pre-check run over a register and the evaluators' decisions on its findings (plain data for reports)."""
+
+    checks: tuple[Check, ...]
+    run: PrecheckRun
+    decisions: tuple[Decision, ...] = ()
+
+    def decisions_on(self, case_no: str) -> dict[tuple[str, str], Decision]:
+        """(evaluator, check) → decision, for one file."""
+        return {(d.evaluator, d.check): d for d in self.decisions if d.case_no == case_no}
+
+    def uptake(self) -> list[CheckUptake]:
+        found: dict[str, int] = {}
+        for finding in self.run.findings:
+            found[finding.check] = found.get(finding.check, 0) + 1
+        current = {(f.case_no, f.check) for f in self.run.findings}
+        rows = []
+        for check in sorted(self.checks, key=lambda c: _code_order(c.code)):
+            mine = [d for d in self.decisions if d.check == check.code and (d.case_no, d.check) in current]
+            rows.append(CheckUptake(check.code, check.text, found.get(check.code, 0),
+                                    sum(d.decision == ACCEPTED for d in mine), sum(d.decision == DISMISSED for d in mine)))
+        return rows
