@@ -348,6 +348,11 @@ class CheckUptake:
     dismissed: int
 
     @property
+    def needs_revising(self) -> bool:
+        """Mostly dismissed, on enough decisions to say so."""
+        return self.accepted + self.dismissed >= 3 and self.dismissed > self.accepted
+
+    @property
     def acceptance(self) -> Decimal | None:
         decided = self.accepted + self.dismissed
         return None if not decided else (Decimal(self.accepted) / decided * 100).quantize(Decimal(1))

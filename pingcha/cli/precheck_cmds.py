@@ -44,8 +44,9 @@ def cmd_precheck(args) -> int:
     uptake = [u for u in summary.uptake() if u.accepted or u.dismissed]
     if uptake:
         print("\n评查人员对各项预检提示的处理（多数不采纳的预检规则需要修订）")
-        print(table(["预检", "提示", "采纳", "不采纳", "采纳率", "内容"],
-                    [[u.code, u.findings, u.accepted, u.dismissed, _percent(u.acceptance), u.text] for u in uptake]))
+        print(table(["预检", "提示", "采纳（人次）", "不采纳（人次）", "采纳率", "", "内容"],
+                    [[u.code, u.findings, u.accepted, u.dismissed, _percent(u.acceptance),
+                      "建议修订" if u.needs_revising else "", u.text] for u in uptake]))
     return 0
 
 

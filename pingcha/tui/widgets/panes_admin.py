@@ -226,6 +226,9 @@ REPORTS = [
     ("notices", "整改通知书", "render_notices", "整改通知书"),
     ("summary", "汇总表", "write_summary", "汇总表.xlsx"),
 ]
+PRECHECKED = ("bulletin", "sheets")  # the reports that carry the 预检 figures
+
+
 def report_function(name: str):
     """A function of the documents module, imported when first needed so the UI starts without it."""
     return getattr(importlib.import_module("pingcha.reports"), name)
@@ -309,7 +312,10 @@ class ReportsPane(WorkPane):
                 if results is None:
                     results = activity_results(self.app.store, str(self.who.activity.id))
                 folder.mkdir(parents=True, exist_ok=True)
-                function(results, folder / target)
+                if key in PRECHECKED:
+                    function(results, folder / target, prechecks=self._prechecks())
+                else:
+                    function(results, folder / target)
                 state = "已生成"
             except UserError as exc:
                 state = f"失败：{exc}"
@@ -319,6 +325,11 @@ class ReportsPane(WorkPane):
                 state = f"失败：{type(exc).__name__}：{exc}"
             self.app.call_from_thread(self._state, key, state, True)
         self.app.call_from_thread(self.done)
+
+    def _prechecks(self):
+        from pingcha.services.prechecks import precheck_activity
+
+        return precheck_activity(self.app.store, str(self.who.activity.id)).summary
 
     def _state(self, key: str, state: str, step: bool) -> None:
         self.states[key] = state
