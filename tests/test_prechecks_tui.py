@@ -101,3 +101,18 @@ async def test_a_veto_finding_is_accepted_on_the_veto(store):
         await pilot.press("y")
         sheet = read_sheet(store, ref).sheet
         assert sheet.veto == {"V3"} and sheet.notes["V3"] == finding.detail
+
+
+@sync
+async def test_register_import_in_the_ui_says_how_many_findings(store, tmp_path):
+    register = tmp_path / "more.csv"
+    register.write_text("案号,执法部门,案由,当事人,执法人员\n新〔2024〕01号,区综合执法局,占道经营,张三,王强\n", encoding="utf-8")
+    app = PingchaApp(store, activity=ACTIVITY, user="皇甫婷")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6")
+        app.screen.query_one("#register-path").value = str(register)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = screen_text(app)
+    assert "已导入 1 件案卷" in text and "预检：18 件案卷有 25 处提示" in text and f"pingcha precheck {ACTIVITY}" in text

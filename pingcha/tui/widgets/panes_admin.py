@@ -19,6 +19,7 @@ from pingcha.errors import UserError
 from pingcha.rubric import RubricError, load_rubric_file
 from pingcha.rubric.diff import diff_rubrics, render_diff
 from pingcha.services.activities import get_activity, update_settings
+from pingcha.services.prechecks import import_line as precheck_import_line
 from pingcha.services.registers import import_register, import_roster
 from pingcha.services.results import activity_results
 from pingcha.services.rubrics import list_rubrics, previous_version, resolve_rubric, store_rubric
@@ -206,6 +207,9 @@ class ImportPane(WorkPane):
                 kinds = "，".join(f"{k} {v} 件" for k, v in summary.procedures.items())
                 message = Text(f"已导入 {summary.rows} 件案卷（{kinds}），来自 {summary.agencies} 个执法部门。",
                                style="bold green")
+                line = precheck_import_line(self.app.store, activity)
+                if line:
+                    message.append(f"\n{line}", style="bold yellow")
             else:
                 people = import_roster(self.app.store, activity, path, self.who.name)
                 message = Text(f"已导入 {len(people)} 名评查人员。", style="bold green")
@@ -312,8 +316,9 @@ class ReportsPane(WorkPane):
                 if results is None:
                     results = activity_results(self.app.store, str(self.who.activity.id))
                 folder.mkdir(parents=True, exist_ok=True)
-                if key in PRECHECKED:
-                    function(results, folder / target, prechecks=self._prechecks())
+                prechecks = self._prechecks() if key in PRECHECKED else None
+                if prechecks is not None and prechecks.checks:
+                    function(results, folder / target, prechecks=prechecks)
                 else:
                     function(results, folder / target)
                 state = "已生成"
