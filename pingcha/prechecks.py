@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from pingcha.results import CaseFile
 from pingcha.rubric.model import Check
@@ -38,6 +39,7 @@ class Fine:
     unreadable: bool = False
 
 
+@lru_cache(maxsize=4096)
 def _chinese_number(text: str) -> Decimal | None:
     import cn2an  # 0.1 s to import: only when a decision is written in Chinese numerals
 
@@ -52,6 +54,7 @@ def _chinese_number(text: str) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=16384)  # registers repeat their decisions (罚款5000元) many times
 def parse_fine(decision: str) -> Fine:
     """The sum of the amounts after 罚款 in a 处罚决定 (罚款5000元, 罚款人民币伍仟元, 罚款1.5万元).
 
@@ -106,14 +109,16 @@ def _yuan(amount: Decimal) -> str:
     return format(amount.normalize(), "f") if amount != amount.to_integral_value() else str(int(amount))
 
 
+_FIELDS = {
+    "案号": "case_no", "执法部门": "agency", "案由": "cause", "当事人": "party", "当事人类型": "party_type",
+    "程序类型": "procedure", "处罚决定": "decision", "立案日期": "filed_on", "决定日期": "decided_on",
+    "送达日期": "served_on", "结案日期": "closed_on", "执法人员": "officers",
+}
+
+
 def column_value(case: CaseFile, column: str) -> object:
     """A register column's value in a row: text, a date (or None) or the officers' names."""
-    return {
-        "案号": lambda: case.case_no, "执法部门": lambda: case.agency, "案由": lambda: case.cause,
-        "当事人": lambda: case.party, "当事人类型": lambda: case.party_type, "程序类型": lambda: case.procedure,
-        "处罚决定": lambda: case.decision, "立案日期": lambda: case.filed_on, "决定日期": lambda: case.decided_on,
-        "送达日期": lambda: case.served_on, "结案日期": lambda: case.closed_on, "执法人员": lambda: case.officers,
-    }[column]()
+    return getattr(case, _FIELDS[column])
 
 
 def _empty(value: object) -> bool:
@@ -134,20 +139,20 @@ class _Row:
         return self._fine
 
 
-def _days_between(check: Check, row: _Row) -> str | None:
-    start_col, end_col = check.param("from"), check.param("to")
+def _days_between(p: dict, row: _Row) -> str | None:
+    start_col, end_col = p["from"], p["to"]
     start, end = column_value(row.case, start_col), column_value(row.case, end_col)
     if not isinstance(start, date) or not isinstance(end, date):
         return None
     days = (end - start).days
-    if days <= check.param("max_days"):
+    if days <= p["max_days"]:
         return None
     return f"{_short(start_col)} {start.isoformat()}，{_short(end_col)} {end.isoformat()}，相隔 {days} 日"
 
 
-def _date_order(check: Check, row: _Row) -> str | None:
+def _date_order(p: dict, row: _Row) -> str | None:
     seen: list[tuple[str, date]] = []
-    for column in check.param("columns"):
+    for column in p["columns"]:
         value = column_value(row.case, column)
         if not isinstance(value, date):
             continue
@@ -158,13 +163,13 @@ def _date_order(check: Check, row: _Row) -> str | None:
     return None
 
 
-def _required(check: Check, row: _Row) -> str | None:
-    missing = [column for column in check.param("columns") if _empty(column_value(row.case, column))]
+def _required(p: dict, row: _Row) -> str | None:
+    missing = [column for column in p["columns"] if _empty(column_value(row.case, column))]
     return f"未填写{'、'.join(missing)}" if missing else None
 
 
-def _min_count(check: Check, row: _Row) -> str | None:
-    column, least = check.param("column"), check.param("min")
+def _min_count(p: dict, row: _Row) -> str | None:
+    column, least = p["column"], p["min"]
     value = column_value(row.case, column)
     names = value if isinstance(value, tuple) else _split_names(str(value or ""))
     if len(names) >= least:
@@ -180,8 +185,8 @@ def _split_names(text: str) -> tuple[str, ...]:
 _COMPILED: dict[str, re.Pattern[str]] = {}
 
 
-def _pattern(check: Check, row: _Row) -> str | None:
-    column, regex = check.param("column"), check.param("regex")
+def _pattern(p: dict, row: _Row) -> str | None:
+    column, regex = p["column"], p["regex"]
     value = column_value(row.case, column)
     if _empty(value):
         return None  # left to `required`
@@ -192,24 +197,24 @@ def _pattern(check: Check, row: _Row) -> str | None:
     return f"{column}“{text}”不符合规定格式"
 
 
-def _threshold(check: Check, row: _Row) -> tuple[Decimal, Decimal] | None:
+def _threshold(p: dict, row: _Row) -> tuple[Decimal, Decimal] | None:
     """The fine and the threshold for the party's type, when there is a fine to compare."""
     fine = row.fine
     if fine.amount is None:
         return None
     key = "unit" if row.case.party_type == "单位" else "person"
-    return fine.amount, check.param(key)
+    return fine.amount, p[key]
 
 
-def _fine_at_least(check: Check, row: _Row) -> str | None:
-    pair = _threshold(check, row)
+def _fine_at_least(p: dict, row: _Row) -> str | None:
+    pair = _threshold(p, row)
     if pair is None or pair[0] < pair[1]:
         return None
     return f"罚款 {_yuan(pair[0])} 元（{_party(row)}），达到 {_yuan(pair[1])} 元"
 
 
-def _fine_above(check: Check, row: _Row) -> str | None:
-    pair = _threshold(check, row)
+def _fine_above(p: dict, row: _Row) -> str | None:
+    pair = _threshold(p, row)
     if pair is None or pair[0] <= pair[1]:
         return None
     return f"{row.case.procedure}罚款 {_yuan(pair[0])} 元（{_party(row)}），超过 {_yuan(pair[1])} 元"
@@ -233,15 +238,20 @@ FINE_RULES = ("fine_at_least", "fine_above")
 
 def findings_for(checks: Sequence[Check], case: CaseFile) -> list[Finding]:
     """The findings of ``checks`` on one file, in check order (at most one per check)."""
-    return _findings(checks, _Row(case))
+    return _findings(_prepared(checks), _Row(case))
 
 
-def _findings(checks: Sequence[Check], row: _Row) -> list[Finding]:
+def _prepared(checks: Sequence[Check]) -> list[tuple[Check, object, dict]]:
+    """Each check with its rule and its parameters looked up once, not once per row."""
+    return [(check, RULES[check.rule], dict(check.params)) for check in checks]
+
+
+def _findings(prepared: list[tuple[Check, object, dict]], row: _Row) -> list[Finding]:
     found = []
-    for check in checks:
+    for check, rule, params in prepared:
         if check.procedure is not None and row.case.procedure != check.procedure:
             continue
-        detail = RULES[check.rule](check, row)
+        detail = rule(params, row)
         if detail is not None:
             found.append(Finding(row.case.case_no, row.case.agency, check.code, check.suggests, check.text, detail))
     return found
@@ -288,7 +298,7 @@ class PrecheckRun:
 
 def run_checks(checks: Sequence[Check], cases: Iterable[CaseFile]) -> PrecheckRun:
     """Run ``checks`` over ``cases`` given in register order; agencies are listed in order of first row."""
-    ordered = sorted(checks, key=lambda c: _code_order(c.code))
+    ordered = _prepared(sorted(checks, key=lambda c: _code_order(c.code)))
     reads_fines = any(c.rule in FINE_RULES for c in checks)
     findings: list[Finding] = []
     unreadable: list[str] = []
