@@ -116,3 +116,17 @@ async def test_register_import_in_the_ui_says_how_many_findings(store, tmp_path)
         await pilot.pause()
         text = screen_text(app)
     assert "已导入 1 件案卷" in text and "预检：18 件案卷有 25 处提示" in text and f"pingcha precheck {ACTIVITY}" in text
+
+
+@sync
+async def test_arriving_at_a_finding_points_at_the_suggested_deduction(store):
+    finding, ref, screen = open_file_with(store, "P2")
+    app = PingchaApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("D", "1", "2")
+        assert "▶b D12b" in screen_text(app)
+        await pilot.press("y")
+        assert read_sheet(store, ref).sheet.deductions == {"D12b": 1}

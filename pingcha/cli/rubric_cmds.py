@@ -125,6 +125,11 @@ def describe(rubric: Rubric) -> str:
             for d in item.deductions:
                 times = f"，最多{d.max_times}次" if d.max_times > 1 else ""
                 lines.append(f"      {d.code} {d.text}：扣{_fmt(d.points)}分{times}")
+    if rubric.checks:
+        lines += ["", f"预检（{len(rubric.checks)} 项，由案卷目录自动提示，评查人员核实后采纳或不采纳）"]
+        for check in rubric.checks:
+            where = f"，仅{check.procedure}" if check.procedure else ""
+            lines.append(f"  {check.code}  {check.text}（{check.rule}，建议 {check.suggests}{where}）")
     return "\n".join(lines) + "\n"
 
 

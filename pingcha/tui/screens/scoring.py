@@ -208,6 +208,8 @@ class ScoringScreen(Screen):
 
     def go_line(self, index: int) -> None:
         self.nav.move_to(index)
+        if self.editor.findings:
+            self._point_at_finding()
         self._draw_detail(self.editor.result(), home=True)
 
     def _step(self, direction: int) -> None:
@@ -380,6 +382,16 @@ class ScoringScreen(Screen):
     @property
     def finding_lines(self) -> dict[str, list]:
         return pre.by_line(self.rubric, self.editor.findings)
+
+    def _point_at_finding(self) -> None:
+        """Arriving at an item with an undecided finding, the rule cursor starts on the suggested deduction."""
+        item = self.item
+        if item is None or item.code in self.rules:
+            return
+        for view in self.finding_lines.get(item.code, ()):
+            if view.decision is None and view.finding.suggests in self.rubric.item_of_deduction:
+                self.rules[item.code] = [d.code for d in item.deductions].index(view.finding.suggests)
+                return
 
     def _open_finding(self) -> str | None:
         """The first undecided finding on the current line; elsewhere, move to the next line that has one."""
