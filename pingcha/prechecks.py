@@ -258,7 +258,7 @@ def _findings(prepared: list[tuple[Check, object, dict]], row: _Row) -> list[Fin
 
 
 def _code_order(code: str) -> tuple:
-    """P2 before P10: codes compare by their letters, then their number."""
+    """P2 before P10, for tables people read: codes compare by their letters, then their number."""
     match = re.fullmatch(r"(.*?)(\d+)(.*)", code)
     return (match.group(1), int(match.group(2)), match.group(3)) if match else (code, -1, "")
 
@@ -298,7 +298,8 @@ class PrecheckRun:
 
 def run_checks(checks: Sequence[Check], cases: Iterable[CaseFile]) -> PrecheckRun:
     """Run ``checks`` over ``cases`` given in register order; agencies are listed in order of first row."""
-    ordered = _prepared(sorted(checks, key=lambda c: _code_order(c.code)))
+    # §8: by register row, then check code (as text: P10 sorts before P2, as any reader of the JSON would sort it).
+    ordered = _prepared(sorted(checks, key=lambda c: c.code))
     reads_fines = any(c.rule in FINE_RULES for c in checks)
     findings: list[Finding] = []
     unreadable: list[str] = []

@@ -71,7 +71,7 @@ def test_findings_follow_register_rows_then_check_codes(cli, tmp_path):
     cli.ok("cases", "import", name, register)
     data = cli.json("precheck", name, "--json")
     assert [(f["case_no"], f["check"]) for f in data["findings"]] == [
-        ("乙罚〔2024〕02号", "P1"), ("乙罚〔2024〕02号", "P2"), ("乙罚〔2024〕02号", "P3"), ("乙罚〔2024〕02号", "P10"),
+        ("乙罚〔2024〕02号", "P1"), ("乙罚〔2024〕02号", "P10"), ("乙罚〔2024〕02号", "P2"), ("乙罚〔2024〕02号", "P3"),
         ("甲罚〔2024〕3号", "P3"), ("甲罚〔2024〕3号", "P8")]
     assert data["agencies"] == [{"agency": "乙局", "files": 1, "files_with_findings": 1, "findings": 4},
                                 {"agency": "甲局", "files": 2, "files_with_findings": 1, "findings": 2}]

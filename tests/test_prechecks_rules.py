@@ -137,3 +137,20 @@ def test_days_between_finding_exactly_when_beyond(days_to_decide, days_to_serve,
 @given(st.lists(st.sampled_from(["王强", "李明", "欧阳明辉", "张三"]), unique=True, max_size=4))
 def test_min_count_exactly_when_fewer(names):
     assert ("P2" in codes(case(officers=tuple(names)))) == (len(names) < 2)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["甲罚〔2024〕1号", "甲罚〔2024〕01号", "甲罚[2024]1号"]),
+                          st.integers(0, 3), st.integers(0, 20), st.sampled_from(["罚款5000元", "警告", "罚款300元"]),
+                          st.sampled_from(["普通程序", "简易程序"])), max_size=12),
+       st.permutations(range(5)))
+def test_findings_are_ordered_by_row_then_code_and_do_not_depend_on_check_order(rows, order):
+    cases = [case(case_no=f"{no}-{i}", officers=("王强", "李明")[:officers], served_on=date(2024, 3, 1) + timedelta(days=days),
+                  decision=decision, procedure=procedure)
+             for i, (no, officers, days, decision, procedure) in enumerate(rows)]
+    checks = [RUBRIC.checks[i] for i in order]
+    run = run_checks(checks, cases)
+    assert run == run_checks(RUBRIC.checks, cases)
+    position = {c.case_no: i for i, c in enumerate(cases)}
+    keys = [(position[f.case_no], f.check) for f in run.findings]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)  # at most one finding per check and file
+    assert sum(a.findings for a in run.agencies) == len(run.findings) and run.files == len(cases)
