@@ -130,3 +130,21 @@ async def test_arriving_at_a_finding_points_at_the_suggested_deduction(store):
         assert "▶b D12b" in screen_text(app)
         await pilot.press("y")
         assert read_sheet(store, ref).sheet.deductions == {"D12b": 1}
+
+
+@sync
+async def test_the_leader_sees_how_each_check_fared(store):
+    from textual.widgets import DataTable
+
+    from pingcha.services.prechecks import accept_finding as accept
+
+    finding, ref, _ = open_file_with(store, "P1")
+    accept(store, ref, "P1", ref.evaluator)
+    app = PingchaApp(store, activity=ACTIVITY, user="皇甫婷")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        checks = app.screen.query_one("#by-check", DataTable)
+        rows = {checks.get_row_at(i)[0]: checks.get_row_at(i) for i in range(checks.row_count)}
+    assert len(rows) == 12
+    assert [str(cell) for cell in rows["P1"][1:5]] == ["1", "1", "0", "100%"]
