@@ -115,7 +115,7 @@ def test_accepting_records_the_deduction_with_the_detail_and_audits_it(cli):
     assert state.sheet.notes[finding["suggests"]] == finding["detail"]
     assert next(v for v in file_findings(store, ref) if v.check == finding["check"]).decision.label == "采纳"
     log = cli.ok("audit", name, finding["case_no"])
-    assert "采纳预检提示" in log and "修改评查表" in log
+    assert "采纳预检提示" in log and "修改评查表" in log and f"系统预检提示 {finding['check']}（建议 {finding['suggests']}" in log
     report = precheck_activity(store, name)
     uptake = {u.code: u for u in report.summary.uptake()}
     assert uptake[finding["check"]].accepted == 1 and uptake[finding["check"]].acceptance == 100
