@@ -148,3 +148,14 @@ async def test_the_leader_sees_how_each_check_fared(store):
         rows = {checks.get_row_at(i)[0]: checks.get_row_at(i) for i in range(checks.row_count)}
     assert len(rows) == 12
     assert [str(cell) for cell in rows["P1"][1:5]] == ["1", "1", "0", "100%"]
+
+
+@sync
+async def test_my_files_show_how_many_findings_each_has(store):
+    finding, ref, _ = open_file_with(store, "P2")
+    app = PingchaApp(store, activity=ACTIVITY, user=ref.evaluator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+    line = next(row for row in text.splitlines() if finding.case_no in row)
+    assert "预检" in text and "! 1 处" in line

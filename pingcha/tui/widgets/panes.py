@@ -56,7 +56,8 @@ class FilesPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="files-summary")
-        yield table("files-table", "案号", "状态", "得分", "等次", "执法部门", "案由")
+        precheck = ("预检",) if self.who.activity.rubric.checks else ()
+        yield table("files-table", "案号", "状态", "得分", "等次", *precheck, "执法部门", "案由")
         yield Static("回车打开评查表 · F5 刷新 · Ctrl+P 命令", classes="hint")
 
     def refresh_data(self) -> None:
@@ -70,6 +71,13 @@ class FilesPane(Pane):
              Text.from_markup(grade_markup(f.result.grade)) if f.result else "", f.case.agency, f.case.cause)
             for f in files
         ]
+        checks = self.who.activity.rubric.checks
+        if checks:
+            from pingcha.prechecks import findings_for
+
+            counts = [len(findings_for(checks, f.case)) for f in files]
+            rows = [(*row[:4], Text(f"! {n} 处", style="bold yellow") if n else "", *row[4:])
+                    for row, n in zip(rows, counts)]
         self.fill(self.query_one("#files-table", DataTable), rows, [f.case.case_no for f in files])
         done = sum(f.status == "已提交" for f in files)
         drafts = sum(f.status == "草稿" for f in files)
