@@ -19,7 +19,6 @@ from pingcha.errors import UserError
 from pingcha.rubric import RubricError, load_rubric_file
 from pingcha.rubric.diff import diff_rubrics, render_diff
 from pingcha.services.activities import get_activity, update_settings
-from pingcha.services.prechecks import import_line as precheck_import_line
 from pingcha.services.registers import import_register, import_roster
 from pingcha.services.results import activity_results
 from pingcha.services.rubrics import list_rubrics, previous_version, resolve_rubric, store_rubric
@@ -207,7 +206,9 @@ class ImportPane(WorkPane):
                 kinds = "，".join(f"{k} {v} 件" for k, v in summary.procedures.items())
                 message = Text(f"已导入 {summary.rows} 件案卷（{kinds}），来自 {summary.agencies} 个执法部门。",
                                style="bold green")
-                line = precheck_import_line(self.app.store, activity)
+                from pingcha.services.prechecks import import_line
+
+                line = import_line(self.app.store, activity)
                 if line:
                     message.append(f"\n{line}", style="bold yellow")
             else:
