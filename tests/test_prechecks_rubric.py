@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pingcha.rubric import RubricError, load_rubric_file, parse_rubric_text
+from pingcha.rubric.checks import DATE_COLUMNS, REGISTER_COLUMNS
 from pingcha.rubric.diff import diff_rubrics, render_diff
+from pingcha.rubric.model import Check
 from pingcha.rubric.toml_writer import rubric_to_toml
 from pingcha.rubric.xlsx_writer import write_rubric_xlsx
 from tests.conftest import MINI_TOML, REPO
@@ -150,3 +159,47 @@ def test_rubric_show_toml_keeps_the_checks(capsys):
     out = capsys.readouterr().out
     assert status == 0 and out.count("[[check]]") == 12
     assert parse_rubric_text(out, "shown.toml") == load_rubric_file(REPO / "scoring_rules" / "xiqu-xzcf-2024.2.toml")
+
+
+# -- any valid checks survive the TOML writer and the spreadsheet form -------------------------------------
+BASE = parse_rubric_text(MINI_TOML, "mini.toml")
+words = st.text(alphabet="预检提示日期执法人员案号〔〕（）“”\\\"'#=ab 1", min_size=1, max_size=20).map(str.strip).filter(bool)
+yuan = st.decimals(min_value=0, max_value=10**7, places=1, allow_nan=False).map(lambda d: d.normalize() + 0)
+date_columns = st.lists(st.sampled_from(DATE_COLUMNS), min_size=2, max_size=4, unique=True).map(tuple)
+PARAMS = {
+    "days_between": st.tuples(st.sampled_from(DATE_COLUMNS), st.sampled_from(DATE_COLUMNS), st.integers(0, 400)).map(
+        lambda t: (("from", t[0]), ("to", t[1]), ("max_days", t[2]))),
+    "date_order": date_columns.map(lambda c: (("columns", c),)),
+    "required": st.lists(st.sampled_from(REGISTER_COLUMNS), min_size=1, max_size=3, unique=True).map(
+        lambda c: (("columns", tuple(c)),)),
+    "min_count": st.tuples(st.sampled_from(REGISTER_COLUMNS), st.integers(1, 5)).map(
+        lambda t: (("column", t[0]), ("min", t[1]))),
+    "pattern": st.tuples(st.sampled_from(REGISTER_COLUMNS), st.sampled_from([r".+〔\d{4}〕[1-9]\d*号", "[A-Z]+-\\d+", "=.*'\"x"])).map(
+        lambda t: (("column", t[0]), ("regex", t[1]))),
+    "fine_at_least": st.tuples(yuan, yuan).map(lambda t: (("person", t[0]), ("unit", t[1]))),
+    "fine_above": st.tuples(yuan, yuan).map(lambda t: (("person", t[0]), ("unit", t[1]))),
+}
+
+
+@st.composite
+def checks(draw):
+    count = draw(st.integers(1, 5))
+    result = []
+    for index in range(count):
+        rule = draw(st.sampled_from(sorted(PARAMS)))
+        result.append(Check(f"P{index + 1}", rule, draw(st.sampled_from(["A1a", "B2b", "V1", "V2"])), draw(words),
+                            draw(PARAMS[rule]), draw(st.sampled_from([None, "普通程序", "简易程序"]))))
+    return tuple(result)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(checks())
+def test_any_checks_round_trip_through_toml_and_the_spreadsheet(found):
+    rubric = dataclasses.replace(BASE, checks=found)
+    text = rubric_to_toml(rubric)
+    assert parse_rubric_text(text, "again.toml").checks == found
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "r.xlsx"
+        write_rubric_xlsx(rubric, path)
+        assert load_rubric_file(path).checks == found
+    assert all(isinstance(v, Decimal) for c in found for k, v in c.params if k in ("person", "unit"))
