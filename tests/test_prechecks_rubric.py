@@ -114,7 +114,7 @@ def test_shipped_2024_2_is_2024_1_plus_checks():
     assert [c["code"] for c in diff["checks"]["added"]] == [c.code for c in new.checks]
     assert diff["items"] == {"added": [], "removed": [], "repointed": [], "reworded": [], "other": []}
     note = render_diff(diff_rubrics(old, new), old, new)
-    assert "预检" in note and "新增 P1（days_between，提示 D10a，仅普通程序）" in note
+    assert "预检" in note and "新增 P1（days_between，建议 D10a，仅普通程序）" in note
 
 
 def test_diff_lists_checks_changed_and_removed():

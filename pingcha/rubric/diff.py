@@ -333,7 +333,7 @@ def render_diff(diff: RubricDiff, old: Rubric, new: Rubric) -> str:
         section("预检")
         for c in diff.checks_added:
             where = f"，仅{c['procedure']}" if c["procedure"] else ""
-            lines.append(f"  新增 {c['code']}（{c['rule']}，提示 {c['suggests']}{where}）{c['text']}")
+            lines.append(f"  新增 {c['code']}（{c['rule']}，建议 {c['suggests']}{where}）{c['text']}")
         lines += [f"  删除 {c['code']}（{c['rule']}）{c['text']}" for c in diff.checks_removed]
         lines += [f"  {c.code} {c.field}：{_show(c.old)} → {_show(c.new)}" for c in diff.checks_changed]
     return "\n".join(lines)
