@@ -143,3 +143,43 @@ def test_a_submitted_sheet_takes_no_decision(cli):
         dismiss_finding(store, ref, finding["check"], ref.evaluator)
     with pytest.raises(UserError, match="没有预检 P99 的提示"):
         dismiss_finding(store, ref, "P99", ref.evaluator)
+
+
+def test_another_districts_rubric_and_gbk_register_through_the_json(cli, tmp_path):
+    from tests.conftest import MINI_TOML
+
+    rubric = tmp_path / "other.toml"
+    rubric.write_text(MINI_TOML + '''
+[[check]]
+code = "YJ-2"
+rule = "fine_at_least"
+person = 5000
+unit = 50000
+suggests = "B1a"
+text = "达到听证标准"
+
+[[check]]
+code = "YJ-1"
+rule = "days_between"
+from = "立案日期"
+to = "结案日期"
+max_days = 180
+suggests = "B2b"
+text = "超过六个月结案"
+''', encoding="utf-8")
+    cli.ok("activity", "create", "外区", "--rubric", rubric)
+    register = write_csv(tmp_path / "gbk.csv", "案号,执法部门,案由,当事人,当事人类型,处罚决定,立案日期,结案日期,执法人员\n"
+                         "某罚〔2024〕1号,某县市监局,虚假宣传,欧阳明辉,个人,罚款人民币伍仟元整,2024年1月2日,2024年9月1日,王强，李明\n"
+                         "某罚〔2024〕2号,某县市监局,无证经营,某某有限公司,单位,罚款4.9万元,2024-01-02,2024-02-01,王强\n"
+                         "某罚〔2024〕3号,某县应急局,违规经营,司马强,,罚款若干,2024-01-02,2024-02-01,王强\n",
+                         encoding="gbk")
+    out = cli.ok("cases", "import", "外区", register)
+    assert "预检：1 件案卷有 2 处提示" in out
+    data = cli.json("precheck", "外区", "--json")
+    assert [(f["case_no"], f["check"], f["detail"]) for f in data["findings"]] == [
+        ("某罚〔2024〕1号", "YJ-1", "立案 2024-01-02，结案 2024-09-01，相隔 243 日"),
+        ("某罚〔2024〕1号", "YJ-2", "罚款 5000 元（个人），达到 5000 元"),
+    ]
+    assert data["agencies"] == [{"agency": "某县市监局", "files": 2, "files_with_findings": 1, "findings": 2},
+                                {"agency": "某县应急局", "files": 1, "files_with_findings": 0, "findings": 0}]
+    assert "金额无法识别：1 件（某罚〔2024〕3号）" in cli.ok("precheck", "外区")
