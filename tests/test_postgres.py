@@ -48,3 +48,26 @@ def test_activity_runs_on_postgres(pg_url, capsys, tmp_path):
     with engine.connect() as connection, pytest.raises(Exception, match="append-only"):
         connection.execute(text("DELETE FROM audit_log"))
     engine.dispose()
+
+
+def test_prechecks_run_on_postgres(pg_url, capsys):
+    from pingcha.services.prechecks import accept_finding, file_findings
+    from pingcha.services.sheets import read_sheet, sheet_ref
+    from pingcha.store import open_store
+    from tests.helpers import REGISTER, REPO, ROSTER
+
+    cli = Cli(pg_url, capsys)
+    cli.ok("activity", "create", "预检", "--rubric", REPO / "scoring_rules" / "xiqu-xzcf-2024.2.toml")
+    assert "预检：17 件案卷有 19 处提示" in cli.ok("cases", "import", "预检", REGISTER)
+    cli.ok("evaluators", "import", "预检", ROSTER)
+    cli.ok("sample", "预检", "--seed", "2024", "--per-agency", "4")
+    cli.ok("assign", "预检", "--seed", "2024")
+    finding = next(f for f in cli.json("precheck", "预检", "--json", "--drawn")["findings"] if f["check"] == "P1")
+    evaluator = next(f for f in cli.json("results", "预检", "--json")["files"]
+                     if f["case_no"] == finding["case_no"])["evaluators"][0]
+    store = open_store(pg_url)
+    ref = sheet_ref(store, "预检", evaluator, finding["case_no"])
+    accept_finding(store, ref, "P1", evaluator)
+    assert read_sheet(store, ref).sheet.notes == {"D10a": finding["detail"]}
+    assert next(v for v in file_findings(store, ref) if v.check == "P1").decision.label == "采纳"
+    store.dispose()

@@ -53,6 +53,11 @@ def cmd_cases_import(args) -> int:
     summary = registers.import_register(store_for(args), args.activity, args.file, args.acting)
     kinds = "，".join(f"{k} {v} 件" for k, v in summary.procedures.items())
     print(f"已导入 {summary.rows} 件案卷（{kinds}），来自 {summary.agencies} 个执法部门。")
+    from pingcha.services.prechecks import import_line
+
+    line = import_line(store_for(args), args.activity)
+    if line:
+        print(line)
     return 0
 
 

@@ -24,12 +24,18 @@ def _results(args: argparse.Namespace):
     return activity_results(store_for(args), args.activity)
 
 
+def _prechecks(args: argparse.Namespace):
+    from pingcha.services.prechecks import precheck_activity
+
+    return precheck_activity(store_for(args), args.activity).summary
+
+
 def cmd_bulletin(args: argparse.Namespace) -> int:
     from pingcha.reports import render_bulletin
 
     overrides = parse_pairs(args.set)
     path = render_bulletin(_results(args), args.out, templates=args.templates, overrides=overrides,
-                           mask_companies=args.mask_companies)
+                           mask_companies=args.mask_companies, prechecks=_prechecks(args))
     print(f"已生成通报：{path}")
     return 0
 
@@ -38,7 +44,7 @@ def cmd_sheets(args: argparse.Namespace) -> int:
     from pingcha.reports import render_sheets
 
     paths = render_sheets(_results(args), args.out, templates=args.templates, overrides=parse_pairs(args.set),
-                          mask_companies=args.mask_companies)
+                          mask_companies=args.mask_companies, prechecks=_prechecks(args))
     print(f"已生成 {len(paths)} 份评查表，保存在 {args.out}")
     return 0
 

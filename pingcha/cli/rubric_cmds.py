@@ -39,7 +39,8 @@ def cmd_load(args: argparse.Namespace) -> int:
         print(f"评分标准 {rubric.key} 已经载入过，内容相同，未重复载入。")
         return 0
     print(f"已载入评分标准 {rubric.key}《{rubric.title}》：{len(rubric.categories)} 个类别，"
-          f"{len(rubric.items)} 个评查项目，{len(rubric.vetoes)} 个否决项。")
+          f"{len(rubric.items)} 个评查项目，{len(rubric.vetoes)} 个否决项"
+          + (f"，{len(rubric.checks)} 项预检。" if rubric.checks else "。"))
     previous = previous_version(store, rubric)
     if previous is not None:
         print()
@@ -81,6 +82,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"{file}: 通过 —— {rubric.id}@{rubric.version}《{rubric.title}》，"
             f"{len(rubric.categories)} 个类别，{len(rubric.items)} 个评查项目，"
             f"{len(rubric.vetoes)} 个否决项，总分 {_fmt(rubric.total)}"
+            + (f"，{len(rubric.checks)} 项预检" if rubric.checks else "")
         )
     if failed:
         print(f"共 {len(args.files)} 个文件，{failed} 个未通过检查。")
@@ -123,6 +125,11 @@ def describe(rubric: Rubric) -> str:
             for d in item.deductions:
                 times = f"，最多{d.max_times}次" if d.max_times > 1 else ""
                 lines.append(f"      {d.code} {d.text}：扣{_fmt(d.points)}分{times}")
+    if rubric.checks:
+        lines += ["", f"预检（{len(rubric.checks)} 项，由案卷目录自动提示，评查人员核实后采纳或不采纳）"]
+        for check in rubric.checks:
+            where = f"，仅{check.procedure}" if check.procedure else ""
+            lines.append(f"  {check.code}  {check.text}（{check.rule}，建议 {check.suggests}{where}）")
     return "\n".join(lines) + "\n"
 
 

@@ -39,6 +39,7 @@ def build_bulletin() -> Document:
            "评查人员依据《{{ rubric_title }}》独立评分，评查人员不评查本单位的案卷；评分分歧较大的案卷经复核后确定结果。")
     P(doc, "{% if unfinished %}截至{{ issue_date }}，已完成评查{{ final_count }}件，另有{{ unfinished }}，其结果不计入本次通报的统计，"
            "待评查完成后另行通报。{% else %}截至{{ issue_date }}，抽取的{{ file_count }}件案卷已全部完成评查。{% endif %}")
+    precheck_paragraph(doc)
 
     P(doc, "二、评查结果", gb.HEADING_1)
     P(doc, "（一）总体情况", gb.HEADING_2)
@@ -103,6 +104,18 @@ def build_bulletin() -> Document:
     gb.spacer(doc, 6)
     colophon(doc)
     return doc
+
+
+def precheck_paragraph(doc) -> None:
+    """系统预检: the machine's findings over the whole register, by agency (present only with pre-checks)."""
+    P(doc, "{%p if precheck %}")
+    P(doc, "评查前，系统依据评分标准设定的{{ precheck.checks }}项预检规则，对案卷目录中的{{ precheck.files }}件案卷逐件预检，"
+           "{% if precheck.findings %}发现{{ precheck.files_with_findings }}件案卷有{{ precheck.findings }}处提示，其中"
+           "{{ precheck.by_agency }}{% if precheck.clean_agencies %}，{{ precheck.clean_agencies }}未发现问题{% endif %}；"
+           "抽查案卷中的提示由评查人员逐一核实{% if precheck.decided %}，采纳{{ precheck.accepted }}人次、不采纳"
+           "{{ precheck.dismissed }}人次{% endif %}。{% else %}未发现问题。{% endif %}"
+           "{% if precheck.unreadable %}另有{{ precheck.unreadable }}件案卷的罚款金额无法识别，未作罚款数额的预检。{% endif %}")
+    P(doc, "{%p endif %}")
 
 
 def colophon(doc) -> None:

@@ -14,6 +14,7 @@ from pingcha.reports import gb_layout as gb
 from pingcha.reports.engine import find_template, render_docx
 from pingcha.reports.masking import Masker
 from pingcha.reports.settings import DocumentSettings, as_context, for_results
+from pingcha.prechecks import PrecheckSummary
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults, FileResult
 
 EXAMPLES_PER_PROBLEM = 2
@@ -118,7 +119,31 @@ def attachment_rows(results: ActivityResults, masker: Masker) -> list[dict]:
     ]
 
 
-def bulletin_context(results: ActivityResults, settings: DocumentSettings, masker: Masker) -> dict:
+def precheck_context(prechecks: PrecheckSummary | None) -> dict | None:
+    """预检 figures over the whole register, by agency, for one paragraph of 一、基本情况."""
+    if prechecks is None or not prechecks.checks:
+        return None
+    run = prechecks.run
+    flagged = [a for a in run.agencies if a.findings]
+    clean = [a.agency for a in run.agencies if not a.findings]
+    current = {(f.case_no, f.check) for f in run.findings}
+    decided = [d for d in prechecks.decisions if (d.case_no, d.check) in current]
+    return {
+        "checks": len(prechecks.checks),
+        "files": run.files,
+        "files_with_findings": run.files_with_findings,
+        "findings": len(run.findings),
+        "by_agency": "、".join(f"{a.agency}{a.files_with_findings}件（{a.findings}处）" for a in flagged),
+        "clean_agencies": "、".join(clean),
+        "accepted": sum(d.decision == "accepted" for d in decided),
+        "dismissed": sum(d.decision == "dismissed" for d in decided),
+        "decided": bool(decided),
+        "unreadable": len(run.unreadable_fines),
+    }
+
+
+def bulletin_context(results: ActivityResults, settings: DocumentSettings, masker: Masker,
+                     prechecks: PrecheckSummary | None = None) -> dict:
     rubric = results.rubric
     best, worst = rubric.grades[0].name, rubric.grades[-1].name
     counts, shares = results.grade_counts(), results.grade_shares()
@@ -152,6 +177,7 @@ def bulletin_context(results: ActivityResults, settings: DocumentSettings, maske
         "unranked_agencies": "、".join(a.agency for a in results.agencies if a.mean is None),
         "problem_groups": problem_groups(results, masker, settings.problems_per_category),
         "attachment": attachment_rows(results, masker),
+        "precheck": precheck_context(prechecks),
     }
 
 
@@ -162,14 +188,16 @@ def render_bulletin(
     templates: Path | str | None = None,
     overrides: dict | None = None,
     mask_companies: bool = False,
+    prechecks: PrecheckSummary | None = None,
 ) -> Path:
-    """通报 as a .docx at ``out``, from templates/bulletin.docx (or the user's copy in ``templates``)."""
+    """通报 as a .docx at ``out``, from templates/bulletin.docx (or the user's copy in ``templates``); with
+    ``prechecks``, a paragraph on the pre-check of the whole register."""
     settings = for_results(results, overrides)
     masker = Masker((f.case for f in results.files), mask_companies=mask_companies)
     template = find_template("bulletin.docx", templates or settings.templates or None)
     return render_docx(
         template,
-        bulletin_context(results, settings, masker),
+        bulletin_context(results, settings, masker, prechecks),
         Path(out),
         masker=masker,
         last_modified_by=settings.issuer,

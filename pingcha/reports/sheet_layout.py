@@ -86,6 +86,7 @@ def build_sheet():
     P(doc, "{%p if not sheets %}")
     P(doc, "本案卷尚未开始评分。")
     P(doc, "{%p endif %}")
+    precheck_section(doc)
 
     P(doc, "签名", SECTION)
     P(doc, "{%p for e in signers %}")
@@ -97,6 +98,18 @@ def build_sheet():
     line.add_run("　　日期：　　　　年　　月　　日")
     P(doc, "{%p endfor %}")
     return doc
+
+
+def precheck_section(doc) -> None:
+    """系统预检提示: the machine's findings from the register and what each evaluator decided."""
+    P = kit.add_paragraph
+    P(doc, "{%p if prechecks %}")
+    P(doc, "系统预检提示", SECTION)
+    P(doc, "以下提示由系统根据案卷目录自动生成，仅供评查人员核实，采纳的才计入扣分。")
+    P(doc, "{%p for p in prechecks %}")
+    P(doc, "{{ p.code }}（建议{{ p.suggests }}）{{ p.text }}：{{ p.detail }}。处理情况：{{ p.decisions }}。")
+    P(doc, "{%p endfor %}")
+    P(doc, "{%p endif %}")
 
 
 def facts_table(doc) -> None:

@@ -8,6 +8,7 @@ from pingcha.reports import facts
 from pingcha.reports.engine import find_template, render_docx, safe_filename
 from pingcha.reports.masking import Masker
 from pingcha.reports.settings import as_context, for_results
+from pingcha.prechecks import PrecheckSummary
 from pingcha.results import STATUS_LABELS, ActivityResults, FileResult, SheetView
 from pingcha.rubric import Rubric
 from pingcha.rubric.model import VETO_ZERO
@@ -121,7 +122,25 @@ def sheet_section(results: ActivityResults, view: SheetView, masker: Masker, uni
     }
 
 
-def sheet_context(results: ActivityResults, file: FileResult, masker: Masker, base: dict) -> dict:
+def precheck_rows(file: FileResult, prechecks: PrecheckSummary | None, masker: Masker) -> list[dict]:
+    """系统预检提示: each finding on the file and what each of its evaluators decided."""
+    if prechecks is None:
+        return []
+    findings = prechecks.run.by_case().get(file.case.case_no, [])
+    decided = prechecks.decisions_on(file.case.case_no)
+    rows = []
+    for finding in findings:
+        decisions = []
+        for evaluator in file.evaluators:
+            decision = decided.get((evaluator, finding.check))
+            decisions.append(f"{evaluator}：{masker.text(decision.label) if decision else '未处理'}")
+        rows.append({"code": finding.check, "suggests": finding.suggests, "text": finding.text,
+                     "detail": masker.text(finding.detail), "decisions": "；".join(decisions) or "未分配评查人员"})
+    return rows
+
+
+def sheet_context(results: ActivityResults, file: FileResult, masker: Masker, base: dict,
+                  prechecks: PrecheckSummary | None = None) -> dict:
     case = file.case
     roster = {e.name: e for e in results.evaluators}
     units = {name: e.unit for name, e in roster.items()}
@@ -151,6 +170,7 @@ def sheet_context(results: ActivityResults, file: FileResult, masker: Masker, ba
         "reasons": "；".join(file.reasons),
         "reviewer": file.review.evaluator if file.review else "",
         "sheets": [sheet_section(results, view, masker, units) for view in views],
+        "prechecks": precheck_rows(file, prechecks, masker),
         "signers": signers,
     }
 
@@ -172,8 +192,10 @@ def render_sheets(
     templates: Path | str | None = None,
     overrides: dict | None = None,
     mask_companies: bool = False,
+    prechecks: PrecheckSummary | None = None,
 ) -> list[Path]:
-    """One 评查表 .docx per file in ``out_dir``, named after the agency and the 案号."""
+    """One 评查表 .docx per file in ``out_dir``, named after the agency and the 案号 (with the 系统预检提示
+    of ``prechecks``, when given)."""
     settings = for_results(results, overrides)
     masker = Masker((f.case for f in results.files), mask_companies=mask_companies)
     template = find_template("sheet.docx", templates or settings.templates or None)
@@ -190,6 +212,6 @@ def render_sheets(
     for file in facts.ordered_files(results):
         stem = safe_filename(f"{file.case.agency}_{file.case.case_no}_评查表")
         path = unique_path(folder, stem, taken)
-        context = sheet_context(results, file, masker, base)
+        context = sheet_context(results, file, masker, base, prechecks)
         written.append(render_docx(template, context, path, masker=masker, last_modified_by=settings.issuer))
     return written

@@ -2,10 +2,11 @@
 
 from pingcha.rubric.errors import RubricError, RubricIssue
 from pingcha.rubric.loader import load_rubric_file, parse_rubric_text
-from pingcha.rubric.model import Category, Deduction, Grade, Item, Rubric, Veto
+from pingcha.rubric.model import Category, Check, Deduction, Grade, Item, Rubric, Veto
 
 __all__ = [
     "Category",
+    "Check",
     "Deduction",
     "Grade",
     "Item",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pingcha.rubric.model import VETO_CAP, Deduction, Item, Rubric, Veto
+from pingcha.rubric.model import VETO_CAP, Check, Deduction, Item, Rubric, Veto
 
 
 def _num(value: Decimal) -> float | int:
@@ -56,6 +56,9 @@ class RubricDiff:
     deductions_added: list[dict] = field(default_factory=list)
     deductions_removed: list[dict] = field(default_factory=list)
     deductions_changed: list[Change] = field(default_factory=list)
+    checks_added: list[dict] = field(default_factory=list)
+    checks_removed: list[dict] = field(default_factory=list)
+    checks_changed: list[Change] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -88,6 +91,11 @@ class RubricDiff:
                 "removed": self.deductions_removed,
                 "changed": changes(self.deductions_changed),
             },
+            "checks": {
+                "added": self.checks_added,
+                "removed": self.checks_removed,
+                "changed": changes(self.checks_changed),
+            },
         }
 
 
@@ -107,6 +115,40 @@ def _deduction_json(deduction: Deduction, item: Item) -> dict:
 
 def _veto_json(veto: Veto) -> dict:
     return {"code": veto.code, "title": veto.title, "effect": veto.effect, "cap": veto.cap}
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return _num(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _check_json(check: Check) -> dict:
+    return {
+        "code": check.code, "rule": check.rule, "suggests": check.suggests, "text": check.text,
+        "procedure": check.procedure, **{key: _json_value(value) for key, value in check.params},
+    }
+
+
+def _check_fields(check: Check) -> dict[str, object]:
+    """What a person reads of a check, field by field, for its changes."""
+    return {"rule": check.rule, **{k: _json_value(v) for k, v in check.params}, "suggests": check.suggests,
+            "text": check.text, "procedure": check.procedure}
+
+
+def _diff_checks(diff: RubricDiff, old: Rubric, new: Rubric) -> None:
+    diff.checks_added = [_check_json(c) for c in new.checks if c.code not in old.check_by_code]
+    diff.checks_removed = [_check_json(c) for c in old.checks if c.code not in new.check_by_code]
+    for check in new.checks:
+        before = old.check_by_code.get(check.code)
+        if before is None:
+            continue
+        old_fields, new_fields = _check_fields(before), _check_fields(check)
+        for key in dict.fromkeys([*old_fields, *new_fields]):
+            if old_fields.get(key) != new_fields.get(key):
+                diff.checks_changed.append(Change(check.code, key, old_fields.get(key), new_fields.get(key), check.text))
 
 
 def diff_rubrics(old: Rubric, new: Rubric) -> RubricDiff:
@@ -198,7 +240,16 @@ def diff_rubrics(old: Rubric, new: Rubric) -> RubricDiff:
         for deduction in item.deductions:
             if deduction.code not in new.deduction_by_code:
                 diff.deductions_removed.append(_deduction_json(deduction, item))
+    _diff_checks(diff, old, new)
     return diff
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "（无）"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
 
 
 def _pts(value: object) -> str:
@@ -278,4 +329,11 @@ def render_diff(diff: RubricDiff, old: Rubric, new: Rubric) -> str:
                 lines.append(f"  {c.code} {c.title}：扣{_pts(c.old)} → 扣{_pts(c.new)}")
             else:
                 lines.append(f"  {c.code} {c.title}：最多{c.old}次 → 最多{c.new}次")
+    if diff.checks_added or diff.checks_removed or diff.checks_changed:
+        section("预检")
+        for c in diff.checks_added:
+            where = f"，仅{c['procedure']}" if c["procedure"] else ""
+            lines.append(f"  新增 {c['code']}（{c['rule']}，建议 {c['suggests']}{where}）{c['text']}")
+        lines += [f"  删除 {c['code']}（{c['rule']}）{c['text']}" for c in diff.checks_removed]
+        lines += [f"  {c.code} {c.field}：{_show(c.old)} → {_show(c.new)}" for c in diff.checks_changed]
     return "\n".join(lines)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pingcha.rubric.checks import CheckReader
 from pingcha.rubric.errors import RubricError, RubricIssue
 from pingcha.rubric.file_text import decode_rubric_bytes, toml_syntax_issue
 from pingcha.rubric.model import VETO_CAP, VETO_ZERO, Category, Deduction, Grade, Item, Rubric, Veto
@@ -25,7 +26,7 @@ NO_GRADES = "缺少等次 [[grades]]（如 优秀/合格/不合格 及各自的�
 NO_CATEGORIES = "没有任何类别 [[category]] 和评查项目 [[category.item]]"
 
 KEYS = {
-    "top": ("rubric", "grades", "veto", "category"),
+    "top": ("rubric", "grades", "veto", "category", "check"),
     "rubric": ("id", "version", "title", "issued_by", "effective", "replaces", "total", "procedures"),
     "grades": ("name", "min"),
     "veto": ("code", "title", "effect", "cap"),
@@ -78,14 +79,16 @@ class _Checker:
 
     # -- typed field readers -------------------------------------------------------------
     def known_keys(self, table: dict, kind: str, path: tuple) -> None:
-        allowed = KEYS[kind]
+        self.known_keys_of(table, KEYS[kind], _KIND_NAMES[kind], path)
+
+    def known_keys_of(self, table: dict, allowed: tuple[str, ...], kind_name: str, path: tuple) -> None:
         for key in table:
             if key not in allowed:
                 hint = difflib.get_close_matches(key, allowed, n=1)
                 suggestion = f"，是否应为“{hint[0]}”？" if hint else ""
                 self.error(
                     path + (key,),
-                    f"{_KIND_NAMES[kind]} 中有未知的键“{key}”{suggestion}"
+                    f"{kind_name} 中有未知的键“{key}”{suggestion}"
                     f"（允许的键：{'、'.join(allowed)}）",
                 )
 
@@ -313,6 +316,9 @@ class _Checker:
         grades = self.grades(data)
         vetoes = self.vetoes(data, {grade.name for grade in grades})
         categories = self.categories(data)
+        # Codes as written (even on a deduction or veto with another breach), so one typo is one message.
+        suggestible = frozenset(code for code, path in self.codes.items() if path[0] == "veto" or "deductions" in path)
+        checks = CheckReader(self).read(data, suggestible)
         total = header.get("total")
         if total is not None and total % HALF != 0:
             self.error(("rubric", "total"), f"总分 {_fmt(total)} 不是 0.5 的整数倍")
@@ -340,6 +346,7 @@ class _Checker:
             effective=header["effective"],
             replaces=header["replaces"],
             procedures=header["procedures"],
+            checks=checks,
             source=source,
         )
 

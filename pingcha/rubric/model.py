@@ -65,6 +65,25 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Check:
+    """预检: a rule over a file's register row that suggests a deduction or veto (``suggests``).
+
+    ``params`` are the rule's own keys in file order (columns as text or tuples, days and counts as
+    int, yuan as Decimal, a regex as text); ``procedure`` limits the check to files of that 程序类型.
+    """
+
+    code: str
+    rule: str
+    suggests: str
+    text: str
+    params: tuple[tuple[str, object], ...] = ()
+    procedure: str | None = None
+
+    def param(self, key: str) -> object:
+        return dict(self.params)[key]
+
+
+@dataclass(frozen=True)
 class Rubric:
     """One version of a scoring standard; (id, version) identifies it and it never changes."""
 
@@ -79,6 +98,7 @@ class Rubric:
     effective: date | None = None
     replaces: str | None = None
     procedures: tuple[str, ...] = ("普通程序",)
+    checks: tuple[Check, ...] = ()
     source: str = field(default="", compare=False)
 
     @property
@@ -108,6 +128,10 @@ class Rubric:
     @cached_property
     def veto_by_code(self) -> dict[str, Veto]:
         return {veto.code: veto for veto in self.vetoes}
+
+    @cached_property
+    def check_by_code(self) -> dict[str, Check]:
+        return {check.code: check for check in self.checks}
 
     @cached_property
     def known_codes(self) -> frozenset[str]:

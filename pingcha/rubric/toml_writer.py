@@ -11,7 +11,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from pingcha.rubric.model import VETO_CAP, Category, Deduction, Item, Rubric
+from pingcha.rubric.model import VETO_CAP, Category, Check, Deduction, Item, Rubric
 
 # TOML basic strings may not hold these raw; the short escapes are the readable ones.
 _SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
@@ -96,6 +96,14 @@ def _category(category: Category) -> list[str]:
     return lines
 
 
+def _check(check: Check) -> list[str]:
+    pairs: list[tuple[str, object]] = [("code", check.code), ("rule", check.rule), *check.params]
+    pairs += [("suggests", check.suggests), ("text", check.text)]
+    if check.procedure is not None:
+        pairs.append(("procedure", check.procedure))
+    return ["[[check]]", *_pairs(pairs)]
+
+
 def rubric_to_toml(rubric: Rubric) -> str:
     """The rubric as TOML text; parsing it gives back an equal Rubric."""
     header: list[tuple[str, object]] = [("id", rubric.id), ("version", rubric.version), ("title", rubric.title)]
@@ -114,4 +122,5 @@ def rubric_to_toml(rubric: Rubric) -> str:
             pairs.append(("cap", veto.cap))
         sections.append(["[[veto]]", *_pairs(pairs)])
     sections += [_category(category) for category in rubric.categories]
+    sections += [_check(check) for check in rubric.checks]
     return "\n\n".join("\n".join(lines) for lines in sections) + "\n"

@@ -26,6 +26,7 @@ from pingcha.rubric.errors import RubricError, RubricIssue
 from pingcha.rubric.loader import NO_CATEGORIES, NO_GRADES, rubric_from_data
 from pingcha.rubric.model import VETO_CAP, VETO_ZERO, Rubric
 from pingcha.rubric.toml_writer import rubric_to_toml
+from pingcha.rubric.xlsx_checks import CHECK_SHEET, read_checks
 
 MAIN_SHEET, VETO_SHEET, GRADE_SHEET, INFO_SHEET = "评分标准", "否决项", "等次", "说明"
 CATEGORY_COLUMNS = ("类别编号", "类别")
@@ -427,7 +428,7 @@ def read_rubric_xlsx(path: str | Path) -> Rubric:
     named = {sheet.name.strip(): sheet for sheet in sheets}
     reader = _Reader(file)
     data: dict[str, Any] = {"rubric": {}, "grades": [], "veto": [], "category": []}
-    reserved = (VETO_SHEET, GRADE_SHEET, INFO_SHEET)
+    reserved = (VETO_SHEET, GRADE_SHEET, INFO_SHEET, CHECK_SHEET)
     main = next((sheet for sheet in sheets if sheet.name.strip() not in reserved), None)
     if main is None:
         reader.error("0", f"找不到评分表：第一个工作表应列出评查项目和扣分情形（列：{'、'.join(MAIN_COLUMNS)}）")
@@ -435,6 +436,8 @@ def read_rubric_xlsx(path: str | Path) -> Rubric:
         data["category"] = reader.main(main)
     if VETO_SHEET in named:  # a standard may have no 否决项
         data["veto"] = reader.vetoes(named[VETO_SHEET])
+    if CHECK_SHEET in named:  # 预检 is optional
+        data["check"] = read_checks(reader, named[CHECK_SHEET], _number, _text, _blank)
     if GRADE_SHEET in named:
         data["grades"] = reader.grades(named[GRADE_SHEET])
     else:

@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pingcha.rubric.model import VETO_CAP, Rubric
 from pingcha.rubric.toml_writer import toml_number
+from pingcha.rubric.xlsx_checks import CHECK_COLUMNS, CHECK_SHEET, check_rows
 from pingcha.rubric.xlsx import (
     CAP_PREFIX,
     CATEGORY_COLUMNS,
@@ -28,8 +29,8 @@ from pingcha.rubric.xlsx import (
     VETO_SHEET,
 )
 
-_WIDTHS = {"类别": 14, "评查项目": 22, "评查要点": 40, "扣分情形": 40, "否决情形": 60, "值": 50, "含义": 16}
-_WRAPPED = {"类别", "评查项目", "评查要点", "扣分情形", "否决情形", "值"}
+_WIDTHS = {"text": 50, "regex": 24, "columns": 30, "类别": 14, "评查项目": 22, "评查要点": 40, "扣分情形": 40, "否决情形": 60, "值": 50, "含义": 16}
+_WRAPPED = {"text", "类别", "评查项目", "评查要点", "扣分情形", "否决情形", "值"}
 
 
 def _excel_number(value: Decimal) -> int | float | str:
@@ -106,4 +107,7 @@ def write_rubric_xlsx(rubric: Rubric, path: str | Path) -> None:
         "procedures": "、".join(rubric.procedures),
     }
     _sheet(workbook, INFO_SHEET, ("键", "值", "含义"), [(key, values[key], INFO_KEYS[key]) for key in INFO_KEYS])
+    if rubric.checks:
+        rows = [tuple(_excel_number(v) if isinstance(v, Decimal) else v for v in row) for row in check_rows(rubric.checks)]
+        _sheet(workbook, CHECK_SHEET, CHECK_COLUMNS, rows)
     workbook.save(path)

@@ -75,6 +75,10 @@ def describe(entry: AuditRecord) -> str:
             return f"{who}：从 {after['file']} 导入（{_sheet_summary(after)}）"
         code = after.get("code") or before.get("code")
         return f"{who} {code or ''}：" + _changes(before, after, ("evaluator", "code"))
+    if entry.entity == "precheck":  # an evaluator's decision on a machine suggestion (预检)
+        reason = f"，理由：{after['reason']}" if after.get("reason") else ""
+        return (f"{after.get('evaluator', '')}：系统预检提示 {after.get('check')}（建议 {after.get('suggests')}，"
+                f"{after.get('detail')}）{reason}")
     if entry.entity == "review":
         reasons = "；".join(after.get("reasons", []))
         replaced = f"（取代此前的复核结果：{_sheet_summary(before)}）" if before else ""

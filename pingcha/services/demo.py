@@ -16,7 +16,7 @@ from pingcha.errors import UserError
 from pingcha.paths import sample_cases_dir, scoring_rules_dir
 from pingcha.rubric import Rubric
 from pingcha.scoring import Sheet
-from pingcha.services import activities, draw, registers, review, rubrics, sheets
+from pingcha.services import activities, draw, prechecks, registers, review, rubrics, sheets
 from pingcha.services.results import activity_results
 from pingcha.services.tables import read_table
 from pingcha.store import Store
@@ -104,6 +104,16 @@ def _enter(store: Store, ref: sheets.SheetRef, sheet: Sheet) -> None:
         sheets.change_sheet(store, ref, ref.evaluator, code=code, marked=True)
 
 
+def _decide_findings(store: Store, ref: sheets.SheetRef) -> None:
+    """The evaluator checks each 预检 finding against the file: a hearing reminder is found answered by the
+    告知书 and dismissed; the defects the register shows are confirmed and accepted."""
+    for view in prechecks.file_findings(store, ref):
+        if view.finding.check == "P11" or "听证" in view.finding.text:
+            prechecks.dismiss_finding(store, ref, view.check, ref.evaluator, "行政处罚事先告知书已告知听证权利")
+        else:
+            prechecks.accept_finding(store, ref, view.check, ref.evaluator)
+
+
 def build_demo(store: Store, actor: str = "区司法局") -> DemoSummary:
     shipped = rubrics.shipped_rubrics()
     for rubric in sorted(shipped, key=lambda r: (r.effective is not None, r.effective)):
@@ -130,6 +140,7 @@ def build_demo(store: Store, actor: str = "区司法局") -> DemoSummary:
             if roll < 0.02:
                 continue  # not opened yet
             _enter(store, ref, _as_read(rubric, rng, defects, strict=disputed and position == 1))
+            _decide_findings(store, ref)
             if roll >= 0.06:
                 sheets.submit_sheet(store, ref, evaluator)
     queue = [f for f in activity_results(store, DEMO_ACTIVITY).files if f.status == FileStatus.NEEDS_REVIEW]

@@ -181,11 +181,12 @@ def _set_note(session: Transaction, row: SheetRow, current: Sheet, code: str, no
 
 def change_sheet(
     store: Store, ref: SheetRef, actor: str, *, code: str = "", count: int | None = None, note: str | None = None,
-    marked: bool | None = None, comment: str | None = None,
+    marked: bool | None = None, comment: str | None = None, suggested_by: dict | None = None,
 ) -> SheetState:
     """Apply one change in its own transaction, with its audit row: a deduction's count or note (``code``
     a deduction), 不适用 on an item or a veto (``marked``), a note on an item or veto, or the comment.
-    Refused on a submitted sheet, and wherever the rubric forbids it."""
+    Refused on a submitted sheet, and wherever the rubric forbids it. ``suggested_by``: the 预检 finding this
+    change accepts, audited with it as machine-suggested."""
     with store.transaction() as session:
         rubric = activity_rubric(store, session, ref.activity_id)
         row = _editable_row(session, ref)
@@ -208,6 +209,9 @@ def change_sheet(
         rows.update_sheet(session, row.id, **changes)
         record(session, actor, "sheet", "修改评查表", activity_id=ref.activity_id, case_no=ref.case_no,
                before={"evaluator": ref.evaluator, **before}, after={"evaluator": ref.evaluator, **after})
+        if suggested_by is not None:
+            record(session, actor, "precheck", "采纳预检提示", activity_id=ref.activity_id, case_no=ref.case_no,
+                   after={"evaluator": ref.evaluator, **suggested_by})
         return SheetState(ref, _applied(current, code, after), row.status, row.submitted_at)
 
 

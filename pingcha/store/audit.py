@@ -70,6 +70,17 @@ def entries(session: Session, activity_id: int, case_no: str | None = None) -> l
     return [AuditRecord(*row) for row in session.execute(query)]
 
 
+def entity_trail(session: Session, activity_id: int, entity: str,
+                 case_no: str | None = None) -> list[tuple[str | None, str, str | None]]:
+    """(案号, action, after) of an activity's audit rows of one entity, oldest first."""
+    log = AuditEntry.__table__
+    query = select(log.c.case_no, log.c.action, log.c.after).where(log.c.activity_id == activity_id,
+                                                                    log.c.entity == entity)
+    if case_no is not None:
+        query = query.where(log.c.case_no == case_no)
+    return [tuple(row) for row in session.execute(query.order_by(log.c.id))]
+
+
 def data_version(session: Session) -> tuple[int, ...]:
     """A value that changes whenever a change is committed: every change writes an audit row.
 

@@ -97,6 +97,16 @@ def cases(session: Session, activity_id: int, drawn: bool = False) -> list[Store
     return _cases(session, *conditions)
 
 
+def register_rows(session: Session, activity_id: int, drawn: bool = False) -> list[CaseRecord]:
+    """The register's facts in register order (``drawn``: the current draw's files only), for the pre-checks."""
+    conditions = [CASE.c.activity_id == activity_id]
+    if drawn:
+        conditions.append(CASE.c.draw_id.is_not(None))
+    query = (select(*_CASE_COLUMNS).join(AGENCY, AGENCY.c.id == CASE.c.agency_id).where(*conditions)
+             .order_by(CASE.c.row_no, CASE.c.id))
+    return [_case(row).facts for row in session.execute(query)]
+
+
 def case_keys(session: Session, activity_id: int, drawn: bool = False) -> list[CaseKey]:
     """The activity's register rows as ``CaseKey``s (``drawn``: only the current draw's)."""
     query = (select(CASE.c.id, CASE.c.case_no, AGENCY.c.name, CASE.c.procedure, CASE.c.draw_id)

@@ -22,6 +22,7 @@ class SheetEditor:
     sheet: Sheet
     status: str
     review: bool = False
+    findings: tuple = ()  # 预检 findings on the file (FindingView), with this evaluator's decisions
 
     @property
     def locked(self) -> bool:
@@ -61,6 +62,31 @@ class StoredSheetEditor(SheetEditor):
         self.ref = ref
         self.actor = actor
         self.state: SheetState = read_sheet(store, ref)
+        self.findings = self._read_findings()
+
+    def _read_findings(self) -> tuple:
+        from pingcha.services.prechecks import file_findings
+
+        try:
+            return tuple(file_findings(self.store, self.ref))
+        except Exception:  # noqa: BLE001 - a pre-check must never keep a file from being scored
+            return ()
+
+    def accept_finding(self, check: str) -> None:
+        from pingcha.services.prechecks import accept_finding
+
+        try:
+            self.state = accept_finding(self.store, self.ref, check, self.actor)
+        finally:
+            self.findings = self._read_findings()
+
+    def dismiss_finding(self, check: str, reason: str) -> None:
+        from pingcha.services.prechecks import dismiss_finding
+
+        try:
+            dismiss_finding(self.store, self.ref, check, self.actor, reason)
+        finally:
+            self.findings = self._read_findings()
 
     @property
     def sheet(self) -> Sheet:
@@ -96,6 +122,8 @@ class StoredSheetEditor(SheetEditor):
 
     def reload(self) -> None:
         self.state = read_sheet(self.store, self.ref)
+        if self.findings:
+            self.findings = self._read_findings()
 
     def submit(self) -> SheetResult:
         result = submit_sheet(self.store, self.ref, self.actor)

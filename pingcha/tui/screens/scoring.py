@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.console import Group
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult, SystemCommand
@@ -30,6 +31,7 @@ from pingcha.tui.widgets.detail_view import DetailView
 from pingcha.tui.widgets.scoring_inputs import NoteInput, RubricJump
 from pingcha.tui.widgets.rubric_nav import NavLine, RubricNav
 from pingcha.tui.widgets.sheet_parts import RULE_KEYS, case_facts, item_panel, nav_texts, score_line, veto_panel
+from pingcha.tui.widgets import precheck_parts as pre
 
 
 
@@ -52,6 +54,8 @@ class ScoringScreen(Screen):
         Binding("tab", "next_undecided", "下一未定", key_display="Tab"),
         Binding("s", "submit", "提交"),
         Binding("m", "comment", "评语", show=False),
+        Binding(pre.ACCEPT_KEY, "accept_finding", "采纳预检提示", show=False),
+        Binding(pre.DISMISS_KEY, "dismiss_finding", "不采纳预检提示", show=False),
         Binding("f5,r", "reload", "刷新", key_display="F5"),
         Binding("question_mark,f1", "app.show_keys", "帮助", key_display="?"),
         Binding("escape,q", "back", "返回", key_display="Esc"),
@@ -69,6 +73,7 @@ class ScoringScreen(Screen):
         self.rules: dict[str, int] = {}
         self.code_buffer = ""
         self.note_code: str | None = None  # "" while the comment is being edited
+        self.dismissing: str | None = None  # the 预检 check whose dismissal reason is being typed
         self._facts_shown: tuple | None = None
         lines = []
         for category in self.rubric.categories:
@@ -160,8 +165,11 @@ class ScoringScreen(Screen):
         self._draw_detail(result)
 
     def _draw_line(self, index: int, result) -> None:
-        left, right = nav_texts(self.rubric, self.editor.sheet, result, self.nav.lines[index], self.confirmed,
-                                self.others)
+        line = self.nav.lines[index]
+        left, right = nav_texts(self.rubric, self.editor.sheet, result, line, self.confirmed, self.others)
+        mark = pre.nav_mark(self.finding_lines.get(line.code)) if self.editor.findings else None
+        if mark is not None:
+            left = Text.assemble(mark, left[1:])
         self.nav.set_text(index, left, right)
 
     def _draw_detail(self, result, home: bool = False) -> None:
@@ -179,11 +187,19 @@ class ScoringScreen(Screen):
             body = veto_panel(self.rubric, sheet, veto, self.others)
         else:
             body = Text("")
+        views = self.finding_lines.get(self.line.code) if self.editor.findings else None
+        if views:
+            body = Group(pre.finding_block(views, self.editor.locked), body)
         self.query_one("#detail", DetailView).show(body, home=home)
         line = score_line(self.rubric, sheet, result, len(self.undecided()))
         if self.others and result is not None:
             line.append("   各评查人：" + "，".join(
                 f"{v.evaluator} {score_text(v.result.score)}" for v in self.others if v.result is not None))
+        if self.editor.findings:
+            found, undecided = pre.open_count(self.editor.findings)
+            line.append("   ")
+            line.append(f"预检 {undecided} 待处理" if undecided else f"预检 {found} 已处理",
+                        style=pre.OPEN if undecided else "")
         if sheet.comment:
             line.append(f"   评语：{sheet.comment}", style="dim")
         self.query_one("#score", Static).update(line, layout=False)
@@ -192,6 +208,8 @@ class ScoringScreen(Screen):
 
     def go_line(self, index: int) -> None:
         self.nav.move_to(index)
+        if self.editor.findings:
+            self._point_at_finding()
         self._draw_detail(self.editor.result(), home=True)
 
     def _step(self, direction: int) -> None:
@@ -359,6 +377,67 @@ class ScoringScreen(Screen):
             self._draw_changed()
         self.action_next_undecided()
 
+    # -- 预检 findings: accepted or dismissed by the evaluator, one key each ------------------------------------
+
+    @property
+    def finding_lines(self) -> dict[str, list]:
+        return pre.by_line(self.rubric, self.editor.findings)
+
+    def _point_at_finding(self) -> None:
+        """Arriving at an item with an undecided finding, the rule cursor starts on the suggested deduction."""
+        item = self.item
+        if item is None or item.code in self.rules:
+            return
+        for view in self.finding_lines.get(item.code, ()):
+            if view.decision is None and view.finding.suggests in self.rubric.item_of_deduction:
+                self.rules[item.code] = [d.code for d in item.deductions].index(view.finding.suggests)
+                return
+
+    def _open_finding(self) -> str | None:
+        """The first undecided finding on the current line; elsewhere, move to the next line that has one."""
+        here = [v for v in self.finding_lines.get(self.line.code, ()) if v.decision is None]
+        if here:
+            return here[0].check
+        waiting = {code for code, views in self.finding_lines.items() if any(v.decision is None for v in views)}
+        if not waiting:
+            self.notify("本案卷没有待处理的预检提示。", timeout=3)
+            return None
+        after = [i for i in range(len(self.nav.lines)) if i > self.nav.cursor] + list(range(self.nav.cursor + 1))
+        self.go_line(next(i for i in after if self.nav.lines[i].code in waiting and self.nav.lines[i].selectable))
+        self.notify(f"这一项有预检提示：按 {pre.ACCEPT_KEY} 采纳，按 {pre.DISMISS_KEY} 不采纳。", timeout=4)
+        return None
+
+    def action_accept_finding(self) -> None:
+        if not self._editable():
+            return
+        check = self._open_finding()
+        if check is None:
+            return
+        finding = next(v.finding for v in self.editor.findings if v.check == check)
+        if finding.suggests in self.rubric.item_of_deduction:
+            item = self.rubric.item_of_deduction[finding.suggests]
+            self.rules[item.code] = [d.code for d in item.deductions].index(finding.suggests)
+        self.app.call(self.editor.accept_finding, check)
+        self._draw_changed()
+
+    def action_dismiss_finding(self) -> None:
+        if not self._editable():
+            return
+        check = self._open_finding()
+        if check is None:
+            return
+        self._open_input("", "", f"不采纳预检提示 {check} 的理由（可不填），回车确认，Esc 取消")
+        self.dismissing = check
+
+    def _close_dismissal(self, save: bool) -> None:
+        note = self.query_one("#note", NoteInput)
+        check, self.dismissing, self.note_code = self.dismissing, None, None
+        if save and check is not None:
+            self.app.call(self.editor.dismiss_finding, check, note.value.strip())
+        note.display = False
+        self.set_focus(None)
+        self._draw_changed()
+
     # -- notes and the comment -----------------------------------------------------------------------------
 
     def _open_input(self, code: str, value: str, placeholder: str) -> None:
@@ -381,6 +460,8 @@ class ScoringScreen(Screen):
         self._open_input("", self.editor.sheet.comment, "对本案卷的总体评价，回车保存，Esc 取消")
 
     def close_note(self, save: bool) -> None:
+        if self.dismissing is not None:
+            return self._close_dismissal(save)
         note = self.query_one("#note", NoteInput)
         code, self.note_code = self.note_code, None
         if save and code is not None:

@@ -57,7 +57,8 @@ class FilesPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="files-summary")
-        yield table("files-table", "案号", "状态", "得分", "等次", "执法部门", "案由")
+        precheck = ("预检",) if self.who.activity.rubric.checks else ()
+        yield table("files-table", "案号", "状态", "得分", "等次", *precheck, "执法部门", "案由")
         yield Static("回车打开评查表 · F5 刷新 · Ctrl+P 命令", classes="hint")
 
     def refresh_data(self) -> None:
@@ -72,6 +73,13 @@ class FilesPane(Pane):
              f.case.agency, f.case.cause)
             for f in files
         ]
+        checks = self.who.activity.rubric.checks
+        if checks:
+            from pingcha.prechecks import findings_for
+
+            counts = [len(findings_for(checks, f.case)) for f in files]
+            rows = [(*row[:4], Text(f"! {n} 处", style="bold yellow") if n else "", *row[4:])
+                    for row, n in zip(rows, counts)]
         self.fill(self.query_one("#files-table", DataTable), rows, [f.case.case_no for f in files])
         done = sum(f.status == SheetStatus.SUBMITTED for f in files)
         drafts = sum(f.status == SheetStatus.DRAFT for f in files)
@@ -132,6 +140,9 @@ class ProgressPane(ScrollingPane):
             yield table("by-evaluator", "评查人员", "角色", "分配", "未开始", "草稿", "已提交", "待复核", "已完成", "单位")
             yield Static("按执法部门", classes="section")
             yield table("by-agency", "执法部门", "抽查", "评查表", "评查中", "待复核", "已完成", "平均分", "等次")
+            if self.who.activity.rubric.checks:
+                yield Static("抽查案卷的预检提示及评查人员的处理（多数不采纳的预检规则需要修订）", classes="section")
+                yield table("by-check", "预检", "提示", "采纳（人次）", "不采纳（人次）", "采纳率", "内容")
 
     def refresh_data(self) -> None:
         view: Progress | None = self.app.call(progress, self.app.store, str(self.who.activity.id))
@@ -151,6 +162,21 @@ class ProgressPane(ScrollingPane):
             (a.agency, str(a.files), f"{a.sheets_submitted}/{a.sheets_due}", str(a.pending), str(a.needs_review),
              str(a.final), score_text(a.mean), Text.from_markup(grade_markup(view.results.rubric, a.grade)))
             for a in view.agencies])
+        if self.who.activity.rubric.checks:
+            self._fill_checks()
+
+    def _fill_checks(self) -> None:
+        from pingcha.services.prechecks import precheck_activity
+
+        report = self.app.call(precheck_activity, self.app.store, str(self.who.activity.id), True)
+        if report is None:
+            return
+        rows = []
+        for u in report.summary.uptake():
+            rate = "—" if u.acceptance is None else f"{u.acceptance}%"
+            mark = Text(f"{rate} 建议修订", style="bold red") if u.needs_revising else Text(rate)
+            rows.append((u.code, str(u.findings), str(u.accepted), str(u.dismissed), mark, u.text))
+        self.fill(self.query_one("#by-check", DataTable), rows)
 
 
 class ReviewPane(Pane):

@@ -206,6 +206,11 @@ class ImportPane(WorkPane):
                 kinds = "，".join(f"{k} {v} 件" for k, v in summary.procedures.items())
                 message = Text(f"已导入 {summary.rows} 件案卷（{kinds}），来自 {summary.agencies} 个执法部门。",
                                style="bold green")
+                from pingcha.services.prechecks import import_line
+
+                line = import_line(self.app.store, activity)
+                if line:
+                    message.append(f"\n{line}", style="bold yellow")
             else:
                 people = import_roster(self.app.store, activity, path, self.who.name)
                 message = Text(f"已导入 {len(people)} 名评查人员。", style="bold green")
@@ -226,6 +231,9 @@ REPORTS = [
     ("notices", "整改通知书", "render_notices", "整改通知书"),
     ("summary", "汇总表", "write_summary", "汇总表.xlsx"),
 ]
+PRECHECKED = ("bulletin", "sheets")  # the reports that carry the 预检 figures
+
+
 def report_function(name: str):
     """A function of the documents module, imported when first needed so the UI starts without it."""
     return getattr(importlib.import_module("pingcha.reports"), name)
@@ -305,7 +313,11 @@ class ReportsPane(WorkPane):
                 if results is None:
                     results = activity_results(self.app.store, str(self.who.activity.id))
                 folder.mkdir(parents=True, exist_ok=True)
-                function(results, folder / target)
+                prechecks = self._prechecks() if key in PRECHECKED else None
+                if prechecks is not None and prechecks.checks:
+                    function(results, folder / target, prechecks=prechecks)
+                else:
+                    function(results, folder / target)
                 state = "已生成"
             except UserError as exc:
                 state = f"失败：{exc}"
@@ -315,6 +327,11 @@ class ReportsPane(WorkPane):
                 state = f"失败：{type(exc).__name__}：{exc}"
             self.app.call_from_thread(self._state, key, state, True)
         self.app.call_from_thread(self.done)
+
+    def _prechecks(self):
+        from pingcha.services.prechecks import precheck_activity
+
+        return precheck_activity(self.app.store, str(self.who.activity.id)).summary
 
     def _state(self, key: str, state: str, step: bool) -> None:
         self.states[key] = state
