@@ -2,12 +2,14 @@
 
 SQLite connections get WAL, foreign keys, a busy timeout, and write transactions that take the
 write lock up front (BEGIN IMMEDIATE), so several evaluators' processes on one file wait their
-turn instead of failing with "database is locked".
+turn instead of failing with "database is locked". Commits are synced to disk (synchronous=FULL),
+and closing a Store folds the WAL back into the main file, so the .db alone holds all work.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +17,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 from pingcha.errors import UserError
@@ -55,8 +57,8 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
-        # NORMAL in WAL mode survives a killed process; only a power loss can drop the last commits.
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        # FULL: a change the UI reports as saved survives a power cut, not only a killed process (NORMAL).
+        cursor.execute("PRAGMA synchronous = FULL")
         # Checkpoint the WAL every ~16 MB rather than SQLite's 4 MB: a key press that lands on a checkpoint
         # waits for it, and four times fewer of them took the 99th-percentile save from 5.5 ms to 2.3 ms.
         cursor.execute("PRAGMA wal_autocheckpoint = 4000")
@@ -102,6 +104,14 @@ class Store:
                 yield session
 
     def dispose(self) -> None:
+        """Close the database. On SQLite, first fold the WAL into the main file and empty it (TRUNCATE), so
+        whoever copies or backs up the .db file afterwards has every change made through this Store."""
+        if self.engine.dialect.name == "sqlite":
+            try:
+                with self.engine.connect() as connection:
+                    connection.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except (sqlite3.Error, SQLAlchemyError):
+                pass  # read-only, or another process is reading: SQLite checkpoints when the last one closes
         self.engine.dispose()
 
 
