@@ -21,7 +21,8 @@ from pingcha.store.integrity import (
 from pingcha.store.migrate import HEAD
 
 MARK_LABELS = {"na": "不适用", "veto": "否决项", "decided": "确认无扣分"}
-MAX_SHEET_PROBLEMS = 200
+MAX_SHEET_PROBLEMS = 200  # sheets reported in full; the rest are counted
+MAX_LINES_PER_SHEET = 8
 
 
 @dataclass
@@ -150,14 +151,17 @@ def differences(stored: SheetContent, replayed: SheetContent) -> list[str]:
     found = []
     if stored.status != replayed.status:
         found.append(f"状态为“{stored.status}”，操作日志为“{replayed.status}”")
-    for code in sorted(set(stored.deductions) | set(replayed.deductions)):
+    codes = set(stored.deductions) | set(replayed.deductions) | set(stored.notes) | set(replayed.notes)
+    for code in sorted(codes):
+        parts = []
         have, want = stored.deductions.get(code, 0), replayed.deductions.get(code, 0)
         if have != want:
-            found.append(f"扣分 {code}：表中 {have} 次，操作日志为 {want} 次")
-    for code in sorted(set(stored.notes) | set(replayed.notes)):
+            parts.append(f"扣分表中 {have} 次，操作日志为 {want} 次")
         have, want = stored.notes.get(code, ""), replayed.notes.get(code, "")
         if have != want:
-            found.append(f"说明 {code}：表中{_short(have) if have else '没有'}，操作日志为{_short(want) if want else '没有'}")
+            parts.append(f"说明表中{_short(have) if have else '没有'}，操作日志为{_short(want) if want else '没有'}")
+        if parts:
+            found.append(f"{code}：" + "；".join(parts))
     for kind, label in MARK_LABELS.items():
         have, want = stored.marks.get(kind, set()), replayed.marks.get(kind, set())
         for code in sorted(have - want):
@@ -202,8 +206,14 @@ def compare_sheets(store: Store) -> tuple[int, list[str]]:
                 problems.append(f"{_where(row.activity, key, row.evaluator)}：表中有这张评查表（{_summary(stored)}），"
                                 "操作日志中没有它的记录")
             continue
-        for difference in differences(stored, replayed):
-            problems.append(f"{_where(row.activity, key, row.evaluator)}：{difference}")
+        found = differences(stored, replayed)
+        if len(found) == 1:
+            problems.append(f"{_where(row.activity, key, row.evaluator)}：{found[0]}")
+        elif found:
+            shown = found[:MAX_LINES_PER_SHEET]
+            more = [f"……另有 {len(found) - len(shown)} 处"] if len(found) > len(shown) else []
+            problems.append(f"{_where(row.activity, key, row.evaluator)}与操作日志有 {len(found)} 处不符：\n    "
+                            + "\n    ".join(shown + more))
     for key, replayed in replay.sheets.items():
         if key not in seen and key[0] in names:
             problems.append(f"{_where(names[key[0]], key, replayed.holder)}：操作日志记有这张评查表（{_summary(replayed)}），"
@@ -246,7 +256,7 @@ def check_database(store: Store) -> CheckReport:
     shown = differing[:MAX_SHEET_PROBLEMS]
     report.problems += shown
     if len(differing) > len(shown):
-        report.problems.append(f"……另有 {len(differing) - len(shown)} 处评查表与操作日志不符")
+        report.problems.append(f"……另有 {len(differing) - len(shown)} 张评查表与操作日志不符")
     if not differing:
         report.checked.append(f"评查表 {sheets} 张，与操作日志逐条重放的结果一致")
     return report
