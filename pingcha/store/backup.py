@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pingcha.errors import UserError
 from pingcha.files import os_problem, replace_synced, temporary_sibling
-from pingcha.store.engine import BUSY_TIMEOUT_MS, Store
+from pingcha.store.engine import Store, sqlite_file
 
 
 def sqlite_path(store: Store) -> Path:
@@ -17,7 +17,7 @@ def sqlite_path(store: Store) -> Path:
             "pingcha backup 只能备份 SQLite 数据库文件。PostgreSQL 数据库请用它自带的工具备份，例如："
             "pg_dump --format=custom --file=pingcha.dump 数据库名（恢复用 pg_restore）"
         )
-    return Path(store.engine.url.database).resolve()
+    return sqlite_file(str(store.engine.url)).resolve()
 
 
 def backup(store: Store, out: str | Path) -> Path:
@@ -33,8 +33,8 @@ def backup(store: Store, out: str | Path) -> Path:
         raise UserError(f"无法写入 {out}：所在文件夹不存在")
     temporary = temporary_sibling(out)
     try:
-        source = sqlite3.connect(source_path, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
+        with store.engine.connect() as connection:
+            source = connection.connection.driver_connection  # opened as the Store opens it (read-only where so)
             target = sqlite3.connect(temporary)
             try:
                 source.backup(target)  # all pages in one step: one consistent snapshot
@@ -42,8 +42,6 @@ def backup(store: Store, out: str | Path) -> Path:
                 verdict = target.execute("PRAGMA quick_check").fetchone()[0]
             finally:
                 target.close()
-        finally:
-            source.close()
         if verdict != "ok":
             raise UserError(f"备份副本自检未通过（{verdict}），未写出备份；请先运行 pingcha check")
         with open(temporary, "rb+") as handle:

@@ -30,7 +30,8 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
+    # A read: it must not wait for the write lock (see engine.py), or every command would wait for any writer.
+    with engine.execution_options(pingcha_read_only=True).connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
