@@ -22,9 +22,10 @@ store = open_store(db)
 ref = sheet_ref(store, activity, evaluator, case_no)
 codes = ["A2a", "A2b", "A2c", "B1b"]
 n = 0
-print("ready", flush=True)
 while True:
     change_sheet(store, ref, evaluator, code=codes[n % 4], count=n % 2, note=f"第{n}页")
+    if n == 0:
+        print("ready", flush=True)  # writing from now on
     n += 1
 """
 
