@@ -339,3 +339,25 @@ def test_the_audit_chain_holds_with_several_writers_at_once_on_postgres(capsys):
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def _normal(condition: str) -> str:
+    return "".join(str(condition).split()).replace('"', "'")
+
+
+def test_the_models_and_the_migrations_declare_the_same_constraints(tmp_path):
+    """compare_metadata (test_store) does not compare CHECK constraints or partial indexes: this does."""
+    from sqlalchemy import CheckConstraint
+    from sqlmodel import SQLModel
+
+    store = open_store(str(tmp_path / "m.db"))
+    inspector = inspect(store.engine)
+    for table in SQLModel.metadata.sorted_tables:
+        declared = {c.name: _normal(c.sqltext) for c in table.constraints if isinstance(c, CheckConstraint)}
+        migrated = {c["name"]: _normal(c["sqltext"]) for c in inspector.get_check_constraints(table.name)}
+        assert migrated == declared, table.name
+    with store.engine.connect() as connection:
+        index = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = 'uq_score_sheet_one_review'").scalar()
+    assert _normal(index).endswith("WHEREstatus_kind='review'")
+    store.dispose()
