@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from tests.helpers import REGISTER, REPO, RUBRIC, Cli, prepared, write_csv
+from test_tui_fixtures import db, template_db  # noqa: F401
 
 
 def _digest(path: Path) -> str:
@@ -119,3 +120,29 @@ def test_a_full_disk_says_so_and_writes_nothing(tmp_path, capsys):
 def test_a_folder_given_as_the_database(tmp_path, capsys):
     status, _, err = Cli(tmp_path, capsys)("activity", "list")
     assert status == 1 and "是一个文件夹" in err and "Traceback" not in err
+
+
+def test_the_ui_on_a_read_only_database_shows_it_and_says_why_a_change_is_refused(db):  # noqa: F811
+    """In-process, a read-only open stands for a file the user may not write (root ignores permissions)."""
+    import asyncio
+
+    from pingcha.store import open_store
+    from pingcha.tui.app import PingchaApp
+    from test_tui_fixtures import ACTIVITY, EVALUATOR, screen_text
+
+    store = open_store(f"sqlite:///file:{db}?mode=ro&uri=true")
+
+    async def run() -> list[str]:
+        app = PingchaApp(store, activity=ACTIVITY, user=EVALUATOR)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert "我的案卷" in screen_text(app)
+            await pilot.press("enter")
+            assert "评查要点" in screen_text(app)
+            await pilot.press("B", "6", "b")
+            await pilot.pause()
+            return [n.message for n in app._notifications]
+
+    shown = asyncio.run(run())
+    store.dispose()
+    assert any("数据库文件只读" in message for message in shown), shown

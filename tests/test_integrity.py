@@ -322,7 +322,7 @@ def test_the_audit_chain_holds_with_several_writers_at_once(tmp_path, capsys):
 
 
 @pytest.mark.skipif(not SERVER, reason="没有可用的 PostgreSQL（设置 PINGCHA_TEST_POSTGRES 后运行）")
-def test_the_audit_chain_holds_with_several_writers_at_once_on_postgres(capsys):
+def test_the_audit_chain_holds_with_several_writers_at_once_on_postgres(tmp_path, capsys):
     name = f"pingcha_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -332,9 +332,13 @@ def test_the_audit_chain_holds_with_several_writers_at_once_on_postgres(capsys):
         cli = Cli(url, capsys)
         activity = prepared(cli)
         files = cli.json("results", activity, "--json")["files"]
+        # many audit rows in one transaction: each sheet imported, then submitted
+        batch = [{"case_no": f["case_no"], "evaluator": f["evaluators"][1], "deductions": {"A2a": 1}} for f in files[:6]]
+        (tmp_path / "batch.json").write_text(json.dumps(batch, ensure_ascii=False), encoding="utf-8")
+        cli.ok("sheets", "import", activity, tmp_path / "batch.json", "--submit")
         _writers_at_once(url, activity, [(f["case_no"], f["evaluators"][0]) for f in files[:4]], 15)
         out = cli.ok("check")
-        assert "哈希链完整" in out and "评查表 4 张" in out
+        assert "哈希链完整" in out and "评查表 10 张" in out
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
