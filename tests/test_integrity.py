@@ -274,6 +274,7 @@ def test_check_finds_an_audit_row_edited_after_dropping_the_triggers(tmp_path, c
     connection.close()
     status, report, _ = cli("check")
     assert status == 1 and f"操作日志第 {edited} 条（修改评查表）的内容与其哈希不符" in report
+    assert "只追加保护已被拆除（数据库触发器 audit_log_no_update、audit_log_no_delete 不存在）" in report
 
 
 def test_check_finds_an_audit_row_edited_and_rehashed(tmp_path, capsys):
