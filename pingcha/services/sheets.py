@@ -357,7 +357,7 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
     """Import §3 sheets; each file is all or nothing. Returns (case_no, evaluator, status) per sheet."""
     done = []
     for path in map(Path, paths):
-        entries = _read_sheet_file(path)
+        entries = _read_sheet_file(path)  # read and decoded before the write lock is taken
         with store.transaction() as session:
             activity = find_activity(session, activity_ref)
             rubric = activity_rubric(store, session, activity.id)
