@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pingcha.files import write_atomically
 from pingcha.rubric.model import VETO_CAP, Rubric
 from pingcha.rubric.toml_writer import toml_number
 from pingcha.rubric.xlsx_checks import CHECK_COLUMNS, CHECK_SHEET, check_rows
@@ -110,4 +112,6 @@ def write_rubric_xlsx(rubric: Rubric, path: str | Path) -> None:
     if rubric.checks:
         rows = [tuple(_excel_number(v) if isinstance(v, Decimal) else v for v in row) for row in check_rows(rubric.checks)]
         _sheet(workbook, CHECK_SHEET, CHECK_COLUMNS, rows)
-    workbook.save(path)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_atomically(path, buffer.getvalue())
