@@ -66,7 +66,12 @@ def test_the_templates_setting_points_at_the_users_folder(user_templates, tmp_pa
     [
         ("{{ unclosed", "未闭合的标签“{{ unclosed”"),
         ("{% for x in %}{% endfor %}", "错误的标签"),
-        ("{% if final_count %}没有结尾", "错误的标签"),
+        ("{% if final_count %}没有结尾", "“{% if %}”没有结尾（所在段落：“补充说明：{% if final_count %}没有结尾”）"),
+        ("{% include 'other.docx' %}", "不支持的标签“{% include %}”"),
+        ("{% extends 'other.docx' %}", "不支持的标签“{% extends %}”"),
+        ("{% import 'macros' as m %}", "不支持的标签“{% import %}”"),
+        ("{% for i in range(10000000) %}{% endfor %}", "循环次数过多"),
+        ("{{ 'x' * 100000000 }}", "生成的文字过长"),
         ("{{ no_such_name }}", "no_such_name"),
         ("{{ ''.__class__.__mro__ }}", "无法生成文书"),
     ],
@@ -77,6 +82,16 @@ def test_a_broken_template_names_the_file_and_the_tag(results, user_templates, t
         render_bulletin(results, tmp_path / "通报.docx", templates=user_templates)
     message = str(caught.value)
     assert "bulletin.docx" in message and expected in message
+
+
+def test_an_unclosed_block_in_the_middle_points_at_its_open_tag(results, user_templates, tmp_path):
+    def insert(doc):
+        doc.paragraphs[5].insert_paragraph_before("其他说明：{% if final_count %}此处漏写了结尾")
+
+    edit(user_templates / "bulletin.docx", insert)
+    with pytest.raises(UserError) as caught:
+        render_bulletin(results, tmp_path / "通报.docx", templates=user_templates)
+    assert "“{% if %}”没有结尾（所在段落：“其他说明：{% if final_count %}此处漏写了结尾”）" in str(caught.value)
 
 
 def test_a_file_that_is_not_a_docx_is_refused(results, user_templates, tmp_path):
@@ -131,6 +146,33 @@ def test_a_name_typed_into_the_template_is_masked_too(results, user_templates, t
     doc = Document(path)
     assert doc.sections[0].header.paragraphs[0].text == "经办：上官某某"
     assert doc.core_properties.keywords == "司马某某"
+
+
+def test_a_name_split_across_runs_and_an_id_typed_into_a_header_are_masked(results, user_templates, tmp_path):
+    def leak(doc):
+        paragraph = doc.add_paragraph("另查，")
+        paragraph.add_run("欧阳")
+        paragraph.add_run("明辉").bold = True
+        paragraph.add_run("的身份证号为510402 19800101 123X。")
+        doc.sections[0].header.paragraphs[0].text = "当事人电话138 1234 5678"
+
+    edit(user_templates / "bulletin.docx", leak)
+    path = render_bulletin(results, tmp_path / "通报.docx", templates=user_templates)
+    text = document_text(path)
+    assert "另查，欧阳某某的身份证号为510402********123X。" in text
+    assert "明辉" not in "".join(package_parts(path).values())
+    assert Document(path).sections[0].header.paragraphs[0].text == "当事人电话138****5678"
+
+
+def test_a_register_party_who_was_not_drawn_is_masked_in_notes(tmp_path):
+    files = all_files()
+    files[1] = file_result(files[1].case, [
+        sheet("董文", {"D12c": 3}, notes={"D12c": "与慕容复案的送达回证相同"}), sheet("罗敏", {"D12c": 3})])
+    results = build_results(files)
+    results = type(results)(**{**vars(results), "register_parties": (("慕容复", "个人"),)})
+    text = document_text(render_notices(results, tmp_path / "通知", threshold=100)[0]) + "".join(
+        document_text(p) for p in render_sheets(results, tmp_path / "表"))
+    assert "慕容某某" in text and "慕容复" not in text
 
 
 def test_an_output_that_cannot_be_written_is_explained(results, tmp_path):

@@ -12,7 +12,7 @@ from pathlib import Path
 from pingcha.reports import facts
 from pingcha.reports import gb_layout as gb
 from pingcha.reports.engine import find_template, render_docx
-from pingcha.reports.masking import Masker
+from pingcha.reports.masking import Masker, masker_for
 from pingcha.reports.settings import DocumentSettings, as_context, for_results
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults, FileResult
 
@@ -166,7 +166,7 @@ def render_bulletin(
 ) -> Path:
     """通报 as a .docx at ``out``, from templates/bulletin.docx (or the user's copy in ``templates``)."""
     settings = for_results(results, overrides)
-    masker = Masker((f.case for f in results.files), mask_companies=mask_companies)
+    masker = masker_for(results, mask_companies=mask_companies, public=(settings.phone,))
     template = find_template("bulletin.docx", templates or settings.templates or None)
     return render_docx(
         template,

@@ -8,7 +8,7 @@ from pathlib import Path
 from pingcha.reports import facts
 from pingcha.reports import gb_layout as gb
 from pingcha.reports.engine import find_template, render_docx, safe_filename
-from pingcha.reports.masking import Masker
+from pingcha.reports.masking import Masker, masker_for
 from pingcha.reports.settings import as_context, for_results
 from pingcha.reports.sheets import unique_path
 from pingcha.results import FINAL, ActivityResults, FileResult
@@ -70,7 +70,7 @@ def render_notices(
     """One 整改通知书 per agency that has 不合格 files (or files scoring below ``threshold``)."""
     limit = parse_threshold(threshold)
     settings = for_results(results, overrides)
-    masker = Masker((f.case for f in results.files), mask_companies=mask_companies)
+    masker = masker_for(results, mask_companies=mask_companies, public=(settings.phone,))
     template = find_template("notice.docx", templates or settings.templates or None)
     worst = results.rubric.grades[-1].name
     criterion = f"评查结果为{worst}" if limit is None else f"评查得分低于{facts.points_text(limit)}分"

@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pingcha.reports import facts
 from pingcha.reports.engine import clean_text, write_output
-from pingcha.reports.masking import Masker
+from pingcha.reports.masking import Masker, masker_for
 from pingcha.reports.settings import for_results
 from pingcha.results import FINAL, ActivityResults
 from pingcha.scoring import round1
@@ -95,7 +95,7 @@ def problem_rows(results: ActivityResults, masker: Masker):
 
 def write_summary(results: ActivityResults, out: Path | str, *, mask_companies: bool = False) -> Path:
     """汇总表 (.xlsx) at ``out``: files, agencies and problems, scores as numbers."""
-    masker = Masker((f.case for f in results.files), mask_companies=mask_companies)
+    masker = masker_for(results, mask_companies=mask_companies)
     settings = for_results(results)
     book = Workbook()
     book.remove(book.active)

@@ -126,4 +126,5 @@ def activity_results(store: Store, activity_ref: str) -> ActivityResults:
             evaluators=tuple(Person(p.name, p.unit, p.role) for p in sorted(people.values(), key=lambda p: p.name)),
             files=tuple(files), agencies=tuple(agency_results), settings=info.settings,
             register_size=len(all_files), register_agencies=len({f.agency_id for f in all_files}),
+            register_parties=tuple((f.party, f.party_type) for f in all_files),
         )
