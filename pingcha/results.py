@@ -148,6 +148,8 @@ class ActivityResults:
     register_agencies: int = 0
     # (当事人, 当事人类型) of every file of the register, drawn or not: every individual is masked.
     register_parties: tuple[tuple[str, str], ...] = ()
+    draw_seed: str = ""  # the seed of the current draw (抽查), so anyone can repeat it
+    draw_method: str = ""  # how it was drawn: 每个执法部门随机抽取3件 / 随机抽取40件
 
     def grade_counts(self) -> dict[str, int]:
         """Final files per grade, in the rubric's order (best first), zeros included."""

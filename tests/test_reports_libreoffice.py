@@ -33,7 +33,7 @@ def to_pdf(paths, folder):
 def test_bulletin_sheets_and_notices_convert_to_pdf(tmp_path):
     results = hostile_results()
     documents = [
-        render_bulletin(results, tmp_path / "通报.docx"),
+        render_bulletin(results, tmp_path / "通报.docx", allow_pending=True),
         *render_sheets(results, tmp_path / "评查表")[-2:],
         *render_notices(results, tmp_path / "通知"),
     ]

@@ -31,6 +31,7 @@ from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment
 
 from pingcha.errors import UserError
 from pingcha.paths import templates_dir
+from pingcha.reports import docx_kit as kit
 from pingcha.reports.masking import Masker
 
 # XML 1.0 forbids these; \t and \n are kept (docxtpl turns them into a tab and a line break).
@@ -305,6 +306,7 @@ def _finish_properties(tpl: DocxTemplate, masker: Masker, last_modified_by: str)
     properties.created = now
     properties.modified = now
     properties.revision = 1
+    kit.neutral_metadata(tpl.docx)
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -15,7 +15,7 @@ from pingcha.scoring import Sheet, SheetError, agency_mean, combine, score_sheet
 from pingcha.services.activities import find_activity, info_of
 from pingcha.services.sheets import DRAFT, RECONCILED, REVIEW
 from pingcha.store import Store
-from pingcha.store.models import Agency, Assignment, CaseFile, Evaluator, ScoreSheet, SheetDeduction, SheetMark
+from pingcha.store.models import Agency, Assignment, CaseFile, Draw, Evaluator, ScoreSheet, SheetDeduction, SheetMark
 
 
 def case_record(row: CaseFile, agency: str) -> CaseRecord:
@@ -127,4 +127,14 @@ def activity_results(store: Store, activity_ref: str) -> ActivityResults:
             files=tuple(files), agencies=tuple(agency_results), settings=info.settings,
             register_size=len(all_files), register_agencies=len({f.agency_id for f in all_files}),
             register_parties=tuple((f.party, f.party_type) for f in all_files),
+            **_draw_facts(session, activity.id),
         )
+
+
+def _draw_facts(session: Session, activity_id: int) -> dict[str, str]:
+    """The seed and the method of the activity's latest draw, as the 通报 states them."""
+    draw = session.exec(select(Draw).where(Draw.activity_id == activity_id).order_by(Draw.id.desc())).first()
+    if draw is None:
+        return {}
+    method = f"每个执法部门随机抽取{draw.quota}件" if draw.mode == "per_agency" else f"随机抽取{draw.quota}件"
+    return {"draw_seed": draw.seed, "draw_method": method}

@@ -1,0 +1,71 @@
+"""Long lists (附件 tables of thousands of rows) written straight into the rendered document.
+
+docxtpl renders a ``{%tr for %}`` row loop by re-walking the document tree for every row, which
+costs time growing with the square of the rows (a 50,000-row annex would take hours). The
+template therefore holds only a marker paragraph — ``【附表：KEY】`` — where a list goes, and the
+table is built here as one piece of XML, in time proportional to its rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from xml.sax.saxutils import escape
+
+from docx.document import Document as DocumentObject
+from docx.oxml.ns import nsdecls, qn
+from lxml import etree
+
+from pingcha.reports.engine import clean_text
+
+MARKER = re.compile(r"^\s*【附表：(\w+)】\s*$")
+_TWIPS_PER_MM = 56.7
+
+
+def _cell(text: str, width: int, style_id: str) -> str:
+    body = escape(clean_text(str(text)))
+    run = f'<w:r><w:t xml:space="preserve">{body}</w:t></w:r>' if body else ""
+    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
+            f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>{run}</w:p></w:tc>')
+
+
+def table_xml(columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[object]], *, text_style: str,
+              head_style: str) -> etree._Element:
+    """A bordered, centred, fixed-layout table; the header row repeats on every page, rows never split."""
+    widths = [round(width * _TWIPS_PER_MM) for _, width in columns]
+    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    parts = [
+        f"<w:tbl {nsdecls('w')}><w:tblPr><w:tblW w:w=\"{sum(widths)}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>"
+        f"<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
+        '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        'w:noHBand="0" w:noVBand="0"/></w:tblPr><w:tblGrid>',
+        "".join(f'<w:gridCol w:w="{w}"/>' for w in widths),
+        "</w:tblGrid>",
+        '<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>',
+        "".join(_cell(title, w, head_style) for (title, _), w in zip(columns, widths)),
+        "</w:tr>",
+    ]
+    for row in rows:
+        parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>')
+        parts.append("".join(_cell(value, w, text_style) for value, w in zip(row, widths)))
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    return etree.fromstring("".join(parts))
+
+
+def fill_markers(document: DocumentObject, tables: dict[str, tuple[Sequence[tuple[str, float]], Iterable]],
+                 *, text_style: str, head_style: str) -> None:
+    """Replace each ``【附表：KEY】`` paragraph of the body by the table ``tables[KEY]``."""
+    text_id = document.styles[text_style].style_id
+    head_id = document.styles[head_style].style_id
+    body = document.element.body
+    for paragraph in list(body.iterchildren(qn("w:p"))):
+        text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+        match = MARKER.match(text)
+        if match is None or match.group(1) not in tables:
+            continue
+        columns, rows = tables[match.group(1)]
+        paragraph.addprevious(table_xml(columns, rows, text_style=text_id, head_style=head_id))
+        body.remove(paragraph)
