@@ -291,10 +291,13 @@ def render_bulletin(
     context = bulletin_context(results, settings, masker)
 
     def finish(tpl) -> None:
-        _, tables = annexes(results, masker)
-        fill_markers(tpl.docx, tables, text_style=gb.LIST_TEXT, head_style=gb.LIST_HEAD)
         gb.align_signature(tpl.docx, sealed=settings.sealed)
         gb.align_attachment_note(tpl.docx)
         gb.break_titles(tpl.docx)
 
-    return render_docx(template, context, Path(out), masker=masker, last_modified_by=settings.issuer, finish=finish)
+    def annex_tables(tpl, xml: str) -> str:
+        _, tables = annexes(results, masker)
+        return fill_markers(xml, tpl.docx, tables, text_style=gb.LIST_TEXT, head_style=gb.LIST_HEAD)
+
+    return render_docx(template, context, Path(out), masker=masker, last_modified_by=settings.issuer, finish=finish,
+                       rewrite_body=annex_tables)

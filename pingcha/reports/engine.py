@@ -254,8 +254,10 @@ def render_docx(
     masker: Masker,
     last_modified_by: str,
     finish: Callable[[DocxTemplate], None] | None = None,
+    rewrite_body: Callable[[DocxTemplate, str], str] | None = None,
 ) -> Path:
-    """Render ``template`` with ``context`` into ``out``; ``finish`` may adjust the document first."""
+    """Render ``template`` with ``context`` into ``out``; ``finish`` may adjust the document first,
+    and ``rewrite_body`` may then change the saved ``word/document.xml`` as text (for long tables)."""
     try:
         tpl = DocxTemplate(template)
         tpl.init_docx()
@@ -278,7 +280,22 @@ def render_docx(
         finish(tpl)
     buffer = io.BytesIO()
     tpl.save(buffer)
-    return write_output(out, scrub_package(buffer.getvalue(), masker))
+    data = buffer.getvalue()
+    if rewrite_body is not None:
+        data = _rewrite_part(data, "word/document.xml", lambda xml: rewrite_body(tpl, xml))
+    return write_output(out, scrub_package(data, masker))
+
+
+def _rewrite_part(data: bytes, name: str, change: Callable[[str], str]) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == name:
+                content = change(content.decode("utf-8")).encode("utf-8")
+            target.writestr(info, content)
+    return output.getvalue()
 
 
 def write_output(out: Path, data: bytes) -> Path:

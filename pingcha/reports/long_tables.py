@@ -13,12 +13,11 @@ from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape
 
 from docx.document import Document as DocumentObject
-from docx.oxml.ns import nsdecls, qn
-from lxml import etree
 
 from pingcha.reports.engine import clean_text
 
-MARKER = re.compile(r"^\s*【附表：(\w+)】\s*$")
+# The marker as it stands in the XML: its text may be spread over runs (the tag that wrote the key is one).
+_MARKER_TEXT = re.compile(r"【附表：(?:<[^>]*>)*(\w+)(?:<[^>]*>)*】")
 _TWIPS_PER_MM = 56.7
 
 
@@ -30,13 +29,14 @@ def _cell(text: str, width: int, style_id: str) -> str:
 
 
 def table_xml(columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[object]], *, text_style: str,
-              head_style: str) -> etree._Element:
-    """A bordered, centred, fixed-layout table; the header row repeats on every page, rows never split."""
+              head_style: str) -> str:
+    """A bordered, centred, fixed-layout table as XML text (the ``w`` prefix declared by the
+    document); the header row repeats on every page, rows never split across pages."""
     widths = [round(width * _TWIPS_PER_MM) for _, width in columns]
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     parts = [
-        f"<w:tbl {nsdecls('w')}><w:tblPr><w:tblW w:w=\"{sum(widths)}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>"
+        f"<w:tbl><w:tblPr><w:tblW w:w=\"{sum(widths)}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>"
         f"<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
         '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
         '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
@@ -52,20 +52,36 @@ def table_xml(columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[obje
         parts.append("".join(_cell(value, w, text_style) for value, w in zip(row, widths)))
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
-    return etree.fromstring("".join(parts))
+    return "".join(parts)
 
 
-def fill_markers(document: DocumentObject, tables: dict[str, tuple[Sequence[tuple[str, float]], Iterable]],
-                 *, text_style: str, head_style: str) -> None:
-    """Replace each ``【附表：KEY】`` paragraph of the body by the table ``tables[KEY]``."""
+def _paragraph_around(xml: str, position: int) -> tuple[int, int]:
+    """Start and end of the w:p element holding ``position`` (paragraphs of the body do not nest)."""
+    starts = [xml.rfind(opening, 0, position) for opening in ("<w:p>", "<w:p ")]
+    start = max(starts)
+    end = xml.find("</w:p>", position) + len("</w:p>")
+    return start, end
+
+
+def fill_markers(document_xml: str, document: DocumentObject,
+                 tables: dict[str, tuple[Sequence[tuple[str, float]], Iterable]], *, text_style: str,
+                 head_style: str) -> str:
+    """``word/document.xml`` with each ``【附表：KEY】`` paragraph replaced by the table ``tables[KEY]``.
+
+    Done on the serialised text, not the element tree: moving a large subtree into the document's
+    tree costs lxml time growing with the square of its size.
+    """
     text_id = document.styles[text_style].style_id
     head_id = document.styles[head_style].style_id
-    body = document.element.body
-    for paragraph in list(body.iterchildren(qn("w:p"))):
-        text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
-        match = MARKER.match(text)
-        if match is None or match.group(1) not in tables:
+    pieces, position = [], 0
+    for match in _MARKER_TEXT.finditer(document_xml):
+        key = match.group(1)
+        if key not in tables:
             continue
-        columns, rows = tables[match.group(1)]
-        paragraph.addprevious(table_xml(columns, rows, text_style=text_id, head_style=head_id))
-        body.remove(paragraph)
+        start, end = _paragraph_around(document_xml, match.start())
+        if start < position or end < len("</w:p>"):
+            continue
+        columns, rows = tables[key]
+        pieces += [document_xml[position:start], table_xml(columns, rows, text_style=text_id, head_style=head_id)]
+        position = end
+    return "".join(pieces) + document_xml[position:] if pieces else document_xml

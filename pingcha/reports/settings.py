@@ -60,7 +60,7 @@ DEFAULTS: dict[str, str] = {
     "contact": "",
     "phone": "",
     "problems_per_category": "5",
-    "listed_in_body": "10",
+    "listed_in_body": "5",
     "sealed": "是",
     "analysis": ("从评查情况看，案卷质量问题的原因主要有：一是部分执法人员对行政处罚法等法律法规学习不深不透，"
                  "程序意识、证据意识有待增强；二是部分单位法制审核把关不严，案卷审核流于形式；三是立卷归档管理不够规范，"

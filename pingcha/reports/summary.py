@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from copy import copy
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -53,23 +54,26 @@ def _sheet(book: Workbook, name: str, title: str, columns: Sequence[tuple[str, f
         cell = sheet.cell(row=HEADER_ROW, column=index, value=heading)
         cell.font, cell.alignment, cell.border = _HEADER_FONT, _HEADER_ALIGN, _BORDER
         sheet.column_dimensions[get_column_letter(index)].width = width
+    # A style set through openpyxl's descriptors costs a hash of every style object per cell; each
+    # column's style is built once and copied, so a 50,000-row sheet costs what it holds.
+    prototypes: dict[int, object] = {}
     row_index = HEADER_ROW
     for row_index, row in enumerate(rows, start=HEADER_ROW + 1):
         for column, value in enumerate(row, start=1):
             cell = sheet.cell(row=row_index, column=column, value=_value(value))
-            cell.border = _BORDER
+            if column in prototypes:
+                cell._style = copy(prototypes[column])
+            else:
+                cell.border = _BORDER
+                if column in score_columns:
+                    cell.number_format = SCORE_FORMAT
+                cell.alignment = _WRAP if column in wrap_columns else _CENTER
+                prototypes[column] = copy(cell._style)
             if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
                 # Stored as text, and marked so (quotePrefix, Excel's leading apostrophe): editing the
                 # cell in Excel or WPS keeps it text instead of turning it into a formula.
                 cell.data_type = "s"
                 cell.quotePrefix = True
-            if column in score_columns:
-                cell.number_format = SCORE_FORMAT
-                cell.alignment = _CENTER
-            elif column in wrap_columns:
-                cell.alignment = _WRAP
-            else:
-                cell.alignment = _CENTER
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1).coordinate
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{max(row_index, HEADER_ROW)}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
