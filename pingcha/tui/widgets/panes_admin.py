@@ -324,7 +324,8 @@ class ReportsPane(WorkPane):
                     if waiting:
                         self.app.call_from_thread(self._state, key, "待确认：尚有案卷未完成评查", True)
                         continue
-                    options["allow_pending"] = True
+                    if allow_pending:
+                        options["allow_pending"] = True
                 folder.mkdir(parents=True, exist_ok=True)
                 function(results, folder / target, **options)
                 state = "已生成"
