@@ -188,7 +188,7 @@ def strengths(results: ActivityResults, limit: int = STRENGTHS) -> list[dict]:
     return [{"title": results.rubric.item_by_code[code].title, "rate": str(round1(rate))} for rate, code in rates[:limit]]
 
 
-def annexes(results: ActivityResults, masker: Masker) -> tuple[list[dict], dict]:
+def annexes(results: ActivityResults, masker: Masker, summary_title: str) -> tuple[list[dict], dict]:
     """附件1 优秀案卷名单, 附件2 不合格案卷名单, 附件3 评查结果汇总表: the annex list and their tables."""
     rubric = results.rubric
     best, worst = rubric.grades[0].name, rubric.grades[-1].name
@@ -198,7 +198,7 @@ def annexes(results: ActivityResults, masker: Masker) -> tuple[list[dict], dict]
          "" if best_files else f"本次评查未评出{best}案卷。"),
         ("worst", f"{worst}案卷名单", FILE_COLUMNS, lambda: _file_rows(worst_files, masker, best=False),
          "" if worst_files else f"本次评查未发现{worst}案卷。"),
-        ("summary", results.settings.get("attachment_title") or "评查结果汇总表", SUMMARY_COLUMNS,
+        ("summary", summary_title, SUMMARY_COLUMNS,
          lambda: attachment_rows(results, masker), ""),
     ]
     listed = [{"number": n, "key": key, "title": title, "empty": empty}
@@ -222,7 +222,7 @@ def bulletin_context(results: ActivityResults, settings: DocumentSettings, maske
     units = facts.evaluator_units(results)
     best_files, worst_files = list(results.files_with_grade(best)), list(results.files_with_grade(worst))
     limit = settings.listed_in_body
-    listed, _ = annexes(results, masker)
+    listed, _ = annexes(results, masker, settings.attachment_title)
     number = {a["key"]: a["number"] for a in listed}
     ranked = [a for rank, a in zip(facts.agency_ranks(results.agencies), results.agencies) if rank is not None]
     top = [a.agency for a in ranked if a.mean == ranked[0].mean] if ranked else []
@@ -296,7 +296,7 @@ def render_bulletin(
         gb.break_titles(tpl.docx)
 
     def annex_tables(tpl, xml: str) -> str:
-        _, tables = annexes(results, masker)
+        _, tables = annexes(results, masker, settings.attachment_title)
         return fill_markers(xml, tpl.docx, tables, text_style=gb.LIST_TEXT, head_style=gb.LIST_HEAD)
 
     return render_docx(template, context, Path(out), masker=masker, last_modified_by=settings.issuer, finish=finish,

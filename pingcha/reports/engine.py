@@ -317,7 +317,10 @@ def _finish_properties(tpl: DocxTemplate, masker: Masker, last_modified_by: str)
     properties = tpl.docx.core_properties
     for name in _CORE_TEXT:
         value = getattr(properties, name) or ""
-        setattr(properties, name, masker.text(clean_text(html.unescape(value)))[:255])
+        value = masker.text(clean_text(html.unescape(value)))
+        if name == "title":
+            value = "".join(value.replace("｜", "|").split("|"))  # a title's manual line break is no part of it
+        setattr(properties, name, value[:255])
     properties.last_modified_by = masker.text(clean_text(last_modified_by))
     now = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)  # core.xml stores UTC
     properties.created = now

@@ -74,7 +74,8 @@ def default_text(key: str) -> str:
     """A key's default as a person reads it: the value, （空）, or （自动） where other settings decide it."""
     if key not in DEFAULTS:
         return "（自动）"
-    return DEFAULTS[key] or "（空）"
+    text = DEFAULTS[key] or "（空）"
+    return text if len(text) <= 40 else text[:38] + "……"
 
 
 _DATE_KEYS = ("issue_date", "print_date", "deadline")
