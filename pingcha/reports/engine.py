@@ -17,7 +17,7 @@ import html
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -254,10 +254,11 @@ def render_docx(
     masker: Masker,
     last_modified_by: str,
     finish: Callable[[DocxTemplate], None] | None = None,
-    rewrite_body: Callable[[DocxTemplate, str], str] | None = None,
+    rewrite_body: Callable[[DocxTemplate, str], Iterable[str]] | None = None,
 ) -> Path:
     """Render ``template`` with ``context`` into ``out``; ``finish`` may adjust the document first,
-    and ``rewrite_body`` may then change the saved ``word/document.xml`` as text (for long tables)."""
+    and ``rewrite_body`` may then change the saved ``word/document.xml`` as text (for long tables,
+    whose text the caller has masked already)."""
     try:
         tpl = DocxTemplate(template)
         tpl.init_docx()
@@ -280,21 +281,28 @@ def render_docx(
         finish(tpl)
     buffer = io.BytesIO()
     tpl.save(buffer)
-    data = buffer.getvalue()
+    # The long tables go in after the scrub: they are built from masked text, and the scrub need not
+    # read through tens of thousands of rows to find nothing.
+    data = scrub_package(buffer.getvalue(), masker)
     if rewrite_body is not None:
         data = _rewrite_part(data, "word/document.xml", lambda xml: rewrite_body(tpl, xml))
-    return write_output(out, scrub_package(data, masker))
+    return write_output(out, data)
 
 
-def _rewrite_part(data: bytes, name: str, change: Callable[[str], str]) -> bytes:
+def _rewrite_part(data: bytes, name: str, change: Callable[[str], Iterable[str]]) -> bytes:
+    """The package with part ``name`` replaced by the pieces ``change`` makes of it, streamed into the zip."""
     source = zipfile.ZipFile(io.BytesIO(data))
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            content = source.read(info)
-            if info.filename == name:
-                content = change(content.decode("utf-8")).encode("utf-8")
-            target.writestr(info, content)
+            if info.filename != name:
+                target.writestr(info, source.read(info))
+                continue
+            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(entry, "w", force_zip64=True) as stream:
+                for piece in change(source.read(info).decode("utf-8")):
+                    stream.write(piece.encode("utf-8"))
     return output.getvalue()
 
 

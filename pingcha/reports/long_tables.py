@@ -9,7 +9,7 @@ table is built here as one piece of XML, in time proportional to its rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from xml.sax.saxutils import escape
 
 from docx.document import Document as DocumentObject
@@ -21,17 +21,26 @@ _MARKER_TEXT = re.compile(r"【附表：(?:<[^>]*>)*(\w+)(?:<[^>]*>)*】")
 _TWIPS_PER_MM = 56.7
 
 
-def _cell(text: str, width: int, style_id: str) -> str:
-    body = escape(clean_text(str(text)))
-    run = f'<w:r><w:t xml:space="preserve">{body}</w:t></w:r>' if body else ""
+def _cell_opening(width: int, style_id: str) -> str:
     return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
-            f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>{run}</w:p></w:tc>')
+            f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>')
+
+
+def _cell_text(value: object) -> str:
+    text = clean_text(value if isinstance(value, str) else str(value))
+    return f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>' if text else "</w:p></w:tc>"
 
 
 def table_xml(columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[object]], *, text_style: str,
               head_style: str) -> str:
     """A bordered, centred, fixed-layout table as XML text (the ``w`` prefix declared by the
     document); the header row repeats on every page, rows never split across pages."""
+    return "".join(table_chunks(columns, rows, text_style=text_style, head_style=head_style))
+
+
+def table_chunks(columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[object]], *, text_style: str,
+                 head_style: str, rows_per_chunk: int = 500) -> Iterator[str]:
+    """``table_xml`` in pieces of a few hundred rows, so a 50,000-row table is never one string."""
     widths = [round(width * _TWIPS_PER_MM) for _, width in columns]
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -44,15 +53,29 @@ def table_xml(columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[obje
         "".join(f'<w:gridCol w:w="{w}"/>' for w in widths),
         "</w:tblGrid>",
         '<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>',
-        "".join(_cell(title, w, head_style) for (title, _), w in zip(columns, widths)),
+        "".join(_cell_opening(w, head_style) + _cell_text(title) for (title, _), w in zip(columns, widths)),
         "</w:tr>",
     ]
-    for row in rows:
-        parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>')
-        parts.append("".join(_cell(value, w, text_style) for value, w in zip(row, widths)))
-        parts.append("</w:tr>")
+    yield "".join(parts)
+    openings = [_cell_opening(w, text_style) for w in widths]
+    parts = []
+    append = parts.append
+    # Agencies, causes, scores and grades repeat from row to row: each distinct value is escaped once.
+    cells: dict[object, str] = {}
+    for count, row in enumerate(rows, start=1):
+        append('<w:tr><w:trPr><w:cantSplit/></w:trPr>')
+        for opening, value in zip(openings, row):
+            append(opening)
+            text = cells.get(value)
+            if text is None:
+                text = cells[value] = _cell_text(value)
+            append(text)
+        append("</w:tr>")
+        if count % rows_per_chunk == 0:
+            yield "".join(parts)
+            parts.clear()
     parts.append("</w:tbl>")
-    return "".join(parts)
+    yield "".join(parts)
 
 
 def _paragraph_around(xml: str, position: int) -> tuple[int, int]:
@@ -65,15 +88,17 @@ def _paragraph_around(xml: str, position: int) -> tuple[int, int]:
 
 def fill_markers(document_xml: str, document: DocumentObject,
                  tables: dict[str, tuple[Sequence[tuple[str, float]], Iterable]], *, text_style: str,
-                 head_style: str) -> str:
-    """``word/document.xml`` with each ``【附表：KEY】`` paragraph replaced by the table ``tables[KEY]``.
+                 head_style: str) -> Iterator[str]:
+    """``word/document.xml``, in pieces, with each ``【附表：KEY】`` paragraph replaced by the table
+    ``tables[KEY]``.
 
     Done on the serialised text, not the element tree: moving a large subtree into the document's
-    tree costs lxml time growing with the square of its size.
+    tree costs lxml time growing with the square of its size; and in pieces, so the memory used
+    stays well below the size of the finished XML.
     """
     text_id = document.styles[text_style].style_id
     head_id = document.styles[head_style].style_id
-    pieces, position = [], 0
+    position = 0
     for match in _MARKER_TEXT.finditer(document_xml):
         key = match.group(1)
         if key not in tables:
@@ -82,6 +107,7 @@ def fill_markers(document_xml: str, document: DocumentObject,
         if start < position or end < len("</w:p>"):
             continue
         columns, rows = tables[key]
-        pieces += [document_xml[position:start], table_xml(columns, rows, text_style=text_id, head_style=head_id)]
+        yield document_xml[position:start]
+        yield from table_chunks(columns, rows, text_style=text_id, head_style=head_id)
         position = end
-    return "".join(pieces) + document_xml[position:] if pieces else document_xml
+    yield document_xml[position:]

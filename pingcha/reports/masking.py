@@ -131,6 +131,7 @@ class Masker:
                  register: Iterable[tuple[str, str]] = ()) -> None:
         self.mask_companies = mask_companies
         self.public_numbers: frozenset[str] = frozenset()
+        self._masked: dict[str, str] = {}  # 案由 and notes repeat across thousands of files
         replacements: dict[str, str] = {}
         parties = [(case.party, case.party_type) for case in cases] + list(register)
         for party, party_type in parties:
@@ -194,12 +195,20 @@ class Masker:
 
     def text(self, text: str) -> str:
         """``text`` with every party name and every ID or phone number masked."""
-        return mask_numbers(self.names(text), self.public_numbers) if text else text
+        if not text:
+            return text
+        masked = self._masked.get(text)
+        if masked is None:
+            masked = mask_numbers(self.names(text), self.public_numbers)
+            if len(text) < 200:
+                self._masked[text] = masked
+        return masked
 
     def allow_numbers(self, *texts: str) -> None:
         """Leave these numbers as written (the Bureau's own telephone in the document settings)."""
         runs = (run for text in texts if text for run in _NUMBER_RUN.findall(text))
         self.public_numbers = frozenset(_NOT_DIGIT.sub("", run) for run in runs)
+        self._masked.clear()
 
     def leaks(self, text: str) -> list[str]:
         """The unmasked names found in ``text`` (for checks on a finished file)."""
