@@ -96,3 +96,8 @@ def test_problem_statistics_count_final_files_only(tmp_path):
     rows = {row[2]: row for row in book["问题统计"].iter_rows(min_row=3, values_only=True)}
     assert rows["D12a"][4] == 1
     assert "E2a" in rows and rows["E2a"][4] == 2  # 12号 and 6号; not 15号
+
+
+def test_typical_notes_name_the_file_they_come_from(results, book):
+    rows = {row[2]: row for row in book["问题统计"].iter_rows(min_row=3, values_only=True)}
+    assert rows["D12c"][6] == "区综合执法局川攀西综执罚〔2024〕10号：第15页送达回证未写送达地点"

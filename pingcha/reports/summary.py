@@ -121,7 +121,9 @@ def problem_rows(results: ActivityResults, masker: Masker):
     for tally in results.deduction_tallies():
         yield (
             tally.category_title, f"{tally.item_code} {tally.item_title}", tally.code, tally.text, tally.files,
-            tally.occurrences, "；".join(masker.text(note) for note in tally.notes[:5]) or None,
+            tally.occurrences,
+            "；".join(f"{agency}{case_no}：{masker.text(note)}" for agency, case_no, note in
+                     [c for c in tally.cases if c[2]][:5]) or None,
         )
 
 
