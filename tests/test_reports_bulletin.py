@@ -283,3 +283,11 @@ def test_overrides_change_the_document_settings(results, tmp_path):
 def test_without_cc_the_colophon_keeps_only_the_printing_line(results, tmp_path):
     path = render_bulletin(results, tmp_path / "通报.docx", overrides={"cc": ""}, allow_pending=True)
     assert table_rows(Document(path).tables[-1]) == [["攀枝花市西区司法局办公室", "2024年3月21日印发"]]
+
+
+def test_naming_no_file_in_the_body_still_counts_them_and_points_at_the_annex(results, tmp_path):
+    path = render_bulletin(results, tmp_path / "通报.docx", overrides={"listed_in_body": "0"}, allow_pending=True)
+    text = body_text(Document(path))
+    assert "评为优秀的案卷共2件，予以通报表扬（名单见附件1）。" in text
+    assert "评为不合格的案卷共2件，予以通报批评（名单见附件2）。" in text
+    assert "案卷被评为不合格的执法部门要逐案分析原因" in text

@@ -62,9 +62,9 @@ def build_bulletin() -> Document:
     P(doc, "{% if strengths %}从评查情况看，各执法部门在{% for s in strengths %}{{ s.title }}（满分率{{ s.rate }}%）"
            "{% if not loop.last %}、{% endif %}{% endfor %}等方面总体较为规范。{% endif %}"
            "{% if best_agencies %}{{ best_agencies }}的案卷平均得分位居前列。{% endif %}"
-           "{% if best_files %}评为{{ best_grade }}的案卷共{{ best_count }}件，予以通报表扬"
+           "{% if best_count %}评为{{ best_grade }}的案卷共{{ best_count }}件，予以通报表扬{% if best_files %}"
            "{% if best_more %}，其中得分较高的有{% else %}：{% endif %}{% for f in best_files %}{{ f.agency }}{{ f.case_no }}"
-           "（{{ f.score }}分）{% if not loop.last %}、{% endif %}{% endfor %}{% if best_more %}等{% endif %}"
+           "（{{ f.score }}分）{% if not loop.last %}、{% endif %}{% endfor %}{% if best_more %}等{% endif %}{% endif %}"
            "（名单见附件{{ best_annex }}）。{% else %}本次评查未评出{{ best_grade }}案卷。{% endif %}")
 
     P(doc, "三、存在的主要问题", gb.HEADING_1)
@@ -75,10 +75,10 @@ def build_bulletin() -> Document:
     P(doc, "{{ p.number }}．{{ p.text }}，涉及{{ p.files }}件案卷{% if p.examples %}，如{{ p.examples }}{% endif %}。")
     P(doc, "{%p endfor %}")
     P(doc, "{%p endfor %}")
-    P(doc, "{% if worst_files %}评为{{ worst_grade }}的案卷共{{ worst_count }}件，予以通报批评"
+    P(doc, "{% if worst_count %}评为{{ worst_grade }}的案卷共{{ worst_count }}件，予以通报批评{% if worst_files %}"
            "{% if worst_more %}，其中得分较低的有{% else %}：{% endif %}{% for f in worst_files %}{{ f.agency }}"
            "{{ f.case_no }}（{{ f.score }}分）{% if not loop.last %}、{% endif %}{% endfor %}{% if worst_more %}等{% endif %}"
-           "（名单见附件{{ worst_annex }}）。{% endif %}")
+           "{% endif %}（名单见附件{{ worst_annex }}）。{% endif %}")
 
     P(doc, "四、原因分析", gb.HEADING_1)
     P(doc, "{{ analysis }}")
@@ -87,7 +87,7 @@ def build_bulletin() -> Document:
     gb.heading_2_lead(doc.add_paragraph(), "（一）认真抓好整改。",
                       "各执法部门主要负责人要对照本通报指出的问题，组织开展自查自纠，举一反三，逐项整改，切实提高行政处罚案卷质量。")
     gb.heading_2_lead(doc.add_paragraph(), "（二）按时报送整改情况。",
-                      "{% if worst_files %}案卷被评为{{ worst_grade }}的执法部门要逐案分析原因，明确整改措施和责任人。{% endif %}"
+                      "{% if worst_count %}案卷被评为{{ worst_grade }}的执法部门要逐案分析原因，明确整改措施和责任人。{% endif %}"
                       "各执法部门须于{{ deadline }}前将整改情况书面报送{{ report_to }}。")
     gb.heading_2_lead(doc.add_paragraph(), "（三）开展“回头看”。",
                       "{{ report_to }}将在整改期限届满后对整改情况进行抽查，对整改不到位的予以督办。")

@@ -224,11 +224,10 @@ def bulletin_context(results: ActivityResults, settings: DocumentSettings, maske
     limit = settings.listed_in_body
     listed, _ = annexes(results, masker, settings.attachment_title)
     number = {a["key"]: a["number"] for a in listed}
-    ranked = [a for rank, a in zip(facts.agency_ranks(results.agencies), results.agencies) if rank is not None]
-    top = [a.agency for a in ranked if a.mean == ranked[0].mean] if ranked else []
-    top = top or []
-    if len(top) < BEST_AGENCIES and len(ranked) > 1:
-        top = [a.agency for a in ranked[:BEST_AGENCIES]] if len(ranked) > BEST_AGENCIES else [ranked[0].agency]
+    ranks = facts.agency_ranks(results.agencies)
+    # The top quarter by the one ranking, at most BEST_AGENCIES places, ties included.
+    places = min(BEST_AGENCIES, max(1, sum(r is not None for r in ranks) // 4))
+    top = [a.agency for rank, a in zip(ranks, results.agencies) if rank is not None and rank <= places]
     file_count = len(results.files)
     return {
         **as_context(settings),
