@@ -82,3 +82,12 @@ def test_a_bulletin_with_unfinished_files_is_refused_unless_allowed(demo, tmp_pa
     assert "抽取的41件案卷中尚有15件未完成评查（6件待复核、9件正在评查），已完成26件" in err and "--allow-pending" in err
     assert not out.exists()
     assert "已生成通报" in cli.ok("report", "bulletin", DEMO_ACTIVITY, "--out", out, "--allow-pending")
+
+
+def test_the_bulletin_states_how_the_files_were_drawn(demo, tmp_path, capsys):
+    cli = Cli(demo, capsys)
+    out = tmp_path / "通报.docx"
+    cli.ok("report", "bulletin", DEMO_ACTIVITY, "--out", out, "--allow-pending")
+    text = "\n".join(p.text for p in Document(out).paragraphs)
+    assert "12个执法部门共报送2024年办结的行政处罚案卷75件，按每个执法部门随机抽取不超过4件的方式" in text
+    assert "抽取比例为54.7%（随机数种子为“2024”，抽取结果可以复核）" in text

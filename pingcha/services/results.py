@@ -136,5 +136,5 @@ def _draw_facts(session: Session, activity_id: int) -> dict[str, str]:
     draw = session.exec(select(Draw).where(Draw.activity_id == activity_id).order_by(Draw.id.desc())).first()
     if draw is None:
         return {}
-    method = f"每个执法部门随机抽取{draw.quota}件" if draw.mode == "per_agency" else f"随机抽取{draw.quota}件"
+    method = f"每个执法部门随机抽取不超过{draw.quota}件" if draw.mode == "per_agency" else f"随机抽取{draw.quota}件"
     return {"draw_seed": draw.seed, "draw_method": method}
