@@ -130,6 +130,8 @@ class DeductionTally:
     occurrences: int  # Σ over files of the count on that file (the highest any counted sheet gives)
     files: int  # distinct files where found
     notes: tuple[str, ...]
+    # (agency, 案号, note) of the files where found, in file order: typical cases a report may cite.
+    cases: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,10 @@ class ActivityResults:
     settings: dict[str, str] = field(default_factory=dict)  # document settings (发文字号, 主送, …)
     register_size: int = 0  # files in the imported registers
     register_agencies: int = 0
+    # (当事人, 当事人类型) of every file of the register, drawn or not: every individual is masked.
+    register_parties: tuple[tuple[str, str], ...] = ()
+    draw_seed: str = ""  # the seed of the current draw (抽查), so anyone can repeat it
+    draw_method: str = ""  # how it was drawn: 每个执法部门随机抽取3件 / 随机抽取40件
 
     def __post_init__(self) -> None:
         # Whoever builds the results, agencies come out ordered and ranked by the one rule of §2.
@@ -165,17 +171,27 @@ class ActivityResults:
         total = sum(counts.values())
         return {name: round1(Decimal(100) * n / total) if total else Decimal(0) for name, n in counts.items()}
 
+    def final_files(self) -> tuple[FileResult, ...]:
+        return tuple(f for f in self.files if f.status == FINAL)
+
     def files_with_grade(self, grade: str) -> tuple[FileResult, ...]:
         return tuple(f for f in self.files if f.status == FINAL and f.grade == grade)
 
     def deduction_tallies(self) -> tuple[DeductionTally, ...]:
-        """Deductions found on the counted sheets of every file, most frequent first."""
+        """Deductions found on the final sheets of the final files, most frequent first.
+
+        A file still 评查中 or 待复核 has no result yet, so its sheets count nowhere.
+        """
         occurrences: Counter[str] = Counter()
         files: Counter[str] = Counter()
         notes: dict[str, list[str]] = {}
+        cases: dict[str, list[tuple[str, str, str]]] = {}
         for file in self.files:
+            if file.status != FINAL:
+                continue
             # Two evaluators finding the same defect on one file is one defect, not two.
             per_file: dict[str, int] = {}
+            per_file_note: dict[str, str] = {}
             for view in file.counted_sheets:
                 for code, count in view.sheet.deductions.items():
                     if not count or code not in self.rubric.deduction_by_code:
@@ -184,8 +200,11 @@ class ActivityResults:
                     note = view.sheet.notes.get(code)
                     if note:
                         notes.setdefault(code, []).append(note)
+                        per_file_note.setdefault(code, note)
             occurrences.update(per_file)
             files.update(per_file.keys())
+            for code in per_file:
+                cases.setdefault(code, []).append((file.case.agency, file.case.case_no, per_file_note.get(code, "")))
         order = {d: i for i, d in enumerate(self.rubric.deduction_by_code)}
         tallies = []
         for code in sorted(occurrences, key=lambda c: (-occurrences[c], order[c])):
@@ -202,6 +221,7 @@ class ActivityResults:
                     occurrences[code],
                     files[code],
                     tuple(dict.fromkeys(notes.get(code, []))),
+                    tuple(cases.get(code, [])),
                 )
             )
         return tuple(tallies)

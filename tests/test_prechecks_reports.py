@@ -43,7 +43,7 @@ def test_the_sheet_says_what_each_evaluator_decided_and_the_bulletin_gives_the_f
     text = text_of(next((tmp_path / "again").glob(f"*{finding['case_no']}*.docx")))
     assert f"{second}：不采纳（卷内有说明）" in text
 
-    cli.ok("report", "bulletin", name, "--out", tmp_path / "通报.docx")
+    cli.ok("report", "bulletin", name, "--out", tmp_path / "通报.docx", "--allow-pending")
     bulletin = text_of(tmp_path / "通报.docx")
     assert "12项预检规则，对案卷目录中的75件案卷逐件预检，发现17件案卷有19处提示" in bulletin
     assert "区综合执法局3件（3处）" in bulletin and "陶家渡街道办事处未发现问题" in bulletin
@@ -54,7 +54,7 @@ def test_without_checks_the_documents_say_nothing_of_pre_checks(cli, tmp_path):
     from tests.helpers import prepared
 
     name = prepared(cli)  # 2024.1: no [[check]]
-    cli.ok("report", "bulletin", name, "--out", tmp_path / "通报.docx")
+    cli.ok("report", "bulletin", name, "--out", tmp_path / "通报.docx", "--allow-pending")
     assert "预检" not in text_of(tmp_path / "通报.docx")
     cli.ok("report", "sheets", name, "--out", tmp_path / "sheets")
     assert all("系统预检提示" not in text_of(p) for p in (tmp_path / "sheets").glob("*.docx"))

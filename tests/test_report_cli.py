@@ -29,7 +29,7 @@ def all_xml(path) -> str:
 def test_bulletin_lists_the_failing_files_and_masks_individuals(demo, tmp_path, capsys):
     cli = Cli(demo, capsys)
     out = tmp_path / "通报.docx"
-    assert "已生成通报" in cli.ok("report", "bulletin", DEMO_ACTIVITY, "--out", out, "--set", "doc_serial=12")
+    assert "已生成通报" in cli.ok("report", "bulletin", DEMO_ACTIVITY, "--out", out, "--set", "doc_serial=12", "--allow-pending")
     results = activity_results(open_store(str(demo)), DEMO_ACTIVITY)
     text = "\n".join(p.text for p in Document(out).paragraphs)
     xml = all_xml(out)
@@ -58,7 +58,7 @@ def test_summary_has_a_row_per_file_with_numeric_scores(demo, tmp_path, capsys):
     cli.ok("report", "summary", DEMO_ACTIVITY, "--out", tmp_path / "汇总表.xlsx")
     results = activity_results(open_store(str(demo)), DEMO_ACTIVITY)
     sheet = load_workbook(tmp_path / "汇总表.xlsx").worksheets[0]
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert len([r for r in rows if r[0] is not None]) == len(results.files)
     scores = [c for r in rows for c in r if isinstance(c, float)]
     assert scores and all(0 <= s <= 100 for s in scores)
@@ -72,3 +72,22 @@ def test_bad_settings_and_unwritable_output_are_clear(demo, tmp_path, capsys):
     assert status == 1 and "Traceback" not in err
     status, _, err = cli("report", "summary", DEMO_ACTIVITY, "--out", tmp_path)
     assert status == 1 and "Traceback" not in err
+
+
+def test_a_bulletin_with_unfinished_files_is_refused_unless_allowed(demo, tmp_path, capsys):
+    cli = Cli(demo, capsys)
+    out = tmp_path / "通报.docx"
+    status, _, err = cli("report", "bulletin", DEMO_ACTIVITY, "--out", out)
+    assert status == 1 and "Traceback" not in err
+    assert "抽取的41件案卷中尚有15件未完成评查（6件待复核、9件正在评查），已完成26件" in err and "--allow-pending" in err
+    assert not out.exists()
+    assert "已生成通报" in cli.ok("report", "bulletin", DEMO_ACTIVITY, "--out", out, "--allow-pending")
+
+
+def test_the_bulletin_states_how_the_files_were_drawn(demo, tmp_path, capsys):
+    cli = Cli(demo, capsys)
+    out = tmp_path / "通报.docx"
+    cli.ok("report", "bulletin", DEMO_ACTIVITY, "--out", out, "--allow-pending")
+    text = "\n".join(p.text for p in Document(out).paragraphs)
+    assert "12个执法部门共报送2024年办结的行政处罚案卷75件，按每个执法部门随机抽取不超过4件的方式" in text
+    assert "抽取比例为54.7%（随机数种子为“2024”，抽取结果可以复核）" in text

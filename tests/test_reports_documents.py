@@ -103,3 +103,47 @@ def test_a_threshold_chooses_the_files_instead_of_the_grade(results, tmp_path):
 def test_no_failing_files_means_no_notices(tmp_path):
     passing = [f for f in all_files() if f.grade != "不合格"]
     assert render_notices(build_results(passing), tmp_path) == []
+
+
+def test_a_notice_says_which_of_the_agencys_files_are_still_unfinished(results, tmp_path):
+    render_notices(results, tmp_path / "通知")
+    text = document_text(tmp_path / "通知" / "区市场监管局_整改通知书.docx")
+    assert "你单位被抽查的案卷中另有1件尚未完成评查：川攀西市监罚〔2024〕15号（待复核），其评查结果确定后另行通知。" in text
+    settled = document_text(tmp_path / "通知" / "区综合执法局_整改通知书.docx")
+    assert "尚未完成评查" not in settled
+
+
+def test_notices_state_problems_in_public_wording(tmp_path):
+    from test_reports_data import case, file_result, sheet
+
+    failing = file_result(case("川攀西综执罚〔2024〕50号", "区综合执法局", "违规收费", "王五"),
+                          [sheet("董文", {"D5a": 3}, veto={"V1", "V14"}), sheet("罗敏", veto={"V1", "V14"})])
+    paths = render_notices(build_results(all_files() + [failing]), tmp_path / "通知")
+    text = document_text(next(p for p in paths if "综合执法局" in p.name))
+    assert "否决项：执法人员自行收缴罚款且不属于依法当场收缴情形，违反罚缴分离规定（违反《行政处罚法》第六十七条）。" in text
+    assert "不得评为优秀" not in text
+
+
+def test_titles_break_between_words_and_a_manual_mark_decides(results, tmp_path):
+    from pingcha.reports import render_bulletin
+
+    path = render_bulletin(results, tmp_path / "a.docx", allow_pending=True,
+                           overrides={"title": "关于2024年度行政处罚案卷交叉评查（演示）结果的通报"})
+    [title] = [p for p in Document(path).paragraphs if p.style.name == "公文标题"]
+    assert title.text == "关于2024年度行政处罚案卷\n交叉评查（演示）结果的通报"
+    path = render_bulletin(results, tmp_path / "b.docx", allow_pending=True,
+                           overrides={"title": "关于2024年度行政处罚案卷评查结果的通报｜（第二批）"})
+    [title] = [p for p in Document(path).paragraphs if p.style.name == "公文标题"]
+    assert title.text == "关于2024年度行政处罚案卷评查结果的通报\n（第二批）"
+
+
+def test_documents_carry_no_foreign_program_or_language_in_their_metadata(results, tmp_path):
+    from pingcha.reports import render_bulletin
+
+    paths = [render_bulletin(results, tmp_path / "通报.docx", allow_pending=True),
+             render_sheets(results, tmp_path / "表")[0], render_notices(results, tmp_path / "通知")[0]]
+    for path in paths:
+        parts = package_parts(path)
+        assert "Macintosh" not in parts["docProps/app.xml"] and "Normal.dotm" not in parts["docProps/app.xml"]
+        assert "ja-JP" not in "".join(parts.values())
+        assert 'w:eastAsia="zh-CN"' in parts["word/settings.xml"]

@@ -38,6 +38,11 @@ def test_a_person_becomes_surname_and_mouxmou(name, masked):
         ("电话 +86 138-1234-5678", "电话 +86 138****5678"),
         ("座机0812-3335678", "座机0812-***5678"),
         ("罚款3000元，〔2024〕12号，20240315", "罚款3000元，〔2024〕12号，20240315"),
+        ("身份证510402 19800101 123X", "身份证510402********123X"),
+        ("身份证 5104 0219 8001 0112 3X 号", "身份证 510402********123X 号"),
+        ("身份证510402-19800101-1234", "身份证510402********1234"),
+        ("电话138 1234 5678", "电话138****5678"),
+        ("电话１３８", "电话１３８"),
     ],
 )
 def test_id_and_phone_numbers_keep_only_their_ends(text, masked):
@@ -92,3 +97,16 @@ def test_several_people_in_one_party_field_are_each_masked():
 def test_the_longer_name_wins_where_one_contains_another():
     masker = Masker([case("王刚", "个人"), case("王刚强", "个人")])
     assert masker.text("王刚强与王刚") == "王某某与王某某"
+
+
+def test_a_party_of_the_register_who_was_not_drawn_is_masked_too():
+    drawn = case("张三", "个人")
+    masker = Masker([drawn], register=[("欧阳明辉", "个人"), ("攀枝花市西区恒基建筑劳务有限公司", "单位")])
+    assert masker.text("与欧阳明辉案系同一当事人") == "与欧阳某某案系同一当事人"
+    assert masker.text("恒基建筑劳务有限公司") == "恒基建筑劳务有限公司"
+
+
+def test_the_bureaus_own_number_stays_when_declared_public():
+    masker = Masker([case("张三", "个人")])
+    masker.allow_numbers("0812-3335678")
+    assert masker.text("联系电话：0812-3335678；当事人电话0812-3334455") == "联系电话：0812-3335678；当事人电话0812-***4455"

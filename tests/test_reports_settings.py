@@ -58,3 +58,38 @@ def test_bad_values_and_unknown_keys_are_explained_in_chinese():
 
 def test_every_key_has_a_chinese_label():
     assert all(label and not label.isascii() for label in LABELS.values())
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("doc_serial", "012", "不编虚位"),
+        ("doc_serial", "第12", "不加“第”字"),
+        ("doc_year", "24", "四位年份"),
+        ("deadline_days", "99999999999", "应在 1 至 3650 之间"),
+        ("deadline_days", "0", "应在 1 至 3650 之间"),
+        ("problems_per_category", "１２", "正整数"),
+        ("sealed", "也许", "应为“是”或“否”"),
+    ],
+)
+def test_settings_that_would_print_a_wrong_number_are_refused(key, value, message):
+    problems = check_settings({key: value})
+    assert len(problems) == 1 and message in problems[0] and LABELS[key] in problems[0]
+    with pytest.raises(UserError, match=message):
+        settings(overrides={key: value})
+
+
+def test_a_bad_value_stored_before_the_checks_existed_is_explained_not_a_crash():
+    with pytest.raises(UserError, match="整改期限"):
+        settings({"deadline_days": "99999999999"})
+
+
+def test_dates_that_contradict_each_other_are_refused():
+    with pytest.raises(UserError, match="印发日期"):
+        settings(overrides={"issue_date": "2024-03-21", "print_date": "2024-03-01"})
+    with pytest.raises(UserError, match="整改截止日期"):
+        settings(overrides={"issue_date": "2024-03-21", "deadline": "2024-03-20"})
+
+
+def test_a_well_formed_serial_and_year_make_the_number():
+    assert settings(overrides={"doc_serial": "12", "doc_year": "2025"}).doc_number == "西司发〔2025〕12号"

@@ -285,7 +285,7 @@ async def test_reports_run_in_a_worker_and_a_failing_report_says_why(store, tmp_
     written = []
     real = panes_admin.report_function
 
-    def fake_bulletin(results, out):
+    def fake_bulletin(results, out, allow_pending=False):
         written.append((results.activity, out))
         Path(out).write_text("通报", encoding="utf-8")
 
@@ -307,14 +307,46 @@ async def test_reports_run_in_a_worker_and_a_failing_report_says_why(store, tmp_
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
+        await pilot.press("y")  # files are unfinished: the 通报 asks first
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         text = screen_text(app)
         assert "已生成" in text
         await pilot.click("#reports-all")
         await app.workers.wait_for_complete()
         await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         text = screen_text(app)
     assert written and written[0][0] == ACTIVITY and (tmp_path / "out" / "通报.docx").exists()
     assert "失败：模板有误" in text
+
+
+@sync
+async def test_the_bulletin_asks_before_it_is_issued_with_unfinished_files(store, tmp_path):
+    app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
+    unfinished = sum(1 for f in activity_results(store, ACTIVITY).files if f.status != FINAL)
+    out = tmp_path / "out" / "通报.docx"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("7")
+        app.screen.query_one("#report-dir").value = str(tmp_path / "out")
+        app.screen.query_one("#reports-table").focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        question = screen_text(app)
+        assert f"尚有{unfinished}件未完成评查" in question and "仍要现在生成通报吗" in question
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not out.exists() and "待确认" in screen_text(app)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert out.exists() and "已生成" in screen_text(app)
 
 
 @sync

@@ -35,7 +35,8 @@ def cmd_bulletin(args: argparse.Namespace) -> int:
 
     overrides = parse_pairs(args.set)
     path = render_bulletin(_results(args), args.out, templates=args.templates, overrides=overrides,
-                           mask_companies=args.mask_companies, prechecks=_prechecks(args))
+                           mask_companies=args.mask_companies, prechecks=_prechecks(args),
+                           allow_pending=args.allow_pending)
     print(f"已生成通报：{path}")
     return 0
 
@@ -84,6 +85,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     bulletin = sub.add_parser("bulletin", help="评查结果通报（.docx）")
     common(bulletin, "输出文件（.docx）")
+    bulletin.add_argument("--allow-pending", action="store_true",
+                          help="尚有案卷未完成评查时也生成通报（未完成的案卷不计入统计）")
     bulletin.set_defaults(handler=cmd_bulletin)
     sheets = sub.add_parser("sheets", help="每件案卷一份评查表（.docx）")
     common(sheets, "输出目录")

@@ -9,7 +9,7 @@ Document settings (发文字号, 主送, 抄送, dates, deadline…) are merged 
 ``ActivityResults.settings`` < ``overrides``; ``settings.LABELS`` gives each key's Chinese name.
 """
 
-from pingcha.reports.bulletin import render_bulletin
+from pingcha.reports.bulletin import pending_message, render_bulletin
 from pingcha.reports.notices import render_notices
 from pingcha.reports.settings import DEFAULTS, LABELS, check_settings, default_text
 from pingcha.reports.sheets import render_sheets
@@ -20,6 +20,7 @@ __all__ = [
     "LABELS",
     "check_settings",
     "default_text",
+    "pending_message",
     "render_bulletin",
     "render_notices",
     "render_sheets",

@@ -7,32 +7,74 @@ tables it prints (the names are listed in templates/README.md).
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 from pingcha.reports import facts
 from pingcha.reports import gb_layout as gb
+from pingcha.errors import UserError
 from pingcha.reports.engine import find_template, render_docx
-from pingcha.reports.masking import Masker
+from pingcha.reports.long_tables import fill_markers
+from pingcha.reports.public_text import public_rule
+from pingcha.reports.masking import Masker, masker_for
 from pingcha.reports.settings import DocumentSettings, as_context, for_results
 from pingcha.prechecks import PrecheckSummary
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults, FileResult
+from pingcha.scoring import round1
 
 EXAMPLES_PER_PROBLEM = 2
-EXAMPLE_LENGTH = 40
+EXAMPLE_LENGTH = 30
+STRENGTHS = 3  # items with the highest full-mark rates named under 二、主要成效
+BEST_AGENCIES = 3
+
+# Which stage of a file a rubric category belongs to, read from its title (rubrics of other
+# districts name their categories differently; anything not recognised counts as 实体).
+STAGES = (
+    ("程序", ("程序", "送达", "告知", "听证", "时限", "期限", "调查", "取证程序")),
+    ("文书和立卷归档", ("立卷", "归档", "卷宗", "文书", "装订", "案卷管理")),
+)
+SUBSTANCE = "实体"
+STAGE_ORDER = (SUBSTANCE, "程序", "文书和立卷归档")
+
+# The annexes of the 通报 (GB/T 9704 附件): key, title, columns as (heading, width in mm).
+FILE_COLUMNS = [("序号", 11), ("执法部门", 37), ("案号", 52), ("案由", 42), ("得分", 14)]
+SUMMARY_COLUMNS = [("序号", 11), ("执法部门", 37), ("案号", 52), ("案由", 29), ("得分", 13), ("等次", 14)]
 
 
-def _file_rows(files: list[FileResult], masker: Masker) -> list[dict]:
-    ranked = sorted(files, key=lambda f: (-(f.score or 0), facts.case_key(f.case.case_no)))
-    return [
-        {
-            "n": n,
-            "agency": f.case.agency,
-            "case_no": f.case.case_no,
-            "cause": masker.text(f.case.cause),
-            "score": facts.score_text(f.score),
-        }
-        for n, f in enumerate(ranked, start=1)
-    ]
+def unfinished_counts(results: ActivityResults) -> tuple[int, int]:
+    """(待复核, 评查中) file counts: what stands between an activity and its 通报."""
+    review = sum(1 for f in results.files if f.status == NEEDS_REVIEW)
+    pending = sum(1 for f in results.files if f.status == PENDING)
+    return review, pending
+
+
+def pending_message(results: ActivityResults) -> str:
+    """Why a 通报 is not issued yet, in the words the CLI and the UI both show; empty when it may be."""
+    review, pending = unfinished_counts(results)
+    if not review and not pending:
+        return ""
+    final = len(results.files) - review - pending
+    return (f"抽取的{len(results.files)}件案卷中尚有{review + pending}件未完成评查（{facts.unfinished_text(results)}），"
+            f"已完成{final}件。通报只统计已完成的案卷，未完成的案卷不计入统计、不点名。")
+
+
+def check_issuable(results: ActivityResults, allow_pending: bool) -> None:
+    message = pending_message(results)
+    if message and not allow_pending:
+        raise UserError(f"{message}如确需现在印发，请加 --allow-pending（界面中确认后生成）。")
+
+
+def _named(files: list[FileResult], limit: int, best: bool) -> list[dict]:
+    """The highest (or lowest) scoring files, up to ``limit``, for the body to name."""
+    ordered = sorted(files, key=lambda f: ((-(f.score or 0)) if best else (f.score or 0), facts.case_key(f.case.case_no)))
+    return [{"agency": f.case.agency, "case_no": f.case.case_no, "score": facts.score_text(f.score)}
+            for f in ordered[:limit]]
+
+
+def _file_rows(files: list[FileResult], masker: Masker, best: bool = True):
+    ranked = sorted(files, key=lambda f: ((-(f.score or 0)) if best else (f.score or 0), facts.case_key(f.case.case_no)))
+    for n, f in enumerate(ranked, start=1):
+        yield (n, f.case.agency, f.case.case_no, masker.text(f.case.cause), facts.score_text(f.score))
 
 
 def _agency_rows(results: ActivityResults) -> list[dict]:
@@ -49,54 +91,69 @@ def _agency_rows(results: ActivityResults) -> list[dict]:
     ]
 
 
-def _example(note: str, masker: Masker) -> str:
+def _example(agency: str, case_no: str, note: str, masker: Masker) -> str:
+    """A typical case as the public text cites it: agency, 案号 and, where noted, the page."""
     text = masker.text(" ".join(note.split())).rstrip("。；;，, ")
     if len(text) > EXAMPLE_LENGTH:
         text = text[:EXAMPLE_LENGTH] + "……"
-    return f"“{text}”"
+    return f"{agency}{case_no}案卷" + (f"（{text}）" if text else "")
 
 
-def _veto_files(results: ActivityResults) -> Counter[str]:
-    """Files per veto, over each file's counted sheets (as the deduction tallies count)."""
-    counts: Counter[str] = Counter()
-    for file in results.files:
-        found = set()
+def _veto_files(results: ActivityResults) -> dict[str, list[FileResult]]:
+    """Final files per veto, over each file's final sheets (as the deduction tallies count)."""
+    found: dict[str, list[FileResult]] = {}
+    for file in results.final_files():
+        codes = set()
         for view in file.counted_sheets:
-            found.update(code for code in view.sheet.veto if code in results.rubric.veto_by_code)
-        counts.update(found)
-    return counts
+            codes.update(code for code in view.sheet.veto if code in results.rubric.veto_by_code)
+        for code in codes:
+            found.setdefault(code, []).append(file)
+    return found
 
 
-def problem_groups(results: ActivityResults, masker: Masker, per_category: int) -> list[dict]:
-    """三、存在的主要问题: vetoes first, then each category's most widespread deductions."""
+def stage_of(category_title: str) -> str:
+    for stage, words in STAGES:
+        if any(word in category_title for word in words):
+            return stage
+    return SUBSTANCE
+
+
+def problem_groups(results: ActivityResults, masker: Masker, per_group: int) -> list[dict]:
+    """三、存在的主要问题: vetoes first, then the most widespread problems of each stage
+    (实体, 程序, 文书和立卷归档), each with the number of files and typical cases named."""
     groups: list[tuple[str, list[dict]]] = []
     vetoes = _veto_files(results)
     if vetoes:
-        problems = [
-            {"text": facts.short_rule(veto.title), "files": vetoes[veto.code], "examples": ""}
-            for veto in results.rubric.vetoes
-            if vetoes[veto.code]
-        ]
+        problems = []
+        for veto in results.rubric.vetoes:
+            files = vetoes.get(veto.code)
+            if not files:
+                continue
+            notes = [next((v.sheet.notes.get(veto.code, "") for v in f.counted_sheets if v.sheet.notes.get(veto.code)), "")
+                     for f in files]
+            examples = [_example(f.case.agency, f.case.case_no, note, masker)
+                        for f, note in list(zip(files, notes))[:EXAMPLES_PER_PROBLEM]]
+            problems.append({"text": public_rule(veto.title), "files": len(files), "examples": "；".join(examples)})
         problems.sort(key=lambda p: -p["files"])
-        groups.append(("存在否决情形", problems[:per_category]))
-    by_category: dict[str, list] = {}
+        groups.append(("存在否决情形的问题", problems[:per_group]))
+    by_stage: dict[str, list] = {}
     for tally in results.deduction_tallies():
-        by_category.setdefault(tally.category_code, []).append(tally)
-    for category in results.rubric.categories:
-        tallies = by_category.get(category.code)
+        by_stage.setdefault(stage_of(tally.category_title), []).append(tally)
+    for stage in STAGE_ORDER:
+        tallies = by_stage.get(stage)
         if not tallies:
             continue
         # Most files first: with several evaluators per file, occurrences count a defect once per sheet.
-        tallies = sorted(tallies, key=lambda t: (-t.files, -t.occurrences))[:per_category]
-        problems = [
-            {
-                "text": facts.short_rule(t.text),
+        tallies = sorted(tallies, key=lambda t: (-t.files, -t.occurrences))[:per_group]
+        problems = []
+        for t in tallies:
+            cited = [c for c in t.cases if c[2]][:EXAMPLES_PER_PROBLEM] or list(t.cases[:1])
+            problems.append({
+                "text": public_rule(t.text),
                 "files": t.files,
-                "examples": "、".join(_example(note, masker) for note in t.notes[:EXAMPLES_PER_PROBLEM]),
-            }
-            for t in tallies
-        ]
-        groups.append((f"{category.title}方面", problems))
+                "examples": "；".join(_example(agency, case_no, note, masker) for agency, case_no, note in cited),
+            })
+        groups.append((f"{stage}方面", problems))
     result = []
     for number, (heading, problems) in enumerate(groups, start=1):
         for index, problem in enumerate(problems, start=1):
@@ -105,18 +162,55 @@ def problem_groups(results: ActivityResults, masker: Masker, per_category: int) 
     return result
 
 
-def attachment_rows(results: ActivityResults, masker: Masker) -> list[dict]:
-    return [
-        {
-            "n": n,
-            "agency": f.case.agency,
-            "case_no": f.case.case_no,
-            "cause": masker.text(f.case.cause),
-            "score": facts.score_text(facts.final_score(f)),
-            "grade": facts.grade_text(f),
-        }
-        for n, f in enumerate(facts.ordered_files(results), start=1)
+def strengths(results: ActivityResults, limit: int = STRENGTHS) -> list[dict]:
+    """Items most often given full marks on the final files (二、主要成效), with the share."""
+    finals = results.final_files()
+    if not finals:
+        return []
+    # Counted from what was found, so the cost follows the findings, not files × items.
+    not_applicable: Counter[str] = Counter()
+    deducted: Counter[str] = Counter()
+    scored = 0
+    for file in finals:
+        views = [v for v in file.counted_sheets if v.result is not None]
+        if not views:
+            continue
+        scored += 1
+        na = set().union(*(v.sheet.na for v in views))
+        lost = {code for v in views for code, points in v.result.deducted.items() if points}
+        not_applicable.update(na)
+        deducted.update(lost - na)
+    applicable = {item.code: scored - not_applicable[item.code] for item in results.rubric.items}
+    full = {code: n - deducted[code] for code, n in applicable.items()}
+    rates = [(Decimal(100) * full[code] / applicable[code], code) for code in applicable if applicable[code]]
+    order = {item.code: i for i, item in enumerate(results.rubric.items)}
+    rates.sort(key=lambda rc: (-rc[0], order[rc[1]]))
+    return [{"title": results.rubric.item_by_code[code].title, "rate": str(round1(rate))} for rate, code in rates[:limit]]
+
+
+def annexes(results: ActivityResults, masker: Masker, summary_title: str) -> tuple[list[dict], dict]:
+    """附件1 优秀案卷名单, 附件2 不合格案卷名单, 附件3 评查结果汇总表: the annex list and their tables."""
+    rubric = results.rubric
+    best, worst = rubric.grades[0].name, rubric.grades[-1].name
+    best_files, worst_files = list(results.files_with_grade(best)), list(results.files_with_grade(worst))
+    entries = [
+        ("best", f"{best}案卷名单", FILE_COLUMNS, lambda: _file_rows(best_files, masker, best=True),
+         "" if best_files else f"本次评查未评出{best}案卷。"),
+        ("worst", f"{worst}案卷名单", FILE_COLUMNS, lambda: _file_rows(worst_files, masker, best=False),
+         "" if worst_files else f"本次评查未发现{worst}案卷。"),
+        ("summary", summary_title, SUMMARY_COLUMNS,
+         lambda: attachment_rows(results, masker), ""),
     ]
+    listed = [{"number": n, "key": key, "title": title, "empty": empty}
+              for n, (key, title, _, _, empty) in enumerate(entries, start=1)]
+    tables = {key: (columns, rows()) for key, _, columns, rows, _ in entries}
+    return listed, tables
+
+
+def attachment_rows(results: ActivityResults, masker: Masker):
+    for n, f in enumerate(facts.ordered_files(results), start=1):
+        yield (n, f.case.agency, f.case.case_no, masker.text(f.case.cause), facts.score_text(facts.final_score(f)),
+               facts.grade_text(f))
 
 
 def precheck_context(prechecks: PrecheckSummary | None) -> dict | None:
@@ -150,6 +244,14 @@ def bulletin_context(results: ActivityResults, settings: DocumentSettings, maske
     mean = facts.mean_score(results)
     partial = [a.agency for a in results.agencies if a.pending or a.needs_review]
     units = facts.evaluator_units(results)
+    best_files, worst_files = list(results.files_with_grade(best)), list(results.files_with_grade(worst))
+    limit = settings.listed_in_body
+    listed, _ = annexes(results, masker, settings.attachment_title)
+    number = {a["key"]: a["number"] for a in listed}
+    # The top quarter by the one ranking, at most BEST_AGENCIES places, ties included.
+    places = min(BEST_AGENCIES, max(1, sum(a.rank is not None for a in results.agencies) // 4))
+    top = [a.agency for a in results.agencies if a.rank is not None and a.rank <= places]
+    file_count = len(results.files)
     return {
         **as_context(settings),
         "activity": masker.text(results.activity),
@@ -157,7 +259,10 @@ def bulletin_context(results: ActivityResults, settings: DocumentSettings, maske
         "rubric_key": rubric.key,
         "register_size": results.register_size,
         "register_agencies": results.register_agencies,
-        "file_count": len(results.files),
+        "drawn_share": str(round1(Decimal(100) * file_count / results.register_size)) if results.register_size else "",
+        "draw_seed": results.draw_seed,
+        "draw_method": results.draw_method,
+        "file_count": file_count,
         "agency_count": len({f.case.agency for f in results.files}),
         "evaluator_count": len(results.evaluators),
         "evaluator_units": "、".join(units) if units else "各评查单位",
@@ -170,14 +275,22 @@ def bulletin_context(results: ActivityResults, settings: DocumentSettings, maske
         "grades": [{"name": name, "n": counts[name], "share": str(shares[name])} for name in counts],
         "best_grade": best,
         "worst_grade": worst,
-        "best_files": _file_rows(list(results.files_with_grade(best)), masker),
-        "worst_files": _file_rows(list(results.files_with_grade(worst)), masker),
+        "best_count": len(best_files),
+        "worst_count": len(worst_files),
+        "best_files": _named(best_files, limit, best=True),
+        "worst_files": _named(worst_files, limit, best=False),
+        "best_more": len(best_files) > limit,
+        "worst_more": len(worst_files) > limit,
+        "best_annex": number["best"],
+        "worst_annex": number["worst"],
+        "best_agencies": "、".join(top),
+        "strengths": strengths(results),
         "agencies": _agency_rows(results),
         "partial_agencies": "、".join(partial),
         "unranked_agencies": "、".join(a.agency for a in results.agencies if a.mean is None),
         "problem_groups": problem_groups(results, masker, settings.problems_per_category),
-        "attachment": attachment_rows(results, masker),
         "precheck": precheck_context(prechecks),
+        "annexes": listed,
     }
 
 
@@ -189,17 +302,27 @@ def render_bulletin(
     overrides: dict | None = None,
     mask_companies: bool = False,
     prechecks: PrecheckSummary | None = None,
+    allow_pending: bool = False,
 ) -> Path:
     """通报 as a .docx at ``out``, from templates/bulletin.docx (or the user's copy in ``templates``); with
-    ``prechecks``, a paragraph on the pre-check of the whole register."""
+    ``prechecks``, a paragraph on the pre-check of the whole register.
+
+    Refused while files are unfinished unless ``allow_pending``: a 通报 is final, its counts are not.
+    """
     settings = for_results(results, overrides)
-    masker = Masker((f.case for f in results.files), mask_companies=mask_companies)
+    check_issuable(results, allow_pending)
+    masker = masker_for(results, mask_companies=mask_companies, public=(settings.phone,))
     template = find_template("bulletin.docx", templates or settings.templates or None)
-    return render_docx(
-        template,
-        bulletin_context(results, settings, masker, prechecks),
-        Path(out),
-        masker=masker,
-        last_modified_by=settings.issuer,
-        finish=lambda tpl: gb.align_signature(tpl.docx),
-    )
+    context = bulletin_context(results, settings, masker, prechecks)
+
+    def finish(tpl) -> None:
+        gb.align_signature(tpl.docx, sealed=settings.sealed)
+        gb.align_attachment_note(tpl.docx)
+        gb.break_titles(tpl.docx)
+
+    def annex_tables(tpl, xml: str) -> str:
+        _, tables = annexes(results, masker, settings.attachment_title)
+        return fill_markers(xml, tpl.docx, tables, text_style=gb.LIST_TEXT, head_style=gb.LIST_HEAD)
+
+    return render_docx(template, context, Path(out), masker=masker, last_modified_by=settings.issuer, finish=finish,
+                       rewrite_body=annex_tables)

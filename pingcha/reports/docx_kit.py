@@ -375,3 +375,34 @@ def shade_row(row, fill: str) -> None:
         shading.set(qn("w:color"), "auto")
         shading.set(qn("w:fill"), fill)
         set_cell_property(cell, shading)
+
+
+_APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+# What a template's app.xml may carry that would be false of a rendered file: the program and
+# template that made the template, and its page and word counts.
+_APP_STALE = ("Template", "TotalTime", "Pages", "Words", "Characters", "Lines", "Paragraphs",
+              "CharactersWithSpaces", "AppVersion", "TitlesOfParts", "HeadingPairs", "Manager", "Company")
+
+
+def neutral_metadata(doc: DocumentObject, application: str | None = None) -> None:
+    """app.xml without stale counts or a foreign template name; the theme's East Asian language Chinese.
+
+    python-docx's own template says "Microsoft Macintosh Word", Normal.dotm and ja-JP.
+    """
+    from lxml import etree
+
+    for part in doc.part.package.iter_parts():
+        if str(part.partname) != "/docProps/app.xml":
+            continue
+        root = etree.fromstring(part.blob)
+        for name in _APP_STALE:
+            for element in root.findall(f"{{{_APP_NS}}}{name}"):
+                root.remove(element)
+        if application is not None:
+            for element in root.findall(f"{{{_APP_NS}}}Application"):
+                element.text = application
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    settings = doc.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")

@@ -11,22 +11,28 @@
 
 from __future__ import annotations
 
+import bisect
+import difflib
 import html
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
+from lxml import etree
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import nodes
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment
 
 from pingcha.errors import UserError
 from pingcha.files import os_problem, write_atomically
 from pingcha.paths import templates_dir
+from pingcha.reports import docx_kit as kit
 from pingcha.reports.masking import Masker
 
 # XML 1.0 forbids these; \t and \n are kept (docxtpl turns them into a tab and a line break).
@@ -78,8 +84,34 @@ def find_template(name: str, folder: Path | str | None) -> Path:
     return shipped
 
 
+# The longest text one expression may build, and the most items a loop may produce: a typing
+# slip such as 'x'*100000000 must end in a message, not in the memory of the office PC.
+MAX_TEXT = 1_000_000
+
+
+class _DocumentEnvironment(SandboxedEnvironment):
+    """The sandbox, with text repetition bounded (ranges are bounded by the sandbox itself)."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*":
+            for text, times in ((left, right), (right, left)):
+                if isinstance(text, (str, list, tuple)) and isinstance(times, int) and len(text) * times > MAX_TEXT:
+                    raise SecurityError(f"生成的文字过长（超过 {MAX_TEXT:,} 个字符）")
+        if operator == "**" and isinstance(right, int) and right > 100:
+            raise SecurityError("乘方的次数过大")
+        return super().call_binop(context, operator, left, right)
+
+
 def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    return _DocumentEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+# Tags that would read another file: a document template stands alone.
+_FOREIGN_TAGS = ((nodes.Include, "include"), (nodes.Extends, "extends"), (nodes.Import, "import"),
+                 (nodes.FromImport, "from … import"))
+_BLOCK_TAGS = frozenset(["if", "for", "macro", "call", "filter", "with", "autoescape", "block", "raw", "trans"])
 
 
 def _paragraph_texts(xml: str) -> list[str]:
@@ -116,9 +148,15 @@ def _check_template(tpl: DocxTemplate, path: Path, env: SandboxedEnvironment) ->
                                 f"请检查 {{{{ }}}} 或 {{% %}} 是否成对。模板文件：{path}")
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
         try:
-            env.parse(source)
+            tree = env.parse(source)
         except TemplateSyntaxError as error:
-            raise UserError(_syntax_message(path, label, error, source)) from None
+            raise UserError(_syntax_message(path, label, error, source, env)) from None
+        for kind, tag in _FOREIGN_TAGS:
+            for node in tree.find_all(kind):
+                where = _line_text(source, node.lineno)
+                near = f"（所在段落：“{where}”）" if where else ""
+                raise UserError(f"模板 {path.name} 的{label}中使用了不支持的标签“{{% {tag} %}}”{near}：文书模板不能引用其他"
+                                f"模板或文件，请把要用的内容直接写在本模板中。模板文件：{path}")
 
 
 def _line_text(source: str, lineno: int | None) -> str:
@@ -140,6 +178,18 @@ _EXPLANATIONS = (
 )
 
 
+def _runtime_explanation(error: BaseException) -> str:
+    if isinstance(error, OverflowError) and "range" in str(error).lower():
+        return f"循环次数过多，range() 最多 {MAX_RANGE:,} 次：{error}"
+    if isinstance(error, (MemoryError, RecursionError)):
+        return "模板中的表达式需要的内存过多"
+    if isinstance(error, ZeroDivisionError):
+        return "模板中的表达式除以了零"
+    if isinstance(error, TemplateError):
+        return _explain(str(error))
+    return f"模板中的表达式无法计算：{type(error).__name__}：{error}"
+
+
 def _explain(message: str) -> str:
     for pattern, explanation in _EXPLANATIONS:
         match = pattern.search(message)
@@ -148,8 +198,41 @@ def _explain(message: str) -> str:
     return message
 
 
-def _syntax_message(path: Path, label: str, error: TemplateSyntaxError, source: str) -> str:
-    where = _line_text(source, error.lineno)
+def _unclosed_block(env: SandboxedEnvironment, source: str) -> tuple[str, int] | None:
+    """The innermost block tag ({% if %}, {% for %}…) left open at the end: its name and line."""
+    stack: list[tuple[str, int]] = []
+    expect_name = False
+    try:
+        for lineno, kind, value in env.lex(source):
+            if kind == "block_begin":
+                expect_name = True
+            elif kind == "whitespace":
+                continue
+            elif expect_name and kind == "name":
+                expect_name = False
+                if value in _BLOCK_TAGS:
+                    stack.append((value, lineno))
+                elif value.startswith("end") and stack and stack[-1][0] == value[3:]:
+                    stack.pop()
+            else:
+                expect_name = False
+    except TemplateSyntaxError:
+        return None
+    return stack[-1] if stack else None
+
+
+def _syntax_message(path: Path, label: str, error: TemplateSyntaxError, source: str,
+                    env: SandboxedEnvironment) -> str:
+    lineno = error.lineno
+    if "Unexpected end of template" in (error.message or ""):
+        open_block = _unclosed_block(env, source)
+        if open_block is not None:
+            tag, lineno = open_block
+            where = _line_text(source, lineno)
+            near = f"（所在段落：“{where}”）" if where else ""
+            return (f"模板 {path.name} 的{label}中有标签“{{% {tag} %}}”没有结尾{near}，缺少对应的“{{% end{tag} %}}”。"
+                    f"模板文件：{path}")
+    where = _line_text(source, lineno)
     near = f"，出错处附近的文字：“{where}”" if where else ""
     return f"模板 {path.name} 的{label}中有错误的标签（{_explain(error.message or '')}）{near}。模板文件：{path}"
 
@@ -172,8 +255,11 @@ def render_docx(
     masker: Masker,
     last_modified_by: str,
     finish: Callable[[DocxTemplate], None] | None = None,
+    rewrite_body: Callable[[DocxTemplate, str], Iterable[str]] | None = None,
 ) -> Path:
-    """Render ``template`` with ``context`` into ``out``; ``finish`` may adjust the document first."""
+    """Render ``template`` with ``context`` into ``out``; ``finish`` may adjust the document first,
+    and ``rewrite_body`` may then change the saved ``word/document.xml`` as text (for long tables,
+    whose text the caller has masked already)."""
     try:
         tpl = DocxTemplate(template)
         tpl.init_docx()
@@ -183,17 +269,42 @@ def render_docx(
     _check_template(tpl, template, env)
     try:
         tpl.render(clean(dict(context)), jinja_env=env)
-    except TemplateError as error:
+    except (TemplateError, OverflowError, MemoryError, RecursionError, TypeError, ValueError, IndexError,
+            KeyError, AttributeError, ZeroDivisionError) as error:
+        # Any failure while the template's own expressions run is the template's: say where it is.
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(tpl.get_xml()))
         where = _line_text(source, getattr(error, "lineno", None) or _runtime_line(error))
         near = f"，出错处附近的文字：“{where}”" if where else ""
-        raise UserError(f"模板 {template.name} 无法生成文书（{_explain(str(error))}）{near}。模板文件：{template}") from None
+        raise UserError(f"模板 {template.name} 无法生成文书（{_runtime_explanation(error)}）{near}。"
+                        f"模板文件：{template}") from None
     _finish_properties(tpl, masker, last_modified_by)
     if finish is not None:
         finish(tpl)
     buffer = io.BytesIO()
     tpl.save(buffer)
-    return write_output(out, scrub_package(buffer.getvalue(), masker))
+    # The long tables go in after the scrub: they are built from masked text, and the scrub need not
+    # read through tens of thousands of rows to find nothing.
+    data = scrub_package(buffer.getvalue(), masker)
+    if rewrite_body is not None:
+        data = _rewrite_part(data, "word/document.xml", lambda xml: rewrite_body(tpl, xml))
+    return write_output(out, data)
+
+
+def _rewrite_part(data: bytes, name: str, change: Callable[[str], Iterable[str]]) -> bytes:
+    """The package with part ``name`` replaced by the pieces ``change`` makes of it, streamed into the zip."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != name:
+                target.writestr(info, source.read(info))
+                continue
+            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(entry, "w", force_zip64=True) as stream:
+                for piece in change(source.read(info).decode("utf-8")):
+                    stream.write(piece.encode("utf-8"))
+    return output.getvalue()
 
 
 def write_output(out: Path, data: bytes) -> Path:
@@ -216,29 +327,86 @@ def _finish_properties(tpl: DocxTemplate, masker: Masker, last_modified_by: str)
     properties = tpl.docx.core_properties
     for name in _CORE_TEXT:
         value = getattr(properties, name) or ""
-        setattr(properties, name, masker.text(clean_text(html.unescape(value)))[:255])
+        value = masker.text(clean_text(html.unescape(value)))
+        if name == "title":
+            value = "".join(value.replace("｜", "|").split("|"))  # a title's manual line break is no part of it
+        setattr(properties, name, value[:255])
     properties.last_modified_by = masker.text(clean_text(last_modified_by))
     now = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)  # core.xml stores UTC
     properties.created = now
     properties.modified = now
     properties.revision = 1
+    kit.neutral_metadata(tpl.docx)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PARAGRAPH_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
+
+
+def _mask_paragraph(paragraph, masker: Masker) -> bool:
+    """Mask a paragraph's text even where a name or number is split across runs (as Word splits
+    text a person types); each replacement goes into the run where the original began."""
+    nodes = list(paragraph.iter(f"{_W}t"))
+    if not nodes:
+        return False
+    texts = [node.text or "" for node in nodes]
+    joined = "".join(texts)
+    masked = masker.text(joined)
+    if masked == joined:
+        return False
+    starts, position = [], 0
+    for text in texts:
+        starts.append(position)
+        position += len(text)
+
+    def node_at(offset: int) -> int:
+        return max(0, min(len(nodes) - 1, bisect.bisect_right(starts, offset) - 1))
+
+    pieces = [""] * len(nodes)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, joined, masked, autojunk=False).get_opcodes():
+        if tag == "equal":
+            for offset in range(i1, i2):
+                pieces[node_at(offset)] += joined[offset]
+        else:
+            pieces[node_at(i1)] += masked[j1:j2]
+    for node, text in zip(nodes, pieces):
+        node.text = text
+        node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return True
+
+
+def _scrub_paragraphs(content: bytes, masker: Masker) -> bytes | None:
+    """A body, header or footer part with every paragraph masked; None when nothing needed it."""
+    text = content.decode("utf-8")
+    visible = html.unescape(_XML_TAGS.sub("", text))
+    if masker.text(visible) == visible:
+        return None  # the cheap test over the whole part: nothing to find, not even across runs
+    root = etree.fromstring(content)
+    changed = False
+    for paragraph in root.iter(f"{_W}p"):
+        changed |= _mask_paragraph(paragraph, masker)
+    if not changed:
+        return None
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def scrub_package(data: bytes, masker: Masker) -> bytes:
-    """Mask every party name left in any XML part's text (body, headers, footers, properties)."""
-    if masker.pattern is None:
-        return data
+    """Mask every party name, ID and phone number left in any XML part (body, headers, footers,
+    properties), including those a clerk typed into a template, split across runs."""
     source = zipfile.ZipFile(io.BytesIO(data))
     members = [(info, source.read(info)) for info in source.infolist()]
     changed = False
     cleaned = []
     for info, content in members:
-        if info.filename.endswith((".xml", ".rels")):
+        if _PARAGRAPH_PARTS.match(info.filename):
+            scrubbed = _scrub_paragraphs(content, masker)
+            if scrubbed is not None:
+                content, changed = scrubbed, True
+        elif info.filename.endswith(".xml"):
             text = content.decode("utf-8")
-            if masker.pattern.search(text):
-                text = _TEXT_NODE.sub(lambda m: ">" + masker.names(m.group(1)) + "<", text)
-                content = text.encode("utf-8")
-                changed = True
+            masked = _TEXT_NODE.sub(lambda m: ">" + masker.text(m.group(1)) + "<", text)
+            if masked != text:
+                content, changed = masked.encode("utf-8"), True
         cleaned.append((info, content))
     if not changed:
         return data

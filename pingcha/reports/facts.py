@@ -12,8 +12,6 @@ from pingcha.scoring import round1
 DASH = "—"
 _DIGITS = "零一二三四五六七八九"
 _NUMBER_RUN = re.compile(r"(\d+)")
-# "，每处扣1分" / "，每缺一项扣1分" and the like: a rule's price, not part of the problem.
-_PRICE = re.compile(r"[，,；;]\s*每[^，,。；;]*?扣\s*[\d.]+\s*分\s*$")
 
 
 def score_text(score: Decimal | None) -> str:
@@ -108,11 +106,6 @@ def scope_text(results: ActivityResults) -> str:
 
 def evaluator_units(results: ActivityResults) -> list[str]:
     return list(dict.fromkeys(e.unit for e in results.evaluators if e.unit))
-
-
-def short_rule(text: str) -> str:
-    """A deduction rule without its price: "…，每处扣1分" → "…"."""
-    return _PRICE.sub("", text).rstrip("。；;，, ")
 
 
 def date_text(day: date | None) -> str:

@@ -9,6 +9,7 @@ Everything is a named style, so a clerk adjusts the look in Word or WPS by modif
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 
 from docx.document import Document as DocumentObject
@@ -68,6 +69,7 @@ def setup_document(doc: DocumentObject) -> None:
     kit.a4_section(section, top=37, bottom=35, left=28, right=26, footer=22, header=15)
     kit.set_defaults(doc, FANGSONG, BODY_PT)
     kit.drop_thumbnail(doc)
+    kit.neutral_metadata(doc, "pingcha")
     define_styles(doc)
     page_numbers(doc)
     kit.template_properties(doc, "{{ title }}")
@@ -175,16 +177,21 @@ def text_width(text: str) -> float:
     return sum(1 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
 
-def align_signature(document: DocumentObject) -> None:
-    """GB/T 9704 7.3.5.2 (no seal): the issuer 右空二字 and the date's first character two
-    characters right of the issuer's. The date is placed by a left indent from the issuer's width
-    (Chinese characters, whose width is known) rather than from the date's own width, which
-    depends on the digits of whatever font is installed. A date too long for that goes 右空二字
-    and the issuer moves left instead.
+def align_signature(document: DocumentObject, *, sealed: bool = True) -> None:
+    """Lay out each 发文机关署名 + 成文日期 pair of the body.
+
+    Sealed (GB/T 9704 7.3.5.1, the default): the date 右空四字; the issuer centred above it, on the
+    date's centre; two blank lines above the issuer, so the seal's top stays within one line of the
+    body while the issuer and the date sit just below the seal's centre.
+
+    Unsealed (7.3.5.2): the issuer 右空二字 and the date's first character two characters right of
+    the issuer's. The date is placed by a left indent from the issuer's width (Chinese characters,
+    whose width is known) rather than from the date's own width, which depends on the digits of
+    whatever font is installed. A date too long for that goes 右空二字 and the issuer moves left.
     """
     signature = document.styles[SIGNATURE].style_id
     signature_date = document.styles[SIGNATURE_DATE].style_id
-    section = document.sections[-1]
+    section = document.sections[0]
     area = (section.page_width - section.left_margin - section.right_margin) / 12700  # EMU → pt
     pitch = BODY_PT + CONDENSE_PT
     # The signature block is never inside a table, so only the body's own paragraphs are looked at.
@@ -193,12 +200,115 @@ def align_signature(document: DocumentObject) -> None:
         if _style_id(current) != signature or _style_id(following) != signature_date:
             continue
         issuer, day = text_width(current.text.strip()), text_width(following.text.strip())
+        if sealed:
+            following.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            kit.set_indent_chars(following._p.get_or_add_pPr(), BODY_PT, right=4)
+            current.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            kit.set_indent_chars(current._p.get_or_add_pPr(), BODY_PT, right=max(0.0, 4 + (day - issuer) / 2))
+            current.paragraph_format.space_before = Pt(2 * LINE_PT)
+            continue
         date_left = area - 2 * pitch - issuer * pitch + 2 * pitch
         if date_left + day * pitch <= area - 2 * pitch:
             following.alignment = WD_ALIGN_PARAGRAPH.LEFT
             kit.set_indent_chars(following._p.get_or_add_pPr(), BODY_PT, left=date_left / BODY_PT)
         else:
             kit.set_indent_chars(current._p.get_or_add_pPr(), BODY_PT, right=2 + day + 2 - issuer)
+
+
+def align_attachment_note(document: DocumentObject) -> None:
+    """附件说明 of several annexes (GB/T 9704 7.3.4): "附件：1．…" 左空二字, and each further line
+    "2．…" under the first annex's number, with no space between the lines."""
+    note = document.styles[ATTACHMENT_NOTE].style_id
+    paragraphs = [Paragraph(p, document._body) for p in document.element.body.iterchildren(qn("w:p"))]
+    for previous, current in zip(paragraphs, paragraphs[1:]):
+        if _style_id(previous) == note and _style_id(current) == note:
+            kit.set_indent_chars(current._p.get_or_add_pPr(), BODY_PT, left=2 + text_width("附件："))
+            current.paragraph_format.space_before = Pt(0)
+
+
+# Where a title may not break: inside brackets and quotes, inside a number or a Latin word, before
+# closing punctuation or after opening punctuation. "|" or "｜" typed in a title forces a break.
+_OPENING = "（(《“‘〔[【"
+_CLOSING = "）)》”’〕]】，,。、；;：:！？"
+_PAIRS = {"（": "）", "(": ")", "《": "》", "“": "”", "‘": "’", "〔": "〕", "[": "]", "【": "】"}
+_GOOD_AFTER = "的于度和与及、"
+# Words of a 通报's title that a line must not cut (no dictionary is at hand; these are the usual ones).
+_WORDS = ("行政", "处罚", "执法", "案卷", "评查", "通报", "情况", "结果", "工作", "整改", "要求", "集中", "交叉", "专项",
+          "年度", "全市", "全区", "全县", "司法", "关于", "检查", "考核", "开展", "规范", "质量", "部门", "单位", "通知")
+MANUAL_BREAK = ("|", "｜")
+
+
+def _break_points(text: str) -> list[tuple[int, int]]:
+    """(position, preference) where a line may end before ``text[position]``."""
+    points, depth, closers = [], 0, []
+    inside_word = set()
+    for word in _WORDS:
+        start = text.find(word)
+        while start >= 0:
+            inside_word.update(range(start + 1, start + len(word)))
+            start = text.find(word, start + 1)
+    for position, char in enumerate(text):
+        if position and depth == 0 and position not in inside_word:
+            before = text[position - 1]
+            whole_word = not (before.isascii() and before.isalnum() and char.isascii() and char.isalnum())
+            if whole_word and char not in _CLOSING and before not in _OPENING:
+                points.append((position, 1 if before in _GOOD_AFTER else 0))
+        if char in _PAIRS:
+            closers.append(_PAIRS[char])
+            depth += 1
+        elif closers and char == closers[-1]:
+            closers.pop()
+            depth -= 1
+    return points
+
+
+def title_lines(text: str, per_line: float) -> list[str]:
+    """A title cut into lines of balanced width that keep words and bracketed groups whole."""
+    for mark in MANUAL_BREAK:
+        if mark in text:
+            return [part.strip() for part in text.replace("｜", "|").split("|") if part.strip()]
+    width = text_width(text)
+    if width <= per_line:
+        return [text]
+    count = int(-(-width // per_line))
+    lines, rest = [], text
+    while count > 1:
+        target = text_width(rest) / count
+        fitting = [(p, pref) for p, pref in _break_points(rest) if text_width(rest[:p]) <= per_line]
+        if not fitting:
+            break
+        position = min(fitting, key=lambda pp: abs(text_width(rest[:pp[0]]) - target) - 1.5 * pp[1])[0]
+        lines.append(rest[:position])
+        rest = rest[position:]
+        count -= 1
+    return lines + [rest]
+
+
+def break_titles(document: DocumentObject, styles: tuple[str, ...] = (TITLE, ATTACHMENT_TITLE)) -> None:
+    """Put explicit line breaks into each title paragraph (see ``title_lines``)."""
+    section = document.sections[0]
+    area = (section.page_width - section.left_margin - section.right_margin) / 12700
+    ids = {document.styles[name].style_id: name for name in styles if name in [s.name for s in document.styles]}
+    for element in document.element.body.iterchildren(qn("w:p")):
+        paragraph = Paragraph(element, document._body)
+        if _style_id(paragraph) not in ids:
+            continue
+        style = document.styles[ids[_style_id(paragraph)]]
+        size = style.font.size.pt if style.font.size is not None else TITLE_PT
+        text = paragraph.text
+        lines = title_lines(text, area / size)
+        if len(lines) == 1 and lines[0] == text:
+            continue
+        runs = paragraph.runs
+        properties = runs[0]._r.rPr if runs and runs[0]._r.rPr is not None else None
+        for run in runs:
+            run._r.getparent().remove(run._r)
+        for index, line in enumerate(lines):
+            run = paragraph.add_run(line)
+            if properties is not None:
+                run._r.insert(0, copy.deepcopy(properties))
+            if index < len(lines) - 1:
+                run.add_break()
 
 
 def _style_id(paragraph: Paragraph) -> str | None:

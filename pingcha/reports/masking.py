@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from functools import cached_property
 
-from pingcha.results import CaseFile
+from pingcha.results import ActivityResults, CaseFile
 
 MASK = "某某"
 
@@ -31,10 +31,25 @@ COMPOUND_SURNAMES = frozenset(
 _NAME_SEPARATORS = re.compile(r"[、，,；;/\s]+")
 _PARENTHESIS = re.compile(r"[（(].*?[）)]")
 
-_ID_CARD_18 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-_ID_CARD_15 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})(\d{5})(\d{4})(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![0-9])((?:\+?86[- ]?)?1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9])")
+# Numbers as people write them: in one run, or in groups split by spaces or hyphens
+# (510402 19800101 123X, 138-1234-5678, 138 1234 5678). A separator is one space, full-width space or hyphen.
+_SEP = r"[ \u3000\u00a0\-－]?"
+_ID_CARD_18 = re.compile(rf"(?<![0-9A-Za-z])[1-9](?:{_SEP}\d){{16}}{_SEP}[0-9Xx](?![0-9A-Za-z])")
+_ID_CARD_15 = re.compile(rf"(?<![0-9A-Za-z])[1-9](?:{_SEP}\d){{14}}(?![0-9A-Za-z])")
+_MOBILE = re.compile(rf"(?<![0-9])((?:\+?86{_SEP})?)(1{_SEP}[3-9](?:{_SEP}\d){{9}})(?![0-9])")
 _LANDLINE = re.compile(r"(?<![0-9])([(（]?0\d{2,3}[)）]?[- ]?)(\d{3,4})[- ]?(\d{4})(?![0-9])")
+_NOT_DIGIT = re.compile(r"[^0-9Xx]")
+_NUMBER_RUN = re.compile(r"\d[\d \-－()（）]{5,}\d")
+
+
+def _keep_ends(number: str, head: int, tail: int) -> str:
+    digits = _NOT_DIGIT.sub("", number)
+    return digits[:head] + "*" * (len(digits) - head - tail) + digits[-tail:]
+
+
+def _mask_mobile(match: re.Match[str]) -> str:
+    return match.group(1) + _keep_ends(match.group(2), 3, 4)
+
 
 # Administrative divisions a company name usually starts with; the longest run is kept.
 _REGION = re.compile(r"^(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?[\u4e00-\u9fff]{1,6}?(?:市(?!场)|自治州|州|盟|地区)")
@@ -73,14 +88,21 @@ def mask_company(name: str) -> str:
     return f"{prefix}{MASK}{suffix}"
 
 
-def mask_numbers(text: str) -> str:
-    """Mask ID-card numbers (510402********1234), mobiles (138****5678) and landlines in ``text``."""
+def mask_numbers(text: str, keep: frozenset[str] = frozenset()) -> str:
+    """Mask ID-card numbers (510402********1234), mobiles (138****5678) and landlines in ``text``.
+
+    ``keep`` holds numbers (digits only) that are public, such as the Bureau's own telephone.
+    """
     if not text or not any(ch.isdigit() for ch in text):
         return text
-    text = _ID_CARD_18.sub(lambda m: m.group(1) + "*" * 8 + m.group(3), text)
-    text = _ID_CARD_15.sub(lambda m: m.group(1) + "*" * 5 + m.group(3), text)
-    text = _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
-    return _LANDLINE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+
+    def unless_kept(mask):
+        return lambda m: m.group(0) if _NOT_DIGIT.sub("", m.group(0)) in keep else mask(m)
+
+    text = _ID_CARD_18.sub(unless_kept(lambda m: _keep_ends(m.group(0), 6, 4)), text)
+    text = _ID_CARD_15.sub(unless_kept(lambda m: _keep_ends(m.group(0), 6, 4)), text)
+    text = _MOBILE.sub(unless_kept(_mask_mobile), text)
+    return _LANDLINE.sub(unless_kept(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3)), text)
 
 
 def person_names(party: str) -> list[str]:
@@ -99,16 +121,24 @@ def is_individual(case: CaseFile) -> bool:
 
 
 class Masker:
-    """Masks the parties of one activity wherever their names turn up."""
+    """Masks the parties of one activity wherever their names turn up.
 
-    def __init__(self, cases: Iterable[CaseFile], *, mask_companies: bool = False) -> None:
+    ``register`` adds the (party, party type) pairs of the whole register: a note on a drawn file
+    may name the party of a file that was not drawn.
+    """
+
+    def __init__(self, cases: Iterable[CaseFile], *, mask_companies: bool = False,
+                 register: Iterable[tuple[str, str]] = ()) -> None:
         self.mask_companies = mask_companies
+        self.public_numbers: frozenset[str] = frozenset()
+        self._masked: dict[str, str] = {}  # 案由 and notes repeat across thousands of files
         replacements: dict[str, str] = {}
-        for case in cases:
-            party = case.party.strip()
+        parties = [(case.party, case.party_type) for case in cases] + list(register)
+        for party, party_type in parties:
+            party = party.strip()
             if not party:
                 continue
-            if is_individual(case):
+            if is_individual(CaseFile("", "", "", party, party_type)):
                 for name in person_names(party):
                     replacements[name] = mask_person(name)
             elif mask_companies:
@@ -118,12 +148,28 @@ class Masker:
         self.replacements = {name: masked for name, masked in replacements.items() if len(name) >= 2}
 
     @cached_property
-    def pattern(self) -> re.Pattern[str] | None:
-        """All full names as one alternation, longest first so 欧阳明辉 is not cut to 欧阳明."""
-        if not self.replacements:
-            return None
-        names = sorted(self.replacements, key=len, reverse=True)
-        return re.compile("|".join(re.escape(name) for name in names))
+    def _starts(self) -> re.Pattern[str]:
+        """The first characters of the names: where a name may begin (a register holds thousands)."""
+        return re.compile("[" + "".join(re.escape(ch) for ch in sorted({n[0] for n in self.replacements})) + "]")
+
+    @cached_property
+    def _lengths(self) -> tuple[int, ...]:
+        """Name lengths, longest first, so 欧阳明辉 is not cut to 欧阳明."""
+        return tuple(sorted({len(n) for n in self.replacements}, reverse=True))
+
+    def _found(self, text: str):
+        """(start, name) of each name in ``text``, leftmost and longest, not overlapping."""
+        end = 0
+        for match in self._starts.finditer(text):
+            start = match.start()
+            if start < end:
+                continue
+            for length in self._lengths:
+                piece = text[start:start + length]
+                if len(piece) == length and piece in self.replacements:
+                    yield start, piece
+                    end = start + length
+                    break
 
     def party(self, case: CaseFile) -> str:
         """How the party of ``case`` is shown in a circulated document."""
@@ -131,7 +177,7 @@ class Masker:
         if not party:
             return ""
         if not is_individual(case):
-            return mask_company(party) if self.mask_companies else mask_numbers(party)
+            return mask_company(party) if self.mask_companies else mask_numbers(party, self.public_numbers)
         names = person_names(party)
         if len(names) == 1 and names[0] == party:
             return mask_person(party)
@@ -139,16 +185,43 @@ class Masker:
 
     def names(self, text: str) -> str:
         """``text`` with every party name masked (numbers left alone)."""
-        if not text or self.pattern is None:
+        if not text or not self.replacements:
             return text
-        return self.pattern.sub(lambda m: self.replacements[m.group(0)], text)
+        parts, position = [], 0
+        for start, name in self._found(text):
+            parts += [text[position:start], self.replacements[name]]
+            position = start + len(name)
+        return "".join(parts) + text[position:] if parts else text
 
     def text(self, text: str) -> str:
         """``text`` with every party name and every ID or phone number masked."""
-        return mask_numbers(self.names(text)) if text else text
+        if not text:
+            return text
+        masked = self._masked.get(text)
+        if masked is None:
+            masked = mask_numbers(self.names(text), self.public_numbers)
+            if len(text) < 200:
+                self._masked[text] = masked
+        return masked
+
+    def allow_numbers(self, *texts: str) -> None:
+        """Leave these numbers as written (the Bureau's own telephone in the document settings)."""
+        runs = (run for text in texts if text for run in _NUMBER_RUN.findall(text))
+        self.public_numbers = frozenset(_NOT_DIGIT.sub("", run) for run in runs)
+        self._masked.clear()
 
     def leaks(self, text: str) -> list[str]:
         """The unmasked names found in ``text`` (for checks on a finished file)."""
-        if self.pattern is None:
+        if not self.replacements:
             return []
-        return sorted(set(self.pattern.findall(text)))
+        return sorted({name for _, name in self._found(text)})
+
+
+def masker_for(results: ActivityResults, *, mask_companies: bool = False, public: Iterable[str] = ()) -> Masker:
+    """The masker of an activity's documents: the drawn files' parties and the whole register's.
+
+    ``public`` are texts whose numbers stay (the contact telephone of the document settings).
+    """
+    masker = Masker((f.case for f in results.files), mask_companies=mask_companies, register=results.register_parties)
+    masker.allow_numbers(*public)
+    return masker

@@ -8,7 +8,8 @@ from pathlib import Path
 from pingcha.reports import facts
 from pingcha.reports import gb_layout as gb
 from pingcha.reports.engine import find_template, render_docx, safe_filename
-from pingcha.reports.masking import Masker
+from pingcha.reports.masking import Masker, masker_for
+from pingcha.reports.public_text import public_rule
 from pingcha.reports.settings import as_context, for_results
 from pingcha.reports.sheets import unique_path
 from pingcha.results import FINAL, ActivityResults, FileResult
@@ -45,17 +46,22 @@ def file_problems(results: ActivityResults, file: FileResult, masker: Masker) ->
 
     for veto in rubric.vetoes:
         if any(veto.code in v.sheet.veto for v in views):
-            problems.append(f"否决项：{veto.title}。{notes_of(veto.code)}")
+            problems.append(f"否决项：{public_rule(veto.title)}。{notes_of(veto.code)}")
     for code, deduction in rubric.deduction_by_code.items():
         count = max((v.sheet.deductions.get(code, 0) for v in views), default=0)
         if count:
             item = rubric.item_of_deduction[code]
-            problems.append(f"{item.title}：{facts.short_rule(deduction.text)}（{count}处）。{notes_of(code)}")
+            problems.append(f"{item.title}：{public_rule(deduction.text)}（{count}处）。{notes_of(code)}")
     for view in views:
         comment = masker.text(view.sheet.comment.strip()).rstrip("。；;，, ")
         if comment:
             problems.append(f"评查意见：{comment}。")
     return [{"number": n, "text": text} for n, text in enumerate(problems, start=1)]
+
+
+def _finish(tpl, sealed: bool) -> None:
+    gb.align_signature(tpl.docx, sealed=sealed)
+    gb.break_titles(tpl.docx)
 
 
 def render_notices(
@@ -70,13 +76,16 @@ def render_notices(
     """One 整改通知书 per agency that has 不合格 files (or files scoring below ``threshold``)."""
     limit = parse_threshold(threshold)
     settings = for_results(results, overrides)
-    masker = Masker((f.case for f in results.files), mask_companies=mask_companies)
+    masker = masker_for(results, mask_companies=mask_companies, public=(settings.phone,))
     template = find_template("notice.docx", templates or settings.templates or None)
     worst = results.rubric.grades[-1].name
     criterion = f"评查结果为{worst}" if limit is None else f"评查得分低于{facts.points_text(limit)}分"
     drawn: dict[str, int] = {}
-    for file in results.files:
+    unfinished: dict[str, list[FileResult]] = {}
+    for file in facts.ordered_files(results):
         drawn[file.case.agency] = drawn.get(file.case.agency, 0) + 1
+        if file.status != FINAL:
+            unfinished.setdefault(file.case.agency, []).append(file)
     folder = Path(out_dir)
     taken: set[str] = set()
     written = []
@@ -87,6 +96,10 @@ def render_notices(
             "agency": agency,
             "drawn": drawn[agency],
             "criterion": criterion,
+            # The agency's files not yet settled: the notice says so rather than pass over them.
+            "unfinished": [{"case_no": f.case.case_no, "status": facts.status_text(f)}
+                           for f in unfinished.get(agency, [])],
+            "unfinished_list": "、".join(f"{f.case.case_no}（{facts.status_text(f)}）" for f in unfinished.get(agency, [])),
             "listed": [
                 {
                     "number": facts.cn_number(n),
@@ -102,5 +115,5 @@ def render_notices(
         }
         path = unique_path(folder, safe_filename(f"{agency}_整改通知书"), taken)
         written.append(render_docx(template, context, path, masker=masker, last_modified_by=settings.issuer,
-                                   finish=lambda tpl: gb.align_signature(tpl.docx)))
+                                   finish=lambda tpl: _finish(tpl, settings.sealed)))
     return written

@@ -41,6 +41,9 @@ LABELS: dict[str, str] = {
     "contact": "联系人",
     "phone": "联系电话",
     "problems_per_category": "每类列举问题数",
+    "listed_in_body": "正文点名案卷数",
+    "sealed": "加盖印章",
+    "analysis": "原因分析",
     "templates": "模板目录",
 }
 
@@ -57,6 +60,11 @@ DEFAULTS: dict[str, str] = {
     "contact": "",
     "phone": "",
     "problems_per_category": "5",
+    "listed_in_body": "5",
+    "sealed": "是",
+    "analysis": ("从评查情况看，案卷质量问题的原因主要有：一是部分执法人员对《中华人民共和国行政处罚法》等法律法规学习不深不透，"
+                 "程序意识、证据意识有待增强；二是部分单位法制审核把关不严，案卷审核流于形式；三是立卷归档管理不够规范，"
+                 "执法文书制作和案卷整理标准不统一。"),
     "templates": "",
 }
 
@@ -66,11 +74,15 @@ def default_text(key: str) -> str:
     """A key's default as a person reads it: the value, （空）, or （自动） where other settings decide it."""
     if key not in DEFAULTS:
         return "（自动）"
-    return DEFAULTS[key] or "（空）"
+    text = DEFAULTS[key] or "（空）"
+    return text if len(text) <= 40 else text[:38] + "……"
 
 
 _DATE_KEYS = ("issue_date", "print_date", "deadline")
-_NUMBER_KEYS = ("deadline_days", "problems_per_category", "doc_year")
+# (lowest, highest) a number may be: a year as written in 〔2024〕, a deadline a date can hold.
+_NUMBER_RANGES = {"deadline_days": (1, 3650), "problems_per_category": (1, 50), "listed_in_body": (0, 100),
+                  "doc_year": (1949, 2999)}
+_YES, _NO = ("是", "盖章", "加盖", "yes", "true", "1"), ("否", "不盖章", "不加盖", "no", "false", "0")
 _CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 
 
@@ -97,6 +109,9 @@ class DocumentSettings:
     contact: str
     phone: str
     problems_per_category: int
+    listed_in_body: int
+    sealed: bool
+    analysis: str
     templates: str
 
 
@@ -119,9 +134,33 @@ def parse_date(text: str, key: str) -> date:
 
 
 def _parse_count(text: str, key: str) -> int:
-    if not text.strip().isdigit():
+    text = text.strip()
+    if not text.isascii() or not text.isdigit():
         raise UserError(f"文书设置“{LABELS.get(key, key)}”（{key}）应为正整数，实际为“{text}”")
-    return int(text.strip())
+    low, high = _NUMBER_RANGES[key]
+    if key == "doc_year" and len(text) != 4:
+        raise UserError(f"文书设置“{LABELS[key]}”（{key}）应为四位年份，如 2024（GB/T 9704：年份应标全称），实际为“{text}”")
+    if not low <= int(text) <= high:
+        raise UserError(f"文书设置“{LABELS.get(key, key)}”（{key}）应在 {low} 至 {high} 之间，实际为“{text}”")
+    return int(text)
+
+
+def _parse_serial(text: str) -> str:
+    """发文顺序号 per GB/T 9704 7.2.4: digits, no 第, no leading zeros (1 is not 01)."""
+    text = text.strip()
+    if not text.isascii() or not text.isdigit() or text.startswith("0"):
+        raise UserError(f"文书设置“{LABELS['doc_serial']}”（doc_serial）应为不加“第”字、不编虚位的数字，如 12"
+                        f"（GB/T 9704：1 不编为 01），实际为“{text}”")
+    return text
+
+
+def _parse_yes_no(text: str, key: str) -> bool:
+    text = text.strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise UserError(f"文书设置“{LABELS.get(key, key)}”（{key}）应为“是”或“否”，实际为“{text}”")
 
 
 def check_settings(changes: Mapping[str, object]) -> list[str]:
@@ -138,8 +177,12 @@ def check_settings(changes: Mapping[str, object]) -> list[str]:
         try:
             if key in _DATE_KEYS:
                 parse_date(text, key)
-            elif key in _NUMBER_KEYS:
+            elif key in _NUMBER_RANGES:
                 _parse_count(text, key)
+            elif key == "doc_serial":
+                _parse_serial(text)
+            elif key == "sealed":
+                _parse_yes_no(text, key)
         except UserError as error:
             problems.append(str(error))
     return problems
@@ -183,7 +226,7 @@ def resolve(
     issuer = given("issuer") or DEFAULTS["issuer"]
     year = _parse_count(given("doc_year"), "doc_year") if given("doc_year") else issue_date.year
     # An unnumbered draft keeps a blank where the 发文顺序号 will be written in.
-    serial = given("doc_serial") or "\u3000\u3000"
+    serial = _parse_serial(given("doc_serial")) if given("doc_serial") else "\u3000\u3000"
     deadline_days = _parse_count(given("deadline_days") or DEFAULTS["deadline_days"], "deadline_days")
     values = {
         "title": given("title") or default_title(activity),
@@ -211,8 +254,15 @@ def resolve(
         "problems_per_category": _parse_count(
             given("problems_per_category") or DEFAULTS["problems_per_category"], "problems_per_category"
         ),
+        "listed_in_body": _parse_count(given("listed_in_body") or DEFAULTS["listed_in_body"], "listed_in_body"),
+        "sealed": _parse_yes_no(given("sealed") or DEFAULTS["sealed"], "sealed"),
+        "analysis": given("analysis") or DEFAULTS["analysis"],
         "templates": given("templates"),
     }
+    if values["print_date"] < issue_date:
+        raise UserError(f"文书设置“印发日期”（{cn_date(values['print_date'])}）不能早于“成文日期”（{cn_date(issue_date)}）")
+    if values["deadline"] <= issue_date:
+        raise UserError(f"文书设置“整改截止日期”（{cn_date(values['deadline'])}）应晚于“成文日期”（{cn_date(issue_date)}）")
     return DocumentSettings(**values)
 
 
@@ -224,12 +274,14 @@ def default_title(activity: str) -> str:
     return f"关于{activity}行政处罚案卷评查结果的通报"
 
 
-def as_context(settings: DocumentSettings) -> dict[str, str]:
+def as_context(settings: DocumentSettings) -> dict[str, object]:
     """The settings as the text a template prints (dates written the Chinese way)."""
     context = {}
     for key, value in vars(settings).items():
         if isinstance(value, date):
             context[key] = cn_date(value)
+        elif isinstance(value, bool):
+            context[key] = value
         elif key != "templates":
             context[key] = str(value)
     return context

@@ -46,6 +46,7 @@ def build_sheet():
     kit.a4_section(section, top=25, bottom=22, left=25, right=20, footer=12, header=12)
     kit.set_defaults(doc, FANGSONG, 12)
     kit.drop_thumbnail(doc)
+    kit.neutral_metadata(doc, "pingcha")
     define_styles(doc)
     kit.template_properties(doc, "行政处罚案卷评查表（{{ case_no }}）")
     header = section.header.paragraphs[0]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pingcha.reports import facts
 from pingcha.reports.engine import find_template, render_docx, safe_filename
-from pingcha.reports.masking import Masker
+from pingcha.reports.masking import Masker, masker_for
 from pingcha.reports.settings import as_context, for_results
 from pingcha.prechecks import PrecheckSummary
 from pingcha.results import STATUS_LABELS, ActivityResults, FileResult, SheetView
@@ -197,7 +197,7 @@ def render_sheets(
     """One 评查表 .docx per file in ``out_dir``, named after the agency and the 案号 (with the 系统预检提示
     of ``prechecks``, when given)."""
     settings = for_results(results, overrides)
-    masker = Masker((f.case for f in results.files), mask_companies=mask_companies)
+    masker = masker_for(results, mask_companies=mask_companies, public=(settings.phone,))
     template = find_template("sheet.docx", templates or settings.templates or None)
     base = {
         **as_context(settings),

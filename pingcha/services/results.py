@@ -85,4 +85,14 @@ def _compute(session, activity) -> ActivityResults:
         evaluators=tuple(Person(p.name, p.unit, p.role) for p in sorted(persons.values(), key=lambda p: p.name)),
         files=tuple(files), agencies=tuple(agencies), settings=info.settings,
         register_size=register_files, register_agencies=register_agencies,
+        register_parties=tuple(register.parties(session, activity.id)), **_draw_facts(session, activity.id),
     )
+
+
+def _draw_facts(session, activity_id: int) -> dict[str, str]:
+    """The seed and the method of the activity's latest draw, as the 通报 states them."""
+    draw = register.latest_draw(session, activity_id)
+    if draw is None:
+        return {}
+    method = f"每个执法部门随机抽取不超过{draw.quota}件" if draw.mode == "per_agency" else f"随机抽取{draw.quota}件"
+    return {"draw_seed": draw.seed, "draw_method": method}

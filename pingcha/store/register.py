@@ -147,6 +147,12 @@ def register_size(session: Session, activity_id: int) -> tuple[int, int]:
     return files, agencies
 
 
+def parties(session: Session, activity_id: int) -> list[tuple[str, str]]:
+    """(当事人, 当事人类型) of every register row: the whole register's individuals are masked in documents."""
+    query = select(CASE.c.party, CASE.c.party_type).where(CASE.c.activity_id == activity_id)
+    return [tuple(row) for row in session.execute(query)]
+
+
 def agency_ids(session: Session, activity_id: int) -> dict[str, int]:
     return dict(session.execute(select(AGENCY.c.name, AGENCY.c.id).where(AGENCY.c.activity_id == activity_id)).all())
 

@@ -22,6 +22,7 @@ from pingcha.services.activities import get_activity, update_settings
 from pingcha.services.registers import import_register, import_roster
 from pingcha.services.results import activity_results
 from pingcha.services.rubrics import list_rubrics, previous_version, resolve_rubric, store_rubric
+from pingcha.tui.screens.dialogs import ConfirmScreen
 from pingcha.tui.widgets.panes import Pane, table
 
 
@@ -294,17 +295,26 @@ class ReportsPane(WorkPane):
         event.stop()
         self.start([key for key, *_ in REPORTS])
 
-    def start(self, keys: list[str]) -> None:
+    def start(self, keys: list[str], allow_pending: bool = False) -> None:
         folder = Path(self.query_one("#report-dir", Input).value or ".")
         for key in keys:
             self.states[key] = "排队中"
         self.refresh_data()
         self.busy(len(keys))
-        self.generate(keys, folder)
+        self.generate(keys, folder, allow_pending)
+
+    def confirm_pending(self, message: str) -> None:
+        """The 通报 waits for files still unfinished: say how many, and issue it only if the 组长 says so."""
+        def answered(issue: bool | None) -> None:
+            if issue:
+                self.start(["bulletin"], allow_pending=True)
+
+        self.app.push_screen(ConfirmScreen(f"{message}\n\n仍要现在生成通报吗？", yes="仍然生成", no="暂不生成"), answered)
 
     @work(thread=True, exclusive=True, group="reports", exit_on_error=False)
-    def generate(self, keys: list[str], folder: Path) -> None:
+    def generate(self, keys: list[str], folder: Path, allow_pending: bool = False) -> None:
         results = None
+        waiting = ""
         for key in keys:
             _, title, function_name, target = next(r for r in REPORTS if r[0] == key)
             self.app.call_from_thread(self._state, key, "生成中…", False)
@@ -312,12 +322,20 @@ class ReportsPane(WorkPane):
                 function = report_function(function_name)
                 if results is None:
                     results = activity_results(self.app.store, str(self.who.activity.id))
+                options = {}
+                if key == "bulletin":
+                    waiting = "" if allow_pending else report_function("pending_message")(results)
+                    if waiting:
+                        self.app.call_from_thread(self._state, key, "待确认：尚有案卷未完成评查", True)
+                        continue
+                    if allow_pending:
+                        options["allow_pending"] = True
                 folder.mkdir(parents=True, exist_ok=True)
                 prechecks = self._prechecks() if key in PRECHECKED else None
                 if prechecks is not None and prechecks.checks:
-                    function(results, folder / target, prechecks=prechecks)
+                    function(results, folder / target, prechecks=prechecks, **options)
                 else:
-                    function(results, folder / target)
+                    function(results, folder / target, **options)
                 state = "已生成"
             except UserError as exc:
                 state = f"失败：{exc}"
@@ -327,6 +345,8 @@ class ReportsPane(WorkPane):
                 state = f"失败：{type(exc).__name__}：{exc}"
             self.app.call_from_thread(self._state, key, state, True)
         self.app.call_from_thread(self.done)
+        if waiting:
+            self.app.call_from_thread(self.confirm_pending, waiting)
 
     def _prechecks(self):
         from pingcha.services.prechecks import precheck_activity
