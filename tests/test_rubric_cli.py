@@ -56,6 +56,20 @@ def test_score_prints_the_result_json(capsys, tmp_path):
     assert {i["code"]: i["na"] for i in data["items"]} == {"A1": False, "B1": True, "B2": False}
 
 
+def test_score_reads_codes_whatever_their_case_or_width(capsys, tmp_path):
+    mini = tmp_path / "mini.toml"
+    mini.write_text(MINI_TOML, encoding="utf-8")
+    sheet = tmp_path / "s.json"
+    sheet.write_text(json.dumps({"deductions": {"ａ１Ａ": 1, "a1a": 1}, "na": ["b1"], "veto": ["ｖ2"]}), encoding="utf-8")
+    status, out, _ = run(capsys, "rubric", "score", mini, sheet)
+    assert status == 0
+    data = json.loads(out)
+    assert (data["raw"], data["vetoes"]) == (12.0, ["V2"]) and data["items"][1]["na"] is True
+    sheet.write_text(json.dumps({"deductions": {"B99a": 1}}), encoding="utf-8")
+    status, _, err = run(capsys, "rubric", "score", mini, sheet)
+    assert status == 1 and "未知的扣分情形编号“B99a”" in err
+
+
 def test_score_accepts_a_gbk_sheet_and_rejects_bad_ones(capsys, tmp_path):
     mini = tmp_path / "mini.toml"
     mini.write_text(MINI_TOML, encoding="utf-8")

@@ -19,6 +19,7 @@ from pingcha.rubric.errors import RubricError, RubricIssue
 from pingcha.rubric.file_text import decode_rubric_bytes, toml_syntax_issue
 from pingcha.rubric.model import VETO_CAP, VETO_ZERO, Category, Deduction, Grade, Item, Rubric, Veto
 from pingcha.rubric.positions import key_lines, line_of
+from pingcha.text import code_key
 
 HALF = Decimal("0.5")
 NO_GRADES = "缺少等次 [[grades]]（如 优秀/合格/不合格 及各自的最低分）"
@@ -147,11 +148,14 @@ class _Checker:
     def claim_code(self, code: str | None, path: tuple, what: str) -> None:
         if code is None:
             return
-        if code in self.codes:
-            first = _place(self.locate(self.codes[code] + ("code",)))
-            self.error(path + ("code",), f"{what}编号“{code}”重复（{first}已使用），编号在整个文件中必须唯一")
+        key = code_key(code)  # people type codes in either case and width: A1 and Ａ1 would be one code
+        if key in self.codes:
+            first_path, first_code = self.codes[key]
+            first = _place(self.locate(first_path + ("code",)))
+            same = f"“{code}”" if first_code == code else f"“{code}”与“{first_code}”（不分大小写和全角半角）"
+            self.error(path + ("code",), f"{what}编号{same}重复（{first}已使用），编号在整个文件中必须唯一")
         else:
-            self.codes[code] = path
+            self.codes[key] = (path, code)
 
     # -- sections ------------------------------------------------------------------------
     def header(self, data: dict) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from pingcha.errors import UserError
 from pingcha.results import NEEDS_REVIEW, PENDING, FileResult
-from pingcha.scoring import Sheet, SheetError, SheetResult, check_sheet, score_sheet
+from pingcha.scoring import Sheet, SheetError, SheetResult, canonical_codes, check_sheet, score_sheet
 from pingcha.services.activities import find_activity, info_of
 from pingcha.services.results import activity_results
 from pingcha.services.sheets import DRAFT, RECONCILED, REVIEW, SheetRef, SheetState, _replace_contents, _row, sheet_of
@@ -99,6 +99,7 @@ def reconcile(store: Store, activity_ref: str, case_no: str, sheet: Sheet, actor
         activity = find_activity(session, activity_ref)
         rubric = info_of(session, activity).rubric
         leader = _leader(session, activity.id, actor)
+        sheet = canonical_codes(rubric, sheet)
         problems = check_sheet(rubric, sheet)
         if problems:
             raise SheetError(problems)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import delete
@@ -11,10 +13,12 @@ from sqlmodel import Session, select
 
 from pingcha.errors import UserError
 from pingcha.rubric import Rubric
-from pingcha.scoring import Sheet, SheetError, SheetResult, check_sheet, score_sheet, sheet_from_json
+from pingcha.scoring import (Sheet, SheetError, SheetResult, canonical_codes, check_sheet, score_sheet,
+                             sheet_from_json)
 from pingcha.services.activities import find_activity, info_of
 from pingcha.services.tables import read_json_file
 from pingcha.store import Store
+from pingcha.text import case_no_key, name_key
 from pingcha.store.audit import record
 from pingcha.store.models import Activity, Assignment, CaseFile, Evaluator, ScoreSheet, SheetDeduction, SheetMark, now
 
@@ -22,6 +26,7 @@ DRAFT = "草稿"
 SUBMITTED = "已提交"
 RECONCILED = "复核"
 EVALUATION = "evaluation"
+DECIDED = "decided"  # sheet_mark kind: an item confirmed as having nothing to deduct
 REVIEW = "review"
 
 
@@ -63,6 +68,10 @@ def _not_assigned(case_no: str, evaluator: str) -> UserError:
 
 def _person(session: Session, activity_id: int, name: str) -> Evaluator:
     person = session.exec(select(Evaluator).where(Evaluator.activity_id == activity_id, Evaluator.name == name)).first()
+    if person is None:  # typed with a full-width space or the like: compare as names are compared on import
+        key = name_key(name)
+        person = next((p for p in session.exec(select(Evaluator).where(Evaluator.activity_id == activity_id))
+                       if name_key(p.name) == key), None)
     if person is None:
         raise _not_on_roster(name)
     return person
@@ -70,6 +79,10 @@ def _person(session: Session, activity_id: int, name: str) -> Evaluator:
 
 def _case(session: Session, activity_id: int, case_no: str) -> CaseFile:
     case = session.exec(select(CaseFile).where(CaseFile.activity_id == activity_id, CaseFile.case_no == case_no)).first()
+    if case is None:  # 〔２０２４〕 typed for 〔2024〕, [ ] for 〔〕
+        key = case_no_key(case_no)
+        case = next((c for c in session.exec(select(CaseFile).where(CaseFile.activity_id == activity_id))
+                     if case_no_key(c.case_no) == key), None)
     if case is None:
         raise _no_such_case(case_no)
     return case
@@ -123,6 +136,7 @@ class _Contents:
             deductions={d.code: d.count for d in self.deductions.values() if d.count},
             na=frozenset(code for kind, code in self.marks if kind == "na"),
             veto=frozenset(code for kind, code in self.marks if kind == "veto"),
+            decided=frozenset(code for kind, code in self.marks if kind == DECIDED),
             notes=notes,
             comment=row.comment,
             case_no=ref.case_no if ref else None,
@@ -206,6 +220,16 @@ def _set_mark(session: Session, rubric: Rubric, row: ScoreSheet, contents: _Cont
     return {"code": code, kind: mark is not None}, {"code": code, kind: marked}
 
 
+def _set_decided(session: Session, row: ScoreSheet, contents: _Contents, code: str,
+                 decided: bool) -> tuple[dict, dict]:
+    mark = contents.marks.get((DECIDED, code))
+    if decided and mark is None:
+        session.add(SheetMark(sheet_id=row.id, kind=DECIDED, code=code))
+    elif not decided and mark is not None:
+        session.delete(mark)
+    return {"code": code, DECIDED: mark is not None}, {"code": code, DECIDED: decided}
+
+
 def _set_note(session: Session, row: ScoreSheet, contents: _Contents, code: str, note: str) -> tuple[dict, dict]:
     mark = contents.marks.get(("note", code)) or SheetMark(sheet_id=row.id, kind="note", code=code, note="")
     before = {"code": code, "note": mark.note}
@@ -219,13 +243,15 @@ def _set_note(session: Session, row: ScoreSheet, contents: _Contents, code: str,
 
 def change_sheet(
     store: Store, ref: SheetRef, actor: str, *, code: str = "", count: int | None = None, note: str | None = None,
-    marked: bool | None = None, comment: str | None = None,
+    marked: bool | None = None, comment: str | None = None, decided: bool | None = None,
 ) -> SheetState:
     """Apply one change in its own transaction, with its audit row: a deduction's count or note (``code``
-    a deduction), 不适用 on an item or a veto (``marked``), a note on an item or veto, or the comment.
+    a deduction), 不适用 on an item or a veto (``marked``), an item confirmed as nothing to deduct
+    (``decided``), a note on an item or veto, or the comment. A change that changes nothing is not written.
     Refused on a submitted sheet, and wherever the rubric forbids it."""
     with store.transaction() as session:
         rubric = activity_rubric(store, session, ref.activity_id)
+        created = _row(session, ref) is None
         row = _editable_row(session, ref)
         contents = _Contents.read(session, row)
         current = contents.sheet(row, ref)
@@ -238,11 +264,19 @@ def change_sheet(
             before, after = {}, {}
             if marked is not None:
                 before, after = _set_mark(session, rubric, row, contents, current, code, marked)
+            if decided is not None and code in rubric.item_by_code:
+                decided_before, decided_after = _set_decided(session, row, contents, code, decided)
+                before, after = {**before, **decided_before}, {**after, **decided_after}
             if note is not None:
                 note_before, note_after = _set_note(session, row, contents, code, note)
                 before, after = {**before, **note_before}, {**after, **note_after}
         else:
             raise UserError(f"未知的编号“{code}”")
+        if _unchanged(before, after):
+            if created:
+                session.delete(row)  # created for this change only: the sheet stays 未开始
+                return SheetState(ref, current, "未开始")
+            return SheetState(ref, current, row.status, row.submitted_at)
         row.updated_at = now()
         session.add(row)
         record(session, actor, "sheet", "修改评查表", activity_id=ref.activity_id, case_no=ref.case_no,
@@ -250,10 +284,15 @@ def change_sheet(
         return SheetState(ref, _applied(current, code, after), row.status, row.submitted_at)
 
 
+def _unchanged(before: dict, after: dict) -> bool:
+    """A change that leaves the sheet as it was (saving an empty note on no note, a mark already set)."""
+    return bool(before) and before == after
+
+
 def _applied(sheet: Sheet, code: str, after: dict) -> Sheet:
     """``sheet`` with one change applied, as the rows now say (saves re-reading them per key press)."""
     deductions, notes = dict(sheet.deductions), dict(sheet.notes)
-    na, veto = set(sheet.na), set(sheet.veto)
+    na, veto, decided = set(sheet.na), set(sheet.veto), set(sheet.decided)
     if "count" in after:
         deductions[code] = after["count"]
         if not after["count"]:
@@ -262,11 +301,11 @@ def _applied(sheet: Sheet, code: str, after: dict) -> Sheet:
         notes[code] = after["note"]
         if not after["note"]:
             del notes[code]
-    for key, marks in (("na", na), ("veto", veto)):
+    for key, marks in (("na", na), ("veto", veto), (DECIDED, decided)):
         if key in after:
             (marks.add if after[key] else marks.discard)(code)
     return replace(sheet, deductions=deductions, notes=notes, na=frozenset(na), veto=frozenset(veto),
-                   comment=after.get("comment", sheet.comment))
+                   decided=frozenset(decided), comment=after.get("comment", sheet.comment))
 
 
 def _replace_contents(session: Session, rubric: Rubric, row: ScoreSheet, sheet: Sheet, fresh: bool = False) -> None:
@@ -278,7 +317,7 @@ def _replace_contents(session: Session, rubric: Rubric, row: ScoreSheet, sheet: 
         count, note = sheet.deductions.get(code, 0), sheet.notes.get(code, "")
         if count or note:
             session.add(SheetDeduction(sheet_id=row.id, code=code, count=count, note=note))
-    for kind, codes in (("na", sheet.na), ("veto", sheet.veto)):
+    for kind, codes in (("na", sheet.na), ("veto", sheet.veto), (DECIDED, sheet.decided)):
         for code in sorted(codes):
             session.add(SheetMark(sheet_id=row.id, kind=kind, code=code))
     for code, note in sheet.notes.items():
@@ -328,6 +367,8 @@ class _Assignments:
         self.assigned = set(session.exec(
             select(Assignment.case_file_id, Assignment.evaluator_id).where(Assignment.activity_id == activity_id)
         ).all())
+        self.people_by_key = {name_key(name): p for name, p in self.people.items()}
+        self.cases_by_key = {case_no_key(no): c for no, c in self.cases.items()}
         self.rows = {
             (r.case_file_id, r.evaluator_id): r
             for r in session.exec(select(ScoreSheet).where(
@@ -336,10 +377,10 @@ class _Assignments:
 
     def ref(self, evaluator: str, case_no: str) -> SheetRef:
         """The same checks and messages as ``resolve_ref``, without a query per sheet."""
-        person = self.people.get(evaluator)
+        person = self.people.get(evaluator) or self.people_by_key.get(name_key(evaluator))
         if person is None:
             raise _not_on_roster(evaluator)
-        case = self.cases.get(case_no)
+        case = self.cases.get(case_no) or self.cases_by_key.get(case_no_key(case_no))
         if case is None:
             raise _no_such_case(case_no)
         if (case.id, person.id) not in self.assigned:
@@ -347,8 +388,55 @@ class _Assignments:
         return SheetRef(self.activity_id, case.id, person.id, case.case_no, person.name)
 
 
-def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor: str, submit: bool = False) -> list[tuple[str, str, str]]:
-    """Import §3 sheets; each file is all or nothing. Returns (case_no, evaluator, status) per sheet."""
+def sheet_revision(row: ScoreSheet | None, sheet: Sheet | None) -> str:
+    """An opaque token of a stored sheet's state (§3 ``revision``): it changes whenever the sheet does."""
+    if row is None or sheet is None:
+        return EMPTY_REVISION
+    state = {**sheet.to_json(), "status": row.status, "updated_at": str(row.updated_at)}
+    return hashlib.sha256(json.dumps(state, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+EMPTY_REVISION = "0"
+
+
+def _is_blank(sheet: Sheet) -> bool:
+    return not (sheet.deductions or sheet.na or sheet.veto or sheet.notes or sheet.comment or sheet.decided)
+
+
+def _when(row: ScoreSheet) -> str:
+    moment = row.updated_at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _overwrite_check(ref: SheetRef, row: ScoreSheet | None, stored: Sheet | None, revision: object) -> str | None:
+    """Why importing over the stored sheet would lose work (None when it would not)."""
+    if row is None:
+        return None
+    if revision is None:
+        if stored is None or _is_blank(stored):
+            return None
+        return (f"“{ref.evaluator}”对“{ref.case_no}”的评查表已有内容（最后修改于 {_when(row)}），导入的评查表没有"
+                f" revision，不是从这份评查表导出的")
+    if revision != sheet_revision(row, stored):
+        return (f"“{ref.evaluator}”对“{ref.case_no}”的评查表在导出之后又有修改（最后修改于 {_when(row)}），"
+                f"导入会覆盖较新的内容")
+    return None
+
+
+def undecided_items(rubric: Rubric, sheet: Sheet) -> list[str]:
+    """Codes of the items neither deducted, 不适用, nor confirmed as nothing to deduct."""
+    return [item.code for item in rubric.items if not sheet.is_decided(item)]
+
+
+def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor: str, submit: bool = False,
+                       allow_undecided: bool = False, overwrite: bool = False) -> list[tuple[str, str, str]]:
+    """Import §3 sheets; each file is all or nothing. Returns (case_no, evaluator, status) per sheet.
+
+    A sheet replaces the stored draft only if that draft is unchanged since the sheet's ``revision`` (or is
+    still blank, for a sheet without one), unless ``overwrite``; ``submit`` refuses sheets with undecided items
+    unless ``allow_undecided``."""
     done = []
     for path in map(Path, paths):
         entries = _read_sheet_file(path)
@@ -361,31 +449,47 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
             for index, entry in enumerate(entries, start=1):
                 where = f"第 {index} 张" if len(entries) > 1 else "评查表"
                 try:
-                    sheet = sheet_from_json(entry)
+                    sheet = canonical_codes(rubric, sheet_from_json(entry))
                     if not sheet.case_no or not sheet.evaluator:
                         raise SheetError(["必须填写 case_no（案号）和 evaluator（评查人员）"])
                     errors = check_sheet(rubric, sheet)
                     if errors:
                         raise SheetError(errors)
                     ref = known.ref(sheet.evaluator, sheet.case_no)
+                    sheet = replace(sheet, case_no=ref.case_no, evaluator=ref.evaluator)
                     row = known.rows.get((ref.case_file_id, ref.evaluator_id))
                     if row is not None and row.status != DRAFT:
-                        raise UserError(f"“{sheet.evaluator}”对“{sheet.case_no}”的评查表已提交，不能再导入修改")
-                    parsed.append((ref, row, sheet))
+                        raise UserError(f"“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再导入修改")
+                    stored = sheet_of(session, row, ref) if row is not None else None
+                    conflict = _overwrite_check(ref, row, stored, entry.get("revision"))
+                    if conflict and not overwrite:
+                        raise UserError(f"{conflict}；为免丢失，未导入（确需覆盖请加 --overwrite）")
+                    if submit and not allow_undecided:
+                        undecided = undecided_items(rubric, sheet)
+                        if undecided:
+                            raise UserError(
+                                f"“{ref.evaluator}”对“{ref.case_no}”的评查表尚有 {len(undecided)} 项未定"
+                                f"（{'、'.join(undecided[:8])}{'等' if len(undecided) > 8 else ''}：既无扣分、"
+                                "不适用，也未列入 decided），不能提交；确认这些项目无扣分请列入 decided，"
+                                "或加 --allow-undecided")
+                    parsed.append((ref, row, stored, sheet, bool(conflict)))
                 except UserError as exc:
                     problems.append(f"{where}（{entry.get('case_no', '?') if isinstance(entry, dict) else '?'}）：{exc}")
             if problems:
                 raise UserError(f"{path.name}：有 {len(problems)} 张评查表不能导入，整个文件未导入：\n" + "\n".join(problems))
-            for ref, row, sheet in parsed:
-                before = sheet_of(session, row, ref).to_json() if row is not None else None
+            for ref, row, stored, sheet, overwritten in parsed:
+                before = stored.to_json() if stored is not None else None
                 if row is None:
                     row = ScoreSheet(activity_id=ref.activity_id, case_file_id=ref.case_file_id,
                                      evaluator_id=ref.evaluator_id, status=DRAFT, status_kind=EVALUATION)
                     session.add(row)
                     session.flush()
                 _replace_contents(session, rubric, row, sheet, fresh=before is None)
-                record(session, actor, "sheet", "导入评查表", activity_id=activity.id, case_no=ref.case_no,
-                       before=before, after={"evaluator": ref.evaluator, "file": path.name, **sheet.to_json()})
+                after = {"evaluator": ref.evaluator, "file": path.name, **sheet.to_json()}
+                if overwritten:
+                    after["overwrite"] = "以 --overwrite 覆盖了导出后修改过的评查表"
+                record(session, actor, "sheet", "覆盖导入评查表" if overwritten else "导入评查表",
+                       activity_id=activity.id, case_no=ref.case_no, before=before, after=after)
                 status = DRAFT
                 if submit:
                     _submit_row(session, rubric, ref, row, actor, sheet)
@@ -407,6 +511,7 @@ def export_sheets(store: Store, activity_ref: str, evaluator: str) -> list[dict]
         for case in cases:
             ref = SheetRef(activity.id, case.id, person.id, case.case_no, person.name)
             row = _row(session, ref)
-            sheet = sheet_of(session, row, ref) if row else Sheet(case_no=case.case_no, evaluator=person.name)
-            sheets.append(sheet.to_json())
+            stored = sheet_of(session, row, ref) if row else None
+            sheet = stored or Sheet(case_no=case.case_no, evaluator=person.name)
+            sheets.append({**sheet.to_json(), "revision": sheet_revision(row, stored)})
         return sheets
