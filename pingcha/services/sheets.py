@@ -244,10 +244,12 @@ def _set_note(session: Session, row: ScoreSheet, contents: _Contents, code: str,
 def change_sheet(
     store: Store, ref: SheetRef, actor: str, *, code: str = "", count: int | None = None, note: str | None = None,
     marked: bool | None = None, comment: str | None = None, decided: bool | None = None,
+    action: str = "修改评查表",
 ) -> SheetState:
     """Apply one change in its own transaction, with its audit row: a deduction's count or note (``code``
     a deduction), 不适用 on an item or a veto (``marked``), an item confirmed as nothing to deduct
     (``decided``), a note on an item or veto, or the comment. A change that changes nothing is not written.
+    ``action`` names it in the audit log (撤销修改 for an undo).
     Refused on a submitted sheet, and wherever the rubric forbids it."""
     with store.transaction() as session:
         rubric = activity_rubric(store, session, ref.activity_id)
@@ -279,7 +281,7 @@ def change_sheet(
             return SheetState(ref, current, row.status, row.submitted_at)
         row.updated_at = now()
         session.add(row)
-        record(session, actor, "sheet", "修改评查表", activity_id=ref.activity_id, case_no=ref.case_no,
+        record(session, actor, "sheet", action, activity_id=ref.activity_id, case_no=ref.case_no,
                before={"evaluator": ref.evaluator, **before}, after={"evaluator": ref.evaluator, **after})
         return SheetState(ref, _applied(current, code, after), row.status, row.submitted_at)
 

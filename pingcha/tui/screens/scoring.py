@@ -3,14 +3,16 @@
 Keys (also in the footer and under ``?``):
   ↑↓ items · ←→ deduction rules · a–i add one to rule a–i · +/- add/remove one · space cycles ·
   n note · x 不适用 · Enter: 无扣分, next undecided item · Tab: next undecided · s submit ·
-  typing a code (D12, V9, then a rule letter: D12c) jumps there.
+  typing a code (D12, V9, then a rule letter: D12c) jumps there, in either case and width (d12c, Ｄ１２Ｃ) ·
+  ctrl+z undoes the last change, again and again.
 
-"Decided" is kept for this session only: an item is decided once it has a deduction, is 不适用, or the evaluator
-confirmed it has nothing to deduct (Enter). It helps walk the rubric; it is not stored and does not block submitting.
+An item is decided once it has a deduction, is 不适用, or the evaluator confirmed it has nothing to deduct (Enter);
+the confirmation is stored with the sheet (§3 ``decided``), so the 未定 count survives leaving the screen.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 from rich.text import Text
@@ -24,6 +26,8 @@ from textual.widgets import Footer, Input, Static
 from pingcha.results import CaseFile as CaseRecord
 from pingcha.results import SheetView
 from pingcha.rubric.model import Item, Veto
+from pingcha.scoring import Sheet
+from pingcha.text import code_key
 from pingcha.tui.editing import SheetEditor
 from pingcha.tui.format import score_text
 from pingcha.tui.widgets.detail_view import DetailView
@@ -40,7 +44,7 @@ class ScoringScreen(Screen):
         Binding("down,j", "next_item", "项目", key_display="↑↓"),
         Binding("up,k", "prev_item", "上一项", show=False),
         Binding("right,l", "next_rule", "情形", key_display="←→"),
-        Binding("left,h", "prev_rule", "上一情形", show=False),
+        Binding("left", "prev_rule", "上一情形", show=False),  # not h: h is the key of the 8th rule
         Binding("a", "rule(0)", "扣一次", key_display="a-i"),
         *(Binding(key, f"rule({i})", show=False) for i, key in enumerate(RULE_KEYS) if i),
         Binding("plus,equals_sign", "add_one", "加扣", show=False),
@@ -52,6 +56,7 @@ class ScoringScreen(Screen):
         Binding("tab", "next_undecided", "下一未定", key_display="Tab"),
         Binding("s", "submit", "提交"),
         Binding("m", "comment", "评语", show=False),
+        Binding("ctrl+z", "undo", "撤销", show=False),
         Binding("f5,r", "reload", "刷新", key_display="F5"),
         Binding("question_mark,f1", "app.show_keys", "帮助", key_display="?"),
         Binding("escape,q", "back", "返回", key_display="Esc"),
@@ -65,9 +70,12 @@ class ScoringScreen(Screen):
         self.case = case
         self.evaluator = evaluator
         self.others = others
-        self.confirmed: set[str] = set()
         self.rules: dict[str, int] = {}
         self.code_buffer = ""
+        self.code_origin = 0  # where the cursor was when a code began (a code that does not exist goes back)
+        self.letter: tuple[str, int] | None = None  # a rule letter just applied that may begin a code (d, then 12c)
+        self.undo: list[Sheet] = []  # the sheet before each change made on this screen
+        self._restoring = False
         self.note_code: str | None = None  # "" while the comment is being edited
         self._facts_shown: tuple | None = None
         lines = []
@@ -126,9 +134,7 @@ class ScoringScreen(Screen):
         return self.rules.get(self.line.code, 0)
 
     def decided(self, item: Item) -> bool:
-        sheet = self.editor.sheet
-        return (item.code in sheet.na or item.code in self.confirmed
-                or any(sheet.deductions.get(d.code) for d in item.deductions))
+        return self.editor.sheet.is_decided(item)
 
     def undecided(self) -> list[Item]:
         return [item for item in self.rubric.items if not self.decided(item)]
@@ -160,8 +166,8 @@ class ScoringScreen(Screen):
         self._draw_detail(result)
 
     def _draw_line(self, index: int, result) -> None:
-        left, right = nav_texts(self.rubric, self.editor.sheet, result, self.nav.lines[index], self.confirmed,
-                                self.others)
+        left, right = nav_texts(self.rubric, self.editor.sheet, result, self.nav.lines[index],
+                                self.editor.sheet.decided, self.others)
         self.nav.set_text(index, left, right)
 
     def _draw_detail(self, result, home: bool = False) -> None:
@@ -233,29 +239,84 @@ class ScoringScreen(Screen):
         self.go_line(next(i for i in after if self.nav.lines[i].code in undecided))
 
     def on_key(self, event: events.Key) -> None:
-        """Typing a code (D12, V9, A) jumps there; a rule letter right after it (D12c) adds that deduction."""
+        """Typing a code (D12, V9, A) jumps there; a rule letter right after it (D12c) adds that deduction.
+        Case and width do not matter (d12c, Ｄ１２ｃ): a lowercase rule letter adds its deduction at once, and
+        if a digit follows it began a code, so that deduction is taken back and the code is followed."""
         if isinstance(self.focused, Input) or not event.character or len(event.character) != 1:
             return
-        char = event.character
-        if not (char.isupper() or (char.isdigit() and self.code_buffer)):
-            self.code_buffer = ""
+        char = unicodedata.normalize("NFKC", event.character)
+        if len(char) != 1 or not char.isascii() or not char.isalnum():
+            self.code_buffer, self.letter = "", None
             return
+        up = char.upper()
+        letter, self.letter = self.letter, None
+        if self.code_buffer:
+            buffer, self.code_buffer = self.code_buffer, ""
+            if self._prefix(buffer + up):
+                return self._follow_code(event, buffer + up)
+            if up.isdigit():
+                self._stop(event)
+                self.go_line(self.code_origin)
+                self.notify(f"没有编号“{buffer + up}”。", severity="warning", timeout=3)
+                return
+            if buffer in self.rubric.item_by_code and char.lower() in RULE_KEYS:
+                return self._rule_letter(event, char.lower())
+        elif up.isdigit() and letter is not None:
+            start, depth = letter
+            if self._prefix(start + up):
+                if len(self.undo) > depth:
+                    self._undo_to(depth)
+                return self._follow_code(event, start + up)
+        if up.isdigit():
+            return
+        bound = char.islower() and (char in RULE_KEYS or char in self._bound_letters())
+        if not bound:
+            self._stop(event)
+            if not self._prefix(up):
+                self.notify(f"没有以“{up}”开头的编号。", timeout=3)
+                return
+            self.code_origin = self.nav.cursor
+            return self._follow_code(event, up)
+        if char in RULE_KEYS:
+            self._rule_letter(event, char)
+
+    def _rule_letter(self, event: events.Key, char: str) -> None:
+        """Add one of rule ``char``; remember it, since a digit after it would make it the start of a code."""
+        self._stop(event)
+        depth, origin = len(self.undo), self.nav.cursor
+        self.action_rule(RULE_KEYS.index(char))
+        if self._prefix(char.upper()):
+            self.letter, self.code_origin = (char.upper(), depth), origin
+
+    def _bound_letters(self) -> set[str]:
+        return {key for binding in self.BINDINGS for key in binding.key.split(",") if len(key) == 1}
+
+    def _prefix(self, candidate: str) -> bool:
+        return any(code.startswith(candidate) for code in self.code_keys)
+
+    @staticmethod
+    def _stop(event: events.Key) -> None:
         event.stop()
         event.prevent_default()
-        candidate = self.code_buffer + char
-        if not any(code.startswith(candidate) for code in self.codes):
-            candidate = char
-            if not any(code.startswith(candidate) for code in self.codes):
-                self.code_buffer = ""
-                self.notify(f"没有以“{char}”开头的编号。", timeout=3)
-                return
+
+    def _follow_code(self, event: events.Key, candidate: str) -> None:
+        self._stop(event)
         self.code_buffer = candidate
-        target = self.codes.get(candidate)
+        keys = self.code_keys
+        target = keys.get(candidate)
         if target is None:
-            target = next(i for code, i in sorted(self.codes.items(), key=lambda kv: kv[1]) if code.startswith(candidate))
+            target = next(i for code, i in sorted(keys.items(), key=lambda kv: kv[1]) if code.startswith(candidate))
         if not self.nav.lines[target].selectable:
             target += 1
         self.go_line(target)
+
+    @property
+    def code_keys(self) -> dict[str, int]:
+        """Codes of the list's lines as typed (see ``code_key``) → line index."""
+        keys = getattr(self, "_code_keys", None)
+        if keys is None:
+            keys = self._code_keys = {code_key(code): i for code, i in self.codes.items()}
+        return keys
 
     # -- changing (each change goes straight to the service) ------------------------------------------------
 
@@ -271,10 +332,36 @@ class ScoringScreen(Screen):
     def _apply(self, change, *args) -> None:
         if not self._editable():
             return
+        before = self.editor.sheet
         self.app.call(change, *args)
+        if self.editor.sheet != before and not self._restoring:
+            self.undo.append(before)
         self._draw_changed()
         if self.editor.locked:
             self.refresh_all()
+
+    def action_undo(self) -> None:
+        """ctrl+z: put the sheet back as it was before the last change made here (each step audited)."""
+        if not self._editable():
+            return
+        if not self.undo:
+            self.notify("没有可撤销的修改。", timeout=2)
+            return
+        self._undo_to(len(self.undo) - 1)
+        self.notify("已撤销上一次修改。", timeout=2)
+
+    def _undo_to(self, depth: int) -> None:
+        target = self.undo[depth]
+        del self.undo[depth:]
+        self._restoring = True
+        self.editor.action = "撤销修改"
+        try:
+            for change, args in restoring_changes(self.editor.sheet, target):
+                self.app.call(getattr(self.editor, change), *args)
+        finally:
+            self._restoring = False
+            self.editor.action = "修改评查表"
+        self.refresh_all()
 
     def _set_count(self, code: str, count: int) -> None:
         self._apply(self.editor.set_count, code, count)
@@ -354,9 +441,8 @@ class ScoringScreen(Screen):
 
     def action_confirm_next(self) -> None:
         item = self.item
-        if item is not None and not self.decided(item):
-            self.confirmed.add(item.code)
-            self._draw_changed()
+        if item is not None and not self.decided(item) and not self.editor.locked:
+            self._apply(self.editor.set_decided, item.code, True)
         self.action_next_undecided()
 
     # -- notes and the comment -----------------------------------------------------------------------------
@@ -385,9 +471,9 @@ class ScoringScreen(Screen):
         code, self.note_code = self.note_code, None
         if save and code is not None:
             if code:
-                self.app.call(self.editor.set_note, code, note.value.strip())
+                self._apply(self.editor.set_note, code, note.value.strip())
             else:
-                self.app.call(self.editor.set_comment, note.value.strip())
+                self._apply(self.editor.set_comment, note.value.strip())
         note.display = False
         self.set_focus(None)
         self._draw_detail(self.editor.result())
@@ -445,5 +531,27 @@ class ScoringScreen(Screen):
                             self.action_submit)
         yield SystemCommand("下一未定项", "转到下一个尚未确定的评查项目", self.action_next_undecided)
         yield SystemCommand("填写评语", "对本案卷的总体评价", self.action_comment)
+        yield SystemCommand("撤销上一次修改", "Ctrl+Z，可连续撤销", self.action_undo)
         yield SystemCommand("刷新", "重新读取评查表", self.action_reload)
         yield SystemCommand("返回", "回到案卷列表", self.action_back)
+
+
+def restoring_changes(current: Sheet, target: Sheet) -> list[tuple[str, tuple]]:
+    """The editor calls that turn ``current`` back into ``target``: first what goes away (so 不适用 can be set
+    again on an item that lost its deductions), then what comes back."""
+    lower, higher = [], []
+    for code in sorted(set(current.deductions) | set(target.deductions)):
+        now, then = current.deductions.get(code, 0), target.deductions.get(code, 0)
+        if now != then:
+            (lower if then < now else higher).append(("set_count", (code, then)))
+    for marks_now, marks_then in ((current.na, target.na), (current.veto, target.veto)):
+        lower += [("set_mark", (code, False)) for code in sorted(marks_now - marks_then)]
+        higher += [("set_mark", (code, True)) for code in sorted(marks_then - marks_now)]
+    lower += [("set_decided", (code, False)) for code in sorted(current.decided - target.decided)]
+    higher += [("set_decided", (code, True)) for code in sorted(target.decided - current.decided)]
+    for code in sorted(set(current.notes) | set(target.notes)):
+        if current.notes.get(code, "") != target.notes.get(code, ""):
+            higher.append(("set_note", (code, target.notes.get(code, ""))))
+    if current.comment != target.comment:
+        higher.append(("set_comment", (target.comment,)))
+    return lower + higher

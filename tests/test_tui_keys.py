@@ -1,0 +1,120 @@
+"""Keys on the scoring screen as people press them: codes in any case or width, every rule key reachable,
+Enter's 无扣分 kept with the sheet, ctrl+z undoing change after change."""
+
+from __future__ import annotations
+
+import json
+
+from pingcha.services.audit import history
+from pingcha.services.sheets import read_sheet, sheet_ref
+from pingcha.store import open_store
+from pingcha.tui.app import PingchaApp
+from pingcha.tui.screens.scoring import ScoringScreen
+from test_tui_fixtures import ACTIVITY, EVALUATOR, db, screen_text, store, sync, template_db  # noqa: F401
+from test_tui_flows import first_file, messages, sheet
+from tests.helpers import REGISTER, ROSTER, RUBRIC, Cli
+
+SIZE = (120, 40)
+
+
+async def open_first(pilot, app) -> ScoringScreen:
+    await pilot.press("enter")
+    assert isinstance(app.screen, ScoringScreen)
+    return app.screen
+
+
+@sync
+async def test_lowercase_and_full_width_codes_record_the_deduction_typed(store):
+    case_no = first_file(store)
+    app = PingchaApp(store, activity=ACTIVITY, user=EVALUATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first(pilot, app)
+        await pilot.press("B", "6")
+        await pilot.press("d", "1", "2", "c")  # on B6, which has a rule d: still D12c, not B6d + B6c
+        assert sheet(store, case_no).sheet.deductions == {"D12c": 1}
+        assert screen.item.code == "D12"
+        await pilot.press("ｆ", "３", "ａ")
+        await pilot.press("E", "2", "B")  # caps lock on
+        assert sheet(store, case_no).sheet.deductions == {"D12c": 1, "F3a": 1, "E2b": 1}
+        assert "扣分 3 处" in screen_text(app)
+
+
+@sync
+async def test_a_code_that_does_not_exist_says_so_and_stays_put(store):
+    case_no = first_file(store)
+    app = PingchaApp(store, activity=ACTIVITY, user=EVALUATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first(pilot, app)
+        await pilot.press("C", "2")
+        await pilot.press("b", "9", "9")
+        assert any("没有编号“B99”" in m for m in messages(app))
+        assert screen.item.code == "C2"
+        assert sheet(store, case_no).sheet.deductions == {}
+
+
+@sync
+async def test_enter_is_remembered_with_the_sheet(store):
+    case_no = first_file(store)
+    app = PingchaApp(store, activity=ACTIVITY, user=EVALUATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(pilot, app)
+        await pilot.press("enter", "enter", "enter")
+        assert "未定 44 项" in screen_text(app)
+        await pilot.press("escape")
+        await open_first(pilot, app)
+        assert "未定 44 项" in screen_text(app)
+    assert sheet(store, case_no).sheet.decided == {"A1", "A2", "A3"}
+
+
+@sync
+async def test_ctrl_z_undoes_change_after_change_and_each_is_audited(store):
+    case_no = first_file(store)
+    app = PingchaApp(store, activity=ACTIVITY, user=EVALUATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first(pilot, app)
+        await pilot.press("A", "2", "a", "a", "n", *"第3页", "enter", "D", "7", "x")
+        state = sheet(store, case_no).sheet
+        assert state.deductions == {"A2a": 2} and state.notes == {"A2a": "第3页"} and state.na == {"D7"}
+        await pilot.press("ctrl+z", "ctrl+z")
+        state = sheet(store, case_no).sheet
+        assert state.na == frozenset() and state.notes == {} and state.deductions == {"A2a": 2}
+        assert "不适用 1 项" not in screen_text(app)
+        await pilot.press("ctrl+z", "ctrl+z", "ctrl+z")
+        assert sheet(store, case_no).sheet.deductions == {} and sheet(store, case_no).sheet.notes == {}
+        assert "实得 100 / 100" in screen_text(app)
+        assert any("没有可撤销的修改" in m for m in messages(app))
+        assert screen.undo == []
+    actions = [line.action for line in history(store, ACTIVITY, case_no)]
+    assert actions.count("修改评查表") == 4 and actions.count("撤销修改") == 4
+
+
+def nine_rule_rubric(tmp_path):
+    text = RUBRIC.read_text(encoding="utf-8").replace('version = "2024.1"', 'version = "2024.9"', 1)
+    extra = "".join(f'  {{ code = "B1{c}", text = "第{i}种情形", points = 1 }},\n' for i, c in enumerate("defghi", start=4))
+    anchor = '  { code = "B1c", text = "委托代理人参与调查、陈述申辩或者听证，未附授权委托书", points = 1 },\n'
+    path = tmp_path / "nine.toml"
+    path.write_text(text.replace(anchor, anchor + extra), encoding="utf-8")
+    return path
+
+
+@sync
+async def test_the_eighth_rule_has_its_key(tmp_path, capsys):
+    cli = Cli(tmp_path / "nine.db", capsys)
+    activity = "九种情形"
+    cli.ok("activity", "create", activity, "--rubric", nine_rule_rubric(tmp_path))
+    cli.ok("cases", "import", activity, REGISTER)
+    cli.ok("evaluators", "import", activity, ROSTER)
+    cli.ok("sample", activity, "--seed", "7", "--per-agency", 1)
+    cli.ok("assign", activity, "--seed", "7")
+    files = cli.json("results", activity, "--json")["files"]
+    store = open_store(str(cli.db))
+    evaluator = files[0]["evaluators"][0]
+    app = PingchaApp(store, activity=activity, user=evaluator)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first(pilot, app)
+        case_no = screen.case.case_no
+        await pilot.press("B", "1", "h", "i")
+        assert "B1h" in screen_text(app)
+    ref = sheet_ref(store, activity, evaluator, case_no)
+    assert read_sheet(store, ref).sheet.deductions == {"B1h": 1, "B1i": 1}
+    store.dispose()
