@@ -39,7 +39,11 @@ _BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "
                            "(": "（", ")": "）", "﹝": "〔", "﹞": "〕"})
 
 
+def normal_case_no(case_no: str) -> str:
+    """A 案号 as stored: half-width digits and letters, 〔〕 for [ ] and the like, no invisible characters."""
+    return unicodedata.normalize("NFKC", clean_cell(case_no)).translate(_BRACKETS)
+
+
 def case_no_key(case_no: str) -> str:
-    """A 案号 for comparing: full/half-width digits and letters alike, [ ] and 〔〕 alike, no spaces."""
-    text = unicodedata.normalize("NFKC", clean_cell(case_no)).translate(_BRACKETS)
-    return re.sub(r"\s+", "", text).upper()
+    """A 案号 for comparing: as ``normal_case_no``, and neither case nor spaces count."""
+    return re.sub(r"\s+", "", normal_case_no(case_no)).upper()

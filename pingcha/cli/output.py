@@ -39,7 +39,10 @@ def table(headers: list[str], rows: list[list[object]]) -> str:
     """A plain text table whose columns line up with CJK characters (two cells wide)."""
     from rich.cells import cell_len
 
-    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
+    from pingcha.text import printable
+
+    # Values come from registers people hand in: an ANSI escape in a cell must not clear the terminal.
+    cells = [[str(h) for h in headers]] + [["" if v is None else printable(str(v)) for v in row] for row in rows]
     widths = [max(cell_len(row[i]) for row in cells) for i in range(len(headers))]
     lines = []
     for index, row in enumerate(cells):

@@ -103,6 +103,19 @@ def _enter(store: Store, ref: sheets.SheetRef, sheet: Sheet) -> None:
         sheets.change_sheet(store, ref, ref.evaluator, code=code, marked=True)
 
 
+def check_demo_database(store: Store) -> None:
+    """Refuse to put the demo into a database that holds real work: only an empty database, or one holding
+    the demo activity and nothing else, is a demo database."""
+    others = [a.name for a in activities.list_activities(store) if a.name != DEMO_ACTIVITY]
+    if others:
+        shown = "、".join(f"“{name}”" for name in others[:3]) + ("等" if len(others) > 3 else "")
+        raise UserError(f"这个数据库中有正式的评查活动（{shown}），不能在其中建立演示数据；请不加 --db 运行"
+                        " pingcha demo（演示使用单独的数据库），或用 --db 指定一个新的文件")
+    if not any(a.name == DEMO_ACTIVITY for a in activities.list_activities(store)) and rubrics.list_rubrics(store):
+        raise UserError("这个数据库中已载入评分标准，是正式数据库，不能在其中建立演示数据；请不加 --db 运行"
+                        " pingcha demo，或用 --db 指定一个新的文件")
+
+
 def build_demo(store: Store, actor: str = "区司法局") -> DemoSummary:
     shipped = rubrics.shipped_rubrics()
     for rubric in sorted(shipped, key=lambda r: (r.effective is not None, r.effective)):
