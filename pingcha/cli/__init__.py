@@ -80,17 +80,32 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+_DATABASE_MESSAGES = [
+    ("unable to open database file", "无法打开数据库文件（文件夹不存在、没有权限，或文件被占用）"),
+    ("attempt to write a readonly database", "数据库文件是只读的，不能写入（请检查文件权限）"),
+    ("database is locked", "数据库正被其他进程长时间占用，请稍后重试"),
+    ("disk i/o error", "读写数据库文件时出错（磁盘或网络文件夹问题）"),
+    ("database or disk is full", "磁盘空间不足，无法写入数据库"),
+    ("file is not a database", "--db 指定的文件不是 pingcha 的数据库（也不是 SQLite 数据库）"),
+    ("password authentication failed", "无法连接数据库：用户名或密码不正确"),
+    ("connection refused", "无法连接数据库：数据库服务没有启动，或地址、端口不对"),
+    ("connection failed", "无法连接数据库，请检查 --db / PINGCHA_DB 的地址和数据库服务是否已启动"),
+    ("could not translate host name", "无法连接数据库：找不到数据库服务器（主机名不对）"),
+    ("timeout", "无法连接数据库：连接超时"),
+]
+
+
 def database_problem(exc: Exception) -> str:
-    """A database failure in words a user can act on (which database, and what it said)."""
+    """A database failure in Chinese words a user can act on, with what the database said as a detail line."""
     from sqlalchemy.exc import OperationalError
 
     said = str(getattr(exc, "orig", None) or exc).strip()
     detail = said.splitlines()[0] if said else type(exc).__name__
-    if isinstance(exc, OperationalError) and "connect" in str(exc).lower():
-        return f"无法连接数据库，请检查 --db / PINGCHA_DB 的地址和数据库服务是否已启动（{detail}）"
-    if "file is not a database" in detail:
-        return "--db 指定的文件不是 pingcha 的数据库（也不是 SQLite 数据库）"
-    return f"数据库操作失败：{detail}"
+    lowered = said.lower()
+    chinese = next((zh for english, zh in _DATABASE_MESSAGES if english in lowered), None)
+    if chinese is None and isinstance(exc, OperationalError) and "connect" in lowered:
+        chinese = "无法连接数据库，请检查 --db / PINGCHA_DB 的地址和数据库服务是否已启动"
+    return f"{chinese or '数据库操作失败'}\n  详细信息：{detail}"
 
 
 def _os_user() -> str:

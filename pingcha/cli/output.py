@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from pingcha.errors import UserError
+from pingcha.errors import UserError, os_error_text
 
 
 def print_json(data: object) -> None:
@@ -21,7 +21,7 @@ def write_text_out(text: str, out: str | None) -> None:
     try:
         Path(out).write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise UserError(f"无法写入 {out}：{exc.strerror}") from None
+        raise UserError(f"无法写入 {out}：{os_error_text(exc)}") from None
 
 
 def store_for(args):

@@ -24,7 +24,7 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
-from pingcha.errors import UserError
+from pingcha.errors import UserError, os_error_text
 from pingcha.paths import templates_dir
 from pingcha.reports.masking import Masker
 
@@ -205,7 +205,7 @@ def write_output(out: Path, data: bytes) -> Path:
     except PermissionError:
         raise UserError(f"无法写入 {out}：没有权限，或该文件正在被 Word、WPS 或 Excel 打开（请先关闭）") from None
     except OSError as error:
-        raise UserError(f"无法写入 {out}：{error.strerror or error}") from None
+        raise UserError(f"无法写入 {out}：{os_error_text(error)}") from None
     return out
 
 

@@ -118,10 +118,16 @@ def parse_date(text: str, key: str) -> date:
     raise UserError(f"文书设置“{LABELS.get(key, key)}”（{key}）应为日期，如 2024-03-21 或 2024年3月21日，实际为“{text}”")
 
 
+_FULL_WIDTH_DIGITS = {0xFF10 + i: str(i) for i in range(10)}
+
+
 def _parse_count(text: str, key: str) -> int:
-    if not text.strip().isdigit():
+    digits = text.strip().translate(_FULL_WIDTH_DIGITS)  # ３０ typed on a Chinese keyboard is 30; ² is not 2
+    if not (digits.isascii() and digits.isdigit()):
         raise UserError(f"文书设置“{LABELS.get(key, key)}”（{key}）应为正整数，实际为“{text}”")
-    return int(text.strip())
+    if len(digits) > 6:
+        raise UserError(f"文书设置“{LABELS.get(key, key)}”（{key}）的数值过大：“{text}”")
+    return int(digits)
 
 
 def check_settings(changes: Mapping[str, object]) -> list[str]:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pingcha.errors import os_error_text
 from pingcha.rubric.errors import RubricError, RubricIssue
 from pingcha.rubric.file_text import decode_rubric_bytes, toml_syntax_issue
 from pingcha.rubric.model import VETO_CAP, VETO_ZERO, Category, Deduction, Grade, Item, Rubric, Veto
@@ -22,6 +23,8 @@ from pingcha.rubric.positions import key_lines, line_of
 from pingcha.text import code_key
 
 HALF = Decimal("0.5")
+MAX_TIMES = 10**6  # a count is stored as a database integer
+LARGEST = 10**9  # no score scale or count comes near; beyond it Decimal arithmetic would lose exactness
 NO_GRADES = "缺少等次 [[grades]]（如 优秀/合格/不合格 及各自的最低分）"
 NO_CATEGORIES = "没有任何类别 [[category]] 和评查项目 [[category.item]]"
 
@@ -116,6 +119,9 @@ class _Checker:
         number = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
         if not number.is_finite():
             self.error(path + (key,), f"“{key}”不是有效的数字")
+            return None
+        if abs(number) >= LARGEST:
+            self.error(path + (key,), f"“{key}”的数值过大（应小于 {LARGEST:,}）")
             return None
         return number
 
@@ -271,6 +277,10 @@ class _Checker:
             elif max_times < 1:
                 self.error(dpath + ("max_times",), f"扣分情形{code or ''}的最多次数 max_times 至少为 1，实际为 {max_times}")
                 max_times = None
+            elif max_times > MAX_TIMES:
+                self.error(dpath + ("max_times",),
+                           f"扣分情形{code or ''}的最多次数 max_times 过大（应不超过 {MAX_TIMES:,}）")
+                max_times = None
             if None not in (code, text, points, max_times):
                 result.append(Deduction(code, text, points, max_times))
         return tuple(result)
@@ -393,5 +403,5 @@ def load_rubric_file(path: str | Path) -> Rubric:
     except IsADirectoryError:
         raise RubricError([RubricIssue(file, "0", "这是一个文件夹，不是评分标准文件")]) from None
     except OSError as exc:
-        raise RubricError([RubricIssue(file, "0", f"无法读取文件：{exc.strerror}")]) from None
+        raise RubricError([RubricIssue(file, "0", f"无法读取文件：{os_error_text(exc)}")]) from None
     return parse_rubric_text(decode_rubric_bytes(raw, file), file)

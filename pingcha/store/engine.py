@@ -15,10 +15,10 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlmodel import Session, create_engine
 
-from pingcha.errors import UserError
+from pingcha.errors import UserError, os_error_text
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -42,7 +42,7 @@ def database_url(db: str | None) -> str:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"无法创建数据库所在的文件夹 {path.parent}：{exc.strerror}") from None
+        raise UserError(f"无法创建数据库所在的文件夹 {path.parent}：{os_error_text(exc)}") from None
     return f"sqlite:///{path}"
 
 
@@ -69,8 +69,19 @@ def _tune_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
+DRIVERS = {"postgresql": "pip install \".[postgres]\"（psycopg）", "mysql": "pip install pymysql，并在地址中写 mysql+pymysql://",
+           "mssql": "pip install pyodbc", "oracle": "pip install oracledb"}
+
+
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url)
+    try:
+        engine = create_engine(url)
+    except ImportError as exc:
+        backend = url.split(":", 1)[0].split("+", 1)[0]
+        hint = DRIVERS.get(backend, "请安装该数据库的 Python 驱动")
+        raise UserError(f"无法连接数据库：没有安装 {backend} 数据库的驱动（{hint}）\n  详细信息：{exc}") from None
+    except NoSuchModuleError:
+        raise UserError(f"数据库地址无效：不支持“{url.split(':', 1)[0]}”这种数据库") from None
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine)
     return engine

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, ProgressBar, Static
 
-from pingcha.errors import UserError
+from pingcha.errors import UserError, os_error_text
 from pingcha.rubric import RubricError, load_rubric_file
 from pingcha.rubric.diff import diff_rubrics, render_diff
 from pingcha.services.activities import get_activity, update_settings
@@ -212,7 +212,7 @@ class ImportPane(WorkPane):
         except UserError as exc:
             message = Text(f"未导入：\n{exc}", style="red")
         except OSError as exc:
-            message = Text(f"无法读取文件：{exc}", style="red")
+            message = Text(f"无法读取文件：{os_error_text(exc)}", style="red")
         self.app.call_from_thread(self._finished, message)
 
     def _finished(self, message: Text) -> None:
@@ -314,7 +314,7 @@ class ReportsPane(WorkPane):
             except UserError as exc:
                 state = f"失败：{exc}"
             except OSError as exc:
-                state = f"失败：无法写入（{exc.strerror or exc}）"
+                state = f"失败：无法写入（{os_error_text(exc)}）"
             except Exception as exc:  # noqa: BLE001 - another module's fault must not close the UI
                 state = f"失败：{type(exc).__name__}：{exc}"
             self.app.call_from_thread(self._state, key, state, True)
