@@ -118,3 +118,28 @@ async def test_the_eighth_rule_has_its_key(tmp_path, capsys):
     ref = sheet_ref(store, activity, evaluator, case_no)
     assert read_sheet(store, ref).sheet.deductions == {"B1h": 1, "B1i": 1}
     store.dispose()
+
+
+@sync
+async def test_the_palette_finds_case_numbers_and_codes_and_says_so_in_chinese(store):
+    case_no = first_file(store)
+    # [ ] for 〔〕 and full-width digits, as people type a 案号
+    typed = case_no.translate({ord("〔"): "[", ord("〕"): "]", **{ord(d): chr(0xFF10 + int(d)) for d in "0123456789"}})
+    app = PingchaApp(store, activity=ACTIVITY, user=EVALUATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"zzzz")
+        await pilot.pause(0.8)
+        assert "没有找到匹配的命令、案号或编号" in screen_text(app) and "No matches" not in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+p", *typed)
+        await pilot.pause(0.5)
+        assert f"打开 {case_no}" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen) and app.screen.case.case_no == case_no
+        await pilot.press("ctrl+p", *"d12c")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.item.code == "D12" and app.screen.rule == 2

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
+from pingcha.tui.palette import CaseJump
 from pingcha.tui.widgets.panes import FilesPane, Pane, ProgressPane, ResultsPane, ReviewPane
 from pingcha.tui.widgets.panes_admin import ImportPane, ReportsPane, RubricsPane
 
@@ -24,6 +25,7 @@ TAB_KEYS = {"1": "files", **{str(i): tab for i, (tab, _, _) in enumerate(LEADER_
 
 
 class HomeScreen(Screen):
+    COMMANDS = {CaseJump}
     BINDINGS = [
         *(Binding(key, f"show_tab('{tab}')", "切换页面" if key == "1" else "", show=key == "1",
                   key_display="1-7") for key, tab in TAB_KEYS.items()),
@@ -50,6 +52,10 @@ class HomeScreen(Screen):
         if action == "show_tab" and parameters and parameters[0] != "files":
             return self.app.who is not None and self.app.who.is_leader
         return True
+
+    @property
+    def files_pane(self) -> FilesPane:
+        return self.query_one(FilesPane)
 
     def _pane(self, tab: str | None = None) -> Pane:
         tabs = self.query_one("#tabs", TabbedContent)

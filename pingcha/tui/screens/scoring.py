@@ -31,7 +31,8 @@ from pingcha.text import code_key
 from pingcha.tui.editing import SheetEditor
 from pingcha.tui.format import score_text
 from pingcha.tui.widgets.detail_view import DetailView
-from pingcha.tui.widgets.scoring_inputs import NoteInput, RubricJump
+from pingcha.tui.palette import RubricJump
+from pingcha.tui.widgets.scoring_inputs import NoteInput
 from pingcha.tui.widgets.rubric_nav import NavLine, RubricNav
 from pingcha.tui.widgets.sheet_parts import RULE_KEYS, case_facts, item_panel, nav_texts, score_line, veto_panel
 
@@ -420,6 +421,11 @@ class ScoringScreen(Screen):
         if self.item is None or self.item.code != item.code:
             self.go_line(self.codes[item.code])
         self.rules[item.code] = [d.code for d in item.deductions].index(code)
+
+    def focus_rule(self, code: str) -> None:
+        """Show deduction ``code`` selected on its item (the palette's 转到 D12c)."""
+        self._focus_rule(code)
+        self._draw_detail(self.editor.result())
 
     def action_bump(self, code: str) -> None:
         self._focus_rule(code)

@@ -1,11 +1,8 @@
-"""Two small helpers of the scoring screen: the note line, and the command palette's jump to any item."""
+"""The scoring screen's note line (the command palette's jump to any code is in ``pingcha.tui.palette``)."""
 
 from __future__ import annotations
 
-from functools import partial
-
 from textual.binding import Binding
-from textual.command import Hit, Hits, Provider
 from textual.widgets import Input
 
 
@@ -16,19 +13,3 @@ class NoteInput(Input):
 
     def action_cancel(self) -> None:
         self.screen.close_note(save=False)
-
-
-class RubricJump(Provider):
-    """Command palette: jump to any item or veto by code or words of its title."""
-
-    async def search(self, query: str) -> Hits:
-        screen = self.screen
-        if not hasattr(screen, "go_line"):
-            return
-        matcher = self.matcher(query)
-        for index, line in enumerate(screen.nav.lines):
-            if line.selectable:
-                label = f"转到 {screen.label_of(line)}"
-                score = matcher.match(label)
-                if score > 0:
-                    yield Hit(score, matcher.highlight(label), partial(screen.go_line, index))
