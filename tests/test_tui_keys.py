@@ -143,3 +143,17 @@ async def test_the_palette_finds_case_numbers_and_codes_and_says_so_in_chinese(s
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.item.code == "D12" and app.screen.rule == 2
+
+
+@sync
+async def test_a_submitted_sheet_shows_no_editing_keys_and_a_grade_that_is_not_provisional(store):
+    app = PingchaApp(store, activity=ACTIVITY, user=EVALUATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(pilot, app)
+        assert "暂定等次" in screen_text(app) and "s 提交" in screen_text(app)
+        await pilot.press("s", "enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "已提交 · 只读" in text and "暂定等次" not in text and "等次 优秀" in text
+        footer = text.splitlines()[-1]
+        assert "提交" not in footer and "不适用" not in footer and "说明" not in footer and "返回" in footer

@@ -59,6 +59,7 @@ class PingchaApp(App):
         self.wanted_activity = activity
         self.wanted_user = user
         self.who: Who | None = None
+        self.report_states: dict[int, dict[str, str]] = {}  # activity id → report → 已生成/失败… (the 报告 page)
 
     # -- starting up ---------------------------------------------------------------------------------------
 

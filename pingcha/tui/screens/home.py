@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from pingcha.tui.palette import CaseJump
 from pingcha.tui.widgets.panes import FilesPane, Pane, ProgressPane, ResultsPane, ReviewPane
@@ -33,6 +33,7 @@ class HomeScreen(Screen):
         Binding("w", "app.change_person", "切换人员"),
         Binding("question_mark,f1", "app.show_keys", "帮助", key_display="?"),
         Binding("q,ctrl+q", "app.quit", "退出", key_display="q"),
+        Binding("escape", "leave_input", "离开输入框", key_display="Esc"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -49,6 +50,8 @@ class HomeScreen(Screen):
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_input":  # shown (and needed) only while typing into a field
+            return isinstance(self.focused, Input)
         if action == "show_tab" and parameters and parameters[0] != "files":
             return self.app.who is not None and self.app.who.is_leader
         return True
@@ -60,6 +63,14 @@ class HomeScreen(Screen):
     def _pane(self, tab: str | None = None) -> Pane:
         tabs = self.query_one("#tabs", TabbedContent)
         return self.query_one(f"#{tab or tabs.active}", TabPane).query_one(Pane)
+
+    def action_leave_input(self) -> None:
+        """Esc: stop typing into a field, so the page keys (1–7, q, F5) work again."""
+        self.set_focus(None)
+        self.refresh_bindings()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab

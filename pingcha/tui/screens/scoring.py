@@ -89,6 +89,15 @@ class ScoringScreen(Screen):
         self.nav = RubricNav(lines, id="nav")
         self.codes = {line.code: i for i, line in enumerate(lines) if line.kind == "category" or line.selectable}
 
+    EDITING = frozenset({"rule", "add_one", "remove_one", "cycle", "note", "toggle_na", "confirm_next", "submit",
+                         "comment", "undo"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A submitted sheet is read-only: its footer offers moving, help and leaving, not changing."""
+        if action in self.EDITING and self.editor.locked:
+            return False
+        return True
+
     # -- layout --------------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -187,7 +196,7 @@ class ScoringScreen(Screen):
         else:
             body = Text("")
         self.query_one("#detail", DetailView).show(body, home=home)
-        line = score_line(self.rubric, sheet, result, len(self.undecided()))
+        line = score_line(self.rubric, sheet, result, len(self.undecided()), final=self.editor.locked)
         if self.others and result is not None:
             line.append("   各评查人：" + "，".join(
                 f"{v.evaluator} {score_text(v.result.score)}" for v in self.others if v.result is not None))
@@ -340,6 +349,7 @@ class ScoringScreen(Screen):
         self._draw_changed()
         if self.editor.locked:
             self.refresh_all()
+            self.refresh_bindings()
 
     def action_undo(self) -> None:
         """ctrl+z: put the sheet back as it was before the last change made here (each step audited)."""
@@ -518,6 +528,7 @@ class ScoringScreen(Screen):
             self.dismiss(True)
         else:
             self.refresh_all()
+            self.refresh_bindings()
 
     def action_reload(self) -> None:
         self.app.call(self.editor.reload)

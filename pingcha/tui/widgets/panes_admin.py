@@ -234,9 +234,11 @@ def report_function(name: str):
 class ReportsPane(WorkPane):
     """报告: generate the 通报, the 评查表, the 整改通知书 and the 汇总表 into a folder."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.states = {key: "未生成" for key, *_ in REPORTS}
+    @property
+    def states(self) -> dict[str, str]:
+        """What became of each report, kept by the app per activity: it outlives this page (a change of person
+        builds the pages anew) and is lost only when the program closes."""
+        return self.app.report_states.setdefault(self.who.activity.id, {key: "未生成" for key, *_ in REPORTS})
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="path-row"):

@@ -158,8 +158,9 @@ def veto_panel(rubric: Rubric, sheet: Sheet, veto: Veto, others: tuple[SheetView
     return Group(*parts)
 
 
-def score_line(rubric: Rubric, sheet: Sheet, result: SheetResult | None, undecided: int) -> Text:
-    """实得 84 / 适用 96 → 折算 87.5 · 暂定等次 合格 · …"""
+def score_line(rubric: Rubric, sheet: Sheet, result: SheetResult | None, undecided: int,
+               final: bool = False) -> Text:
+    """实得 84 / 适用 96 → 折算 87.5 · 暂定等次 合格 · … (``final``: a submitted sheet, whose grade is not 暂定)."""
     if result is None:
         return Text("无法计分：请检查不适用和扣分的标记", style="bold red")
     line = Text()
@@ -171,14 +172,15 @@ def score_line(rubric: Rubric, sheet: Sheet, result: SheetResult | None, undecid
     line.append(score_text(result.score), style="bold reverse")
     if zeroed:
         line.append(f"（否决项 {'、'.join(zeroed)} 归零）", style="bold red")
-    line.append("   暂定等次 ")
+    line.append("   等次 " if final else "   暂定等次 ")
     line.append(result.grade, style={"优秀": "bold green", "不合格": "bold red"}.get(result.grade, "bold"))
     found = sum(1 for count in sheet.deductions.values() if count)
     line.append(f"   扣分 {found} 处")
     line.append(f"   否决 {'、'.join(result.vetoes) or '无'}", style="bold red" if result.vetoes else "")
     if sheet.na:
         line.append(f"   不适用 {len(sheet.na)} 项")
-    line.append(f"   未定 {undecided} 项", style="yellow" if undecided else "green")
+    if not final:
+        line.append(f"   未定 {undecided} 项", style="yellow" if undecided else "green")
     return line
 
 

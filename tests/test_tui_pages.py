@@ -1,0 +1,69 @@
+"""The 组长's pages as a person uses them: Esc leaves a field, fields stay on screen at 80×24, what was generated
+stays known after a change of person."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from pingcha.tui.app import PingchaApp
+from test_tui_fixtures import ACTIVITY, LEADER, db, screen_text, store, sync, template_db  # noqa: F401
+
+
+@sync
+async def test_esc_leaves_a_field_so_page_keys_work_again(store):
+    app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6")
+        assert isinstance(app.focused, Input) and app.focused.id == "register-path"
+        await pilot.press(*"/tmp/a.csv")
+        assert "Esc 离开输入框" in screen_text(app)
+        await pilot.press("escape", "7")
+        assert app.screen.query_one("#register-path", Input).value == "/tmp/a.csv"
+        assert app.screen.query_one("#tabs").active == "reports"
+
+
+@sync
+async def test_the_setting_field_is_on_screen_at_80_by_24(store):
+    app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("7")
+        await pilot.pause()
+        field = app.screen.query_one("#setting-value", Input)
+        assert field.region.height > 0 and field.region.bottom <= 23
+        app.screen.query_one("#settings-table").focus()
+        await pilot.press("enter", *"12", "enter")
+        await pilot.pause()
+        assert "已保存：通报标题" in " ".join(n.message for n in app._notifications)
+
+
+@sync
+async def test_report_states_survive_a_change_of_person(store, tmp_path, monkeypatch):
+    from pingcha.tui.widgets import panes_admin
+
+    real = panes_admin.report_function
+
+    def fake_function(name):
+        if name == "render_bulletin":
+            return lambda results, out: Path(out).write_text("通报", encoding="utf-8")
+        return real(name)
+
+    monkeypatch.setattr(panes_admin, "report_function", fake_function)
+    app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("7")
+        app.screen.query_one("#report-dir").value = str(tmp_path / "out")
+        app.screen.query_one("#reports-table").focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "已生成" in screen_text(app)
+        app.action_change_person()
+        await pilot.pause()
+        people = [p.name for p in app.screen.people]
+        await pilot.press(*["down"] * people.index(LEADER), "enter")
+        await pilot.pause()
+        await pilot.press("7")
+        await pilot.pause()
+        assert "已生成" in screen_text(app)
