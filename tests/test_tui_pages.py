@@ -67,3 +67,15 @@ async def test_report_states_survive_a_change_of_person(store, tmp_path, monkeyp
         await pilot.press("7")
         await pilot.pause()
         assert "已生成" in screen_text(app)
+
+
+@sync
+async def test_q_quits_from_the_first_screen_and_the_footer_says_so(store):
+    app = PingchaApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "请选择评查活动和您本人" in screen_text(app)
+        assert "q 退出" in screen_text(app).splitlines()[-1]
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 and not app.is_running
