@@ -116,3 +116,13 @@ def test_saving_an_empty_note_writes_nothing(cli, tmp_path):
     change_sheet(store, ref, evaluator, code="A1a", note="")
     change_sheet(store, ref, evaluator, code="A1", note="")
     assert cli.ok("audit", activity, case_no) == before
+
+
+def test_the_readme_walk_through_imports_then_refuses_to_submit_blank_sheets(cli, tmp_path):
+    activity = prepared(cli)
+    _, evaluator = someone(cli, activity)
+    exported(cli, activity, evaluator, tmp_path / "mine.json")
+    assert "草稿" in cli.ok("sheets", "import", activity, tmp_path / "mine.json")
+    status, _, err = cli("sheets", "import", activity, tmp_path / "mine.json", "--submit")  # the same file again
+    assert status == 1 and "项未定" in err and "导出之后又有修改" not in err
+    assert all(f["status"] == "pending" for f in cli.json("results", activity, "--json")["files"])

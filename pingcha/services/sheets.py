@@ -412,9 +412,11 @@ def _when(row: ScoreSheet) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _overwrite_check(ref: SheetRef, row: ScoreSheet | None, stored: Sheet | None, revision: object) -> str | None:
-    """Why importing over the stored sheet would lose work (None when it would not)."""
-    if row is None:
+def _overwrite_check(ref: SheetRef, row: ScoreSheet | None, stored: Sheet | None, revision: object,
+                     incoming: Sheet) -> str | None:
+    """Why importing over the stored sheet would lose work (None when it would not: nothing stored yet, the
+    stored sheet is what was exported, or it already says exactly what the file says)."""
+    if row is None or (stored is not None and stored.to_json() == incoming.to_json()):
         return None
     if revision is None:
         if stored is None or _is_blank(stored):
@@ -463,7 +465,7 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
                     if row is not None and row.status != DRAFT:
                         raise UserError(f"“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再导入修改")
                     stored = sheet_of(session, row, ref) if row is not None else None
-                    conflict = _overwrite_check(ref, row, stored, entry.get("revision"))
+                    conflict = _overwrite_check(ref, row, stored, entry.get("revision"), sheet)
                     if conflict and not overwrite:
                         raise UserError(f"{conflict}；为免丢失，未导入（确需覆盖请加 --overwrite）")
                     if submit and not allow_undecided:
