@@ -41,7 +41,11 @@ from pingcha.tui.widgets.sheet_parts import RULE_KEYS, case_facts, item_panel, n
 class ScoringScreen(Screen):
     AUTO_FOCUS = ""
     COMMANDS = {RubricJump}
+    # Footer order is priority order: at 80 columns the keys at the end are the ones cut off.
     BINDINGS = [
+        Binding("s", "submit", "提交"),
+        Binding("question_mark,f1", "app.show_keys", "帮助", key_display="?"),
+        Binding("escape,q", "back", "返回", key_display="Esc"),
         Binding("down,j", "next_item", "项目", key_display="↑↓"),
         Binding("up,k", "prev_item", "上一项", show=False),
         Binding("right,l", "next_rule", "情形", key_display="←→"),
@@ -55,12 +59,9 @@ class ScoringScreen(Screen):
         Binding("x", "toggle_na", "不适用"),
         Binding("enter", "confirm_next", "无扣分→下一项", key_display="⏎"),
         Binding("tab", "next_undecided", "下一未定", key_display="Tab"),
-        Binding("s", "submit", "提交"),
         Binding("m", "comment", "评语", show=False),
         Binding("ctrl+z", "undo", "撤销", show=False),
         Binding("f5,r", "reload", "刷新", key_display="F5"),
-        Binding("question_mark,f1", "app.show_keys", "帮助", key_display="?"),
-        Binding("escape,q", "back", "返回", key_display="Esc"),
     ]
 
     def __init__(self, editor: SheetEditor, case: CaseRecord, evaluator: str,
@@ -106,7 +107,7 @@ class ScoringScreen(Screen):
             yield self.nav
             with Vertical(id="detail-column"):
                 yield DetailView(id="detail")
-                yield NoteInput(id="note", placeholder="说明（页码或位置），回车保存，Esc 取消")
+                yield NoteInput(id="note", placeholder="说明（页码或位置），回车保存，Esc 取消", select_on_focus=False)
         yield Static(id="score")
         yield Footer()
 
@@ -182,11 +183,12 @@ class ScoringScreen(Screen):
 
     def _draw_detail(self, result, home: bool = False) -> None:
         sheet = self.editor.sheet
-        facts = (self.editor.status, self.size.width)
+        facts = (self.editor.status, self.size.width, self.has_class("narrow"))
         if facts != self._facts_shown:  # a relayout costs milliseconds; the facts change only with the status
             self._facts_shown = facts
             self.query_one("#facts", Static).update(
-                case_facts(self.case, self.evaluator, self.editor.status, self.editor.review))
+                case_facts(self.case, self.evaluator, self.editor.status, self.editor.review,
+                           compact=self.has_class("narrow")))
         item, veto = self.item, self.veto
         if item is not None:
             body = item_panel(self.rubric, sheet, result, item, self.rule, self.others,
@@ -254,7 +256,18 @@ class ScoringScreen(Screen):
         if a digit follows it began a code, so that deduction is taken back and the code is followed."""
         if isinstance(self.focused, Input) or not event.character or len(event.character) != 1:
             return
+        if self.note_code is not None:  # the note is open but not focused yet: what is typed belongs to it
+            if event.character.isprintable():
+                self._stop(event)
+                self.query_one("#note", NoteInput).insert_text_at_cursor(event.character)
+            return
         char = unicodedata.normalize("NFKC", event.character)
+        if not char.isascii() and event.character.isprintable() and not event.character.isspace():
+            # A Chinese character is the start of a note (第8页…): no need to press n first.
+            self._stop(event)
+            self.code_buffer, self.letter = "", None
+            self.action_note(typed=event.character)
+            return
         if len(char) != 1 or not char.isascii() or not char.isalnum():
             self.code_buffer, self.letter = "", None
             return
@@ -291,11 +304,17 @@ class ScoringScreen(Screen):
             self._rule_letter(event, char)
 
     def _rule_letter(self, event: events.Key, char: str) -> None:
-        """Add one of rule ``char``; remember it, since a digit after it would make it the start of a code."""
+        """Add one of rule ``char``; remember it, since a digit after it would make it the start of a code
+        (and where this item has no such rule, say so only if the letter cannot begin a code: d of d12c)."""
         self._stop(event)
         depth, origin = len(self.undo), self.nav.cursor
-        self.action_rule(RULE_KEYS.index(char))
-        if self._prefix(char.upper()):
+        starts_code = self._prefix(char.upper())
+        index = RULE_KEYS.index(char)
+        if starts_code and self.item is not None and index >= len(self.item.deductions):
+            self.letter, self.code_origin = (char.upper(), depth), origin
+            return
+        self.action_rule(index)
+        if starts_code:
             self.letter, self.code_origin = (char.upper(), depth), origin
 
     def _bound_letters(self) -> set[str]:
@@ -463,24 +482,33 @@ class ScoringScreen(Screen):
 
     # -- notes and the comment -----------------------------------------------------------------------------
 
-    def _open_input(self, code: str, value: str, placeholder: str) -> None:
+    def _open_input(self, code: str, value: str, placeholder: str, title: str) -> None:
         if not self._editable():
             return
         self.note_code = code
         note = self.query_one("#note", NoteInput)
         note.placeholder = placeholder
+        note.border_title = title
         note.value = value
         note.display = True
         note.focus()
+        note.cursor_position = len(value)
 
-    def action_note(self) -> None:
+    def action_note(self, typed: str = "") -> None:
+        """n (or a Chinese character typed straight away): the note of the selected deduction, or of the veto."""
         code = self._current_rule_code() if self.item is not None else (self.veto.code if self.veto else None)
         if code is None:
             return
-        self._open_input(code, self.editor.sheet.notes.get(code, ""), f"{code} 的说明（页码或位置），回车保存，Esc 取消")
+        if code in self.rubric.deduction_by_code:
+            what = self.rubric.deduction_by_code[code].text
+        else:
+            what = self.rubric.veto_by_code[code].title
+        what = what if len(what) <= 24 else what[:23] + "…"
+        self._open_input(code, self.editor.sheet.notes.get(code, "") + typed,
+                         "页码或位置，回车保存，Esc 取消", f"{code} {what} 的说明")
 
     def action_comment(self) -> None:
-        self._open_input("", self.editor.sheet.comment, "对本案卷的总体评价，回车保存，Esc 取消")
+        self._open_input("", self.editor.sheet.comment, "对本案卷的总体评价，回车保存，Esc 取消", "评语（总体评价）")
 
     def close_note(self, save: bool) -> None:
         note = self.query_one("#note", NoteInput)

@@ -21,8 +21,9 @@ RULE_KEYS = "abcdefghi"
 DIFFERENT = "bold black on yellow"
 
 
-def case_facts(case: CaseRecord, evaluator: str, status: str, review: bool) -> Text:
-    """Two lines: what the file is, and the facts an evaluator checks against."""
+def case_facts(case: CaseRecord, evaluator: str, status: str, review: bool, compact: bool = False) -> Text:
+    """What the file is, and the facts an evaluator checks against (``compact``: three lines that never wrap,
+    for 80 columns: the file; who is scoring and the sheet's state with the party; dates and officers)."""
     if review:
         badge = Text(" 复核中 · 确认后生效 ", style="bold black on cyan") if status != "复核" else \
             Text(" 复核结果已录入 ", style="bold white on green")
@@ -31,6 +32,16 @@ def case_facts(case: CaseRecord, evaluator: str, status: str, review: bool) -> T
     else:
         badge = Text(f" {status} · 每次修改即已保存 ", style="bold black on green")
     officers = "、".join(case.officers) or "—"
+    if compact:
+        text = Text.assemble(
+            (case.case_no, "bold"), " ", case.agency, " ", (case.cause, "italic"), "\n",
+            "评查人 ", (evaluator, "bold"), " ", badge, " 当事人 ", case.party, f"（{case.party_type}）", "\n",
+            "立案 ", date_text(case.filed_on), " 决定 ", date_text(case.decided_on),
+            " 送达 ", date_text(case.served_on), " 结案 ", date_text(case.closed_on), " 执法人员 ", officers,
+            *((" 处罚 ", case.decision) if case.decision else ()),
+        )
+        text.no_wrap, text.overflow = True, "ellipsis"
+        return text
     return Text.assemble(
         (case.case_no, "bold"), "  ", case.agency, "  ", (case.cause, "italic"),
         "   评查人：", (evaluator, "bold"), "  ", badge, "\n",
@@ -91,7 +102,7 @@ def item_panel(rubric: Rubric, sheet: Sheet, result: SheetResult | None, item: I
         note = sheet.notes.get(deduction.code)
         if note:
             table.add_row([Text(""), Text(""), Text(f"说明：{note}", style="cyan")], style="on #303030" if current else None)
-    hint = Text("a–i 扣一次 · ←→ 选情形 · ＋/－ 增减 · 空格 循环 · n 说明（回车保存）", style="dim")
+    hint = Text("a–i 扣一次 · ←→ 选情形 · ＋/－ 增减 · 空格 循环 · n 或直接输入汉字写说明（回车保存）", style="dim")
     if compact:  # a short screen: the rules first, the guide below them
         return Group(head, table, Text(""), guide, na_line, hint)
     return Group(head, guide, na_line, Text(""), table, Text(""), hint)
