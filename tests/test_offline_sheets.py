@@ -126,3 +126,18 @@ def test_the_readme_walk_through_imports_then_refuses_to_submit_blank_sheets(cli
     status, _, err = cli("sheets", "import", activity, tmp_path / "mine.json", "--submit")  # the same file again
     assert status == 1 and "项未定" in err and "导出之后又有修改" not in err
     assert all(f["status"] == "pending" for f in cli.json("results", activity, "--json")["files"])
+
+
+def test_rehearsing_a_change_changes_nothing(cli, tmp_path):
+    from pingcha.services.sheets import rehearse_change
+
+    activity = prepared(cli)
+    case_no, evaluator = someone(cli, activity)
+    store = open_store(str(cli.db))
+    ref = sheet_ref(store, activity, evaluator, case_no)
+    before = cli.ok("audit", activity)
+    rehearse_change(store, ref, evaluator)
+    assert read_sheet(store, ref).status == "未开始" and cli.ok("audit", activity) == before
+    change_sheet(store, ref, evaluator, code="A1a", count=1)
+    rehearse_change(store, ref, evaluator)
+    assert read_sheet(store, ref).sheet.deductions == {"A1a": 1} and read_sheet(store, ref).sheet.decided == set()

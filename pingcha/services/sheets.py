@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import delete
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from pingcha.errors import UserError
@@ -284,6 +287,44 @@ def change_sheet(
         record(session, actor, "sheet", action, activity_id=ref.activity_id, case_no=ref.case_no,
                before={"evaluator": ref.evaluator, **before}, after={"evaluator": ref.evaluator, **after})
         return SheetState(ref, _applied(current, code, after), row.status, row.submitted_at)
+
+
+class _Rehearsal:
+    """A Store whose transactions are rolled back: ``change_sheet`` run through it changes nothing."""
+
+    def __init__(self, store: Store) -> None:
+        self.engine, self.memo = store.engine, store.memo
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            session.begin()
+            try:
+                yield session
+                session.flush()
+            finally:
+                session.rollback()
+
+
+def rehearse_change(store: Store, ref: SheetRef, actor: str) -> None:
+    """Run a sheet change and roll it back, so that the database path of a change is ready (its statements
+    compiled) before the first key press of a session, which then costs what later ones do."""
+    try:
+        with store.read() as session:
+            rubric = activity_rubric(store, session, ref.activity_id)
+            row = _row(session, ref)
+            if row is not None and row.status != DRAFT:
+                return
+            current = sheet_of(session, row, ref) if row is not None else Sheet()
+        rehearsal = _Rehearsal(store)
+        item = rubric.items[0]
+        if item.deductions:
+            deduction = item.deductions[0]
+            count = current.deductions.get(deduction.code, 0)
+            change_sheet(rehearsal, ref, actor, code=deduction.code, count=count - 1 if count else 1)
+        change_sheet(rehearsal, ref, actor, code=item.code, decided=item.code not in current.decided)
+    except (UserError, SQLAlchemyError):
+        pass  # a rehearsal only warms; the real change will say what is wrong
 
 
 def _unchanged(before: dict, after: dict) -> bool:

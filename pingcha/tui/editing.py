@@ -11,7 +11,7 @@ from pingcha.errors import UserError
 from pingcha.rubric import Rubric
 from pingcha.scoring import Sheet, SheetError, SheetResult, score_sheet
 from pingcha.services.review import confirm_review, open_review
-from pingcha.services.sheets import SheetRef, SheetState, change_sheet, read_sheet, submit_sheet
+from pingcha.services.sheets import SheetRef, SheetState, change_sheet, read_sheet, rehearse_change, submit_sheet
 from pingcha.store import Store
 
 
@@ -51,6 +51,9 @@ class SheetEditor:
 
     def reload(self) -> None:
         """Read the sheet again (another process may have changed it)."""
+
+    def prepare(self) -> None:
+        """Get the database ready for the first change (run in a worker, off the screen's thread)."""
 
     def submit(self) -> SheetResult:
         raise NotImplementedError
@@ -105,6 +108,10 @@ class StoredSheetEditor(SheetEditor):
 
     def reload(self) -> None:
         self.state = read_sheet(self.store, self.ref)
+
+    def prepare(self) -> None:
+        if not self.locked:
+            rehearse_change(self.store, self.ref, self.actor)
 
     def submit(self) -> SheetResult:
         result = submit_sheet(self.store, self.ref, self.actor)

@@ -113,6 +113,8 @@ class ScoringScreen(Screen):
 
     def on_mount(self) -> None:
         self.refresh_all()
+        # While the person reads the file, rehearse a change (rolled back): the first key press is then quick.
+        self.run_worker(self.editor.prepare, thread=True, exit_on_error=False, group="prepare")
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < 100
