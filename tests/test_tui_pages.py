@@ -79,3 +79,46 @@ async def test_q_quits_from_the_first_screen_and_the_footer_says_so(store):
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0 and not app.is_running
+
+
+@sync
+async def test_my_files_filter_sort_and_show_drafts_running_score_and_undecided(store):
+    from pingcha.services.queries import assigned_files
+    from pingcha.services.sheets import change_sheet, sheet_ref
+    from test_tui_fixtures import EVALUATOR
+
+    files = assigned_files(store, ACTIVITY, EVALUATOR)
+    draft = files[2].case
+    ref = sheet_ref(store, ACTIVITY, EVALUATOR, draft.case_no)
+    change_sheet(store, ref, EVALUATOR, code="A2a", count=2)
+    change_sheet(store, ref, EVALUATOR, code="A1", decided=True)
+    app = PingchaApp(store, activity=ACTIVITY, user=EVALUATOR)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        row = next(line for line in text.splitlines() if draft.case_no in line)
+        assert "草稿" in row and "98.0（暂）" in row and " 45 " in row
+        await pilot.press("slash", *draft.agency[:3])
+        await pilot.pause()
+        table = app.screen.query_one("#files-table")
+        expected = [f for f in files if f.case.agency.startswith(draft.agency[:3])]
+        assert table.row_count == len(expected) < len(files)
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        assert app.screen.case.case_no == expected[0].case.case_no
+
+
+@sync
+async def test_results_filter_by_grade_and_agency(store):
+    from pingcha.services.results import activity_results
+
+    results = activity_results(store, ACTIVITY)
+    excellent = [f for f in results.files if f.grade == "优秀"]
+    app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("slash", *"优秀")
+        await pilot.pause()
+        assert app.screen.query_one("#results-files").row_count == len(excellent) > 0
+        assert f"显示 {len(excellent)}/{len(results.files)} 件" in str(app.screen.query_one("#results-files-title").render())

@@ -33,6 +33,7 @@ def _sheets(session: Session, activity_id: int) -> dict[int, Sheet]:
     notes: dict[int, dict[str, str]] = defaultdict(dict)
     na: dict[int, set[str]] = defaultdict(set)
     veto: dict[int, set[str]] = defaultdict(set)
+    decided: dict[int, set[str]] = defaultdict(set)
     sheet_ids = select(ScoreSheet.id).where(ScoreSheet.activity_id == activity_id)
     for sheet_id, code, count, note in session.exec(
         select(SheetDeduction.sheet_id, SheetDeduction.code, SheetDeduction.count, SheetDeduction.note)
@@ -49,12 +50,14 @@ def _sheets(session: Session, activity_id: int) -> dict[int, Sheet]:
             na[sheet_id].add(code)
         elif kind == "veto":
             veto[sheet_id].add(code)
+        elif kind == "decided":
+            decided[sheet_id].add(code)
         elif note:
             notes[sheet_id][code] = note
     rows = session.exec(select(ScoreSheet.id, ScoreSheet.comment).where(ScoreSheet.activity_id == activity_id)).all()
     return {
         sheet_id: Sheet(deductions=deductions[sheet_id], na=frozenset(na[sheet_id]), veto=frozenset(veto[sheet_id]),
-                        notes=notes[sheet_id], comment=comment)
+                        notes=notes[sheet_id], comment=comment, decided=frozenset(decided[sheet_id]))
         for sheet_id, comment in rows
     }
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
 from pingcha.tui.palette import CaseJump
 from pingcha.tui.widgets.panes import FilesPane, Pane, ProgressPane, ResultsPane, ReviewPane
@@ -65,8 +65,12 @@ class HomeScreen(Screen):
         return self.query_one(f"#{tab or tabs.active}", TabPane).query_one(Pane)
 
     def action_leave_input(self) -> None:
-        """Esc: stop typing into a field, so the page keys (1–7, q, F5) work again."""
-        self.set_focus(None)
+        """Esc: stop typing into a field, so the page keys (1–7, q, F5) work again; the page's list takes the keys."""
+        tables = self._pane().query(DataTable)
+        if tables:
+            tables.first().focus()
+        else:
+            self.set_focus(None)
         self.refresh_bindings()
 
     def on_descendant_focus(self) -> None:
