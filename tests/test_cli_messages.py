@@ -100,3 +100,37 @@ def test_sqlite_and_server_errors_read_in_chinese():
     assert said.startswith("无法打开数据库文件") and said.endswith("详细信息：unable to open database file")
     said = database_problem(OperationalError("connect", {}, Exception("connection failed: timeout expired")))
     assert said.startswith("无法连接数据库")
+
+
+def test_results_fit_the_terminal_and_a_pipe_gets_everything(cli, monkeypatch):
+    from rich.cells import cell_len
+
+    activity = prepared(cli)
+    monkeypatch.setenv("COLUMNS", "80")
+    fitted = cli.ok("results", activity)
+    assert max(cell_len(line) for line in fitted.splitlines()) <= 80 and "…" in fitted
+    monkeypatch.delenv("COLUMNS")
+    full = cli.ok("results", activity)  # captured, not a terminal: nothing cut
+    assert "…" not in full and max(cell_len(line) for line in full.splitlines()) > 80
+
+
+def test_help_describes_every_argument_and_lines_chinese_up(capsys, monkeypatch):
+    from rich.cells import cell_len
+
+    from pingcha.cli import main
+
+    monkeypatch.setenv("COLUMNS", "100")
+    for command in (["sheets", "import"], ["sheets", "export"], ["cases", "import"], ["activity", "settings"],
+                    ["review"], ["rubric", "score"]):
+        with pytest.raises(SystemExit):
+            main([*command, "--help"])
+        out = capsys.readouterr().out
+        body = out.split("位置参数:", 1)[1]
+        entries = [line for line in body.splitlines() if line.startswith("  ") and not line.startswith("   ")]
+        starts = set()
+        for line in entries:
+            name, _, described = line[2:].partition("  ")
+            assert described.strip(), f"{command}: “{name}” has no description"
+            starts.add(cell_len(line) - cell_len(described.lstrip()))  # the cell where the description begins
+        assert len(starts) == 1, (command, out)
+        assert all(cell_len(line) <= 100 for line in out.splitlines())
