@@ -157,3 +157,20 @@ async def test_a_submitted_sheet_shows_no_editing_keys_and_a_grade_that_is_not_p
         assert "已提交 · 只读" in text and "暂定等次" not in text and "等次 优秀" in text
         footer = text.splitlines()[-1]
         assert "提交" not in footer and "不适用" not in footer and "说明" not in footer and "返回" in footer
+
+
+@sync
+async def test_the_comment_takes_several_lines(store):
+    case_no = first_file(store)
+    app = PingchaApp(store, activity=ACTIVITY, user=EVALUATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(pilot, app)
+        await pilot.press("m", *"证据较充分", "enter", *"送达不规范", "ctrl+s")
+        await pilot.pause()
+        assert sheet(store, case_no).sheet.comment == "证据较充分\n送达不规范"
+        assert "评语：证据较充分……" in screen_text(app)
+        await pilot.press("m", *"又一行", "escape")
+        await pilot.pause()
+        assert sheet(store, case_no).sheet.comment == "证据较充分\n送达不规范"
+        await pilot.press("ctrl+z")
+        assert sheet(store, case_no).sheet.comment == ""

@@ -205,7 +205,8 @@ class ScoringScreen(Screen):
             line.append("   各评查人：" + "，".join(
                 f"{v.evaluator} {score_text(v.result.score)}" for v in self.others if v.result is not None))
         if sheet.comment:
-            line.append(f"   评语：{sheet.comment}", style="dim")
+            first, *more = sheet.comment.splitlines()
+            line.append(f"   评语：{first}" + ("……" if more else ""), style="dim")
         self.query_one("#score", Static).update(line, layout=False)
 
     # -- moving --------------------------------------------------------------------------------------------
@@ -510,7 +511,15 @@ class ScoringScreen(Screen):
                          "页码或位置，回车保存，Esc 取消", f"{code} {what} 的说明")
 
     def action_comment(self) -> None:
-        self._open_input("", self.editor.sheet.comment, "对本案卷的总体评价，回车保存，Esc 取消", "评语（总体评价）")
+        """m: the 评语, several lines, in its own window."""
+        from pingcha.tui.screens.dialogs import CommentScreen
+
+        if self._editable():
+            self.app.push_screen(CommentScreen(self.case.case_no, self.editor.sheet.comment), self._comment_written)
+
+    def _comment_written(self, comment: str | None) -> None:
+        if comment is not None:
+            self._apply(self.editor.set_comment, comment)
 
     def close_note(self, save: bool) -> None:
         note = self.query_one("#note", NoteInput)
