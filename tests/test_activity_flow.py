@@ -210,6 +210,9 @@ def test_a_draft_review_is_saved_change_by_change_and_settles_on_confirmation(cl
     assert next(f for f in cli.json("results", activity, "--json")["files"] if f["case_no"] == case_no)["status"] == "needs_review"
     again = review.open_review(store, activity, case_no, "皇甫婷")
     assert again.sheet.deductions == {"D12a": 1, "B1a": 1, "A2a": 3}
+    with pytest.raises(UserError, match="集体评议意见"):
+        review.confirm_review(store, again.ref, "皇甫婷")
+    sheets.change_sheet(store, again.ref, "皇甫婷", comment="经集体评议，C2a 不予扣分")
     result = review.confirm_review(store, again.ref, "皇甫婷")
     final = next(f for f in cli.json("results", activity, "--json")["files"] if f["case_no"] == case_no)
     assert (final["status"], final["score"], final["reconciled"]) == ("final", float(result.score), True)
@@ -238,6 +241,10 @@ def test_global_options_may_follow_the_command(cli, tmp_path):
     status, _, err = cli("review", activity, case_no, "--sheet", tmp_path / "other.json", "--as", "皇甫婷")
     assert status == 1 and "不一致" in err
     (tmp_path / "settled.json").write_text(json.dumps({"case_no": case_no}, ensure_ascii=False), encoding="utf-8")
+    status, _, err = cli("review", activity, case_no, "--sheet", tmp_path / "settled.json", "--as", "皇甫婷")
+    assert status == 1 and "集体评议意见" in err  # the 组长 gives the reason, which the 评查表 prints
+    (tmp_path / "settled.json").write_text(json.dumps({"case_no": case_no, "comment": "经集体评议不认定否决项"},
+                                                      ensure_ascii=False), encoding="utf-8")
     cli.ok("review", activity, case_no, "--sheet", tmp_path / "settled.json", "--as", "皇甫婷")
     assert "组长皇甫婷" in cli.ok("audit", activity, case_no, "--db", cli.db)
 

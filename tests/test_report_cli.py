@@ -72,3 +72,11 @@ def test_bad_settings_and_unwritable_output_are_clear(demo, tmp_path, capsys):
     assert status == 1 and "Traceback" not in err
     status, _, err = cli("report", "summary", DEMO_ACTIVITY, "--out", tmp_path)
     assert status == 1 and "Traceback" not in err
+
+
+def test_the_sheet_of_a_reconciled_file_prints_the_leaders_reason(demo, tmp_path, capsys):
+    cli = Cli(demo, capsys)
+    reconciled = next(f for f in activity_results(open_store(str(demo)), DEMO_ACTIVITY).files if f.review)
+    cli.ok("report", "sheets", DEMO_ACTIVITY, "--out", tmp_path / "sheets")
+    printed = [all_xml(path) for path in (tmp_path / "sheets").iterdir() if path.suffix == ".docx"]
+    assert any(reconciled.review.sheet.comment in xml and "集体评议意见：" in xml for xml in printed)

@@ -169,6 +169,11 @@ async def test_leader_settles_a_file_in_review(store):
         assert next(f for f in activity_results(store, ACTIVITY).files if f.case.case_no == case_no).status == NEEDS_REVIEW
         await pilot.press("c")  # continue the draft where it was left
         assert isinstance(app.screen, ScoringScreen) and "得分 95" in screen_text(app)
+        await pilot.press("s")  # no 集体评议意见 yet: it is asked for first
+        await pilot.pause()
+        assert any("集体评议意见" in m for m in messages(app))
+        await pilot.press(*"经集体评议 D12a 扣分成立", "ctrl+s")
+        await pilot.pause()
         await pilot.press("s")
         assert "确认复核结果" in screen_text(app)
         await pilot.press("enter")
@@ -179,6 +184,7 @@ async def test_leader_settles_a_file_in_review(store):
     after = next(f for f in activity_results(store, ACTIVITY).files if f.case.case_no == case_no)
     assert after.status == FINAL and str(after.score) == "95.0"
     assert after.review.evaluator == LEADER and dict(after.review.sheet.deductions) == {"D12a": 1}
+    assert after.review.sheet.comment == "经集体评议 D12a 扣分成立"
 
 
 @sync

@@ -9,7 +9,7 @@ settled by a 组长, a few still being scored.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pingcha.errors import UserError
@@ -148,7 +148,8 @@ def build_demo(store: Store, actor: str = "区司法局") -> DemoSummary:
     if queue and leaders:
         settled = queue[0]
         first = next(v for v in settled.sheets if v.result is not None)
-        review.reconcile(store, DEMO_ACTIVITY, settled.case.case_no, first.sheet, leaders[0])
+        opinion = f"经集体评议，以{first.evaluator}的评查结果为准。"
+        review.reconcile(store, DEMO_ACTIVITY, settled.case.case_no, replace(first.sheet, comment=opinion), leaders[0])
     final = activity_results(store, DEMO_ACTIVITY)
     return DemoSummary(
         DEMO_ACTIVITY,

@@ -99,6 +99,9 @@ def reconcile(store: Store, activity_ref: str, case_no: str, sheet: Sheet, actor
         activity = find_activity(session, activity_ref)
         rubric = info_of(session, activity).rubric
         leader = _leader(session, activity.id, actor)
+        if not sheet.comment.strip():
+            raise UserError(f"录入“{case_no}”的复核结果须写明集体评议意见（复核评查表的 comment；界面中按 m 填写），"
+                            "它将印在评查表上")
         sheet = canonical_codes(rubric, sheet)
         problems = check_sheet(rubric, sheet)
         if problems:

@@ -548,6 +548,10 @@ class ScoringScreen(Screen):
         if result is None:
             self.notify("评查表无法计分，不能提交。", severity="error")
             return
+        if self.editor.review and not self.editor.sheet.comment.strip():
+            self.notify("确认复核结果前，请写明集体评议意见（将印在评查表上）。", title="集体评议意见", timeout=5)
+            self.action_comment()
+            return
         self.app.push_screen(
             SubmitScreen(self.rubric, self.editor.sheet, result, self.case.case_no, len(self.undecided()),
                          review=self.editor.review),
