@@ -174,3 +174,25 @@ async def test_the_comment_takes_several_lines(store):
         assert sheet(store, case_no).sheet.comment == "证据较充分\n送达不规范"
         await pilot.press("ctrl+z")
         assert sheet(store, case_no).sheet.comment == ""
+
+
+@sync
+async def test_once_final_my_colleagues_sheet_is_shown_beside_mine(store):
+    from pingcha.services.results import activity_results
+    from test_tui_fixtures import score
+
+    case_no = first_file(store)
+    partner = next(f for f in activity_results(store, ACTIVITY).files if f.case.case_no == case_no).evaluators
+    partner = next(name for name in partner if name != EVALUATOR)
+    score(store, case_no, EVALUATOR, {"A2a": 1})
+    app = PingchaApp(store, activity=ACTIVITY, user=EVALUATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(pilot, app)
+        assert partner not in screen_text(app)  # not final yet: the colleague stays unseen
+        await pilot.press("escape")
+        score(store, case_no, partner, {"A2a": 2})
+        await pilot.press("f5")
+        await open_first(pilot, app)
+        await pilot.press("A", "2")
+        text = screen_text(app)
+        assert f"各评查人：{partner} 98" in text and partner in text.split("键 编号")[1].splitlines()[0]

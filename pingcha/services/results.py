@@ -130,3 +130,14 @@ def activity_results(store: Store, activity_ref: str) -> ActivityResults:
             files=tuple(files), agencies=tuple(agency_results), settings=info.settings,
             register_size=len(all_files), register_agencies=len({f.agency_id for f in all_files}),
         )
+
+
+def colleagues_sheets(store: Store, activity_ref: str, case_no: str, evaluator: str) -> tuple[SheetView, ...]:
+    """Once a file is final, what its other evaluators (and the 组长's 复核) found, for learning side by side;
+    nothing before that (§10: until then an evaluator sees neither the others' sheets nor their names)."""
+    results = activity_results(store, activity_ref)
+    file = next((f for f in results.files if f.case.case_no == case_no), None)
+    if file is None or file.status != FINAL or evaluator not in file.evaluators:
+        return ()
+    others = tuple(v for v in file.sheets if v.evaluator != evaluator and v.status != DRAFT)
+    return others + ((file.review,) if file.review is not None else ())

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input, Static
 
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults
 from pingcha.services.queries import AssignedFile, Progress, assigned_files, case_facts, progress
-from pingcha.services.results import activity_results
+from pingcha.services.results import activity_results, colleagues_sheets
 from pingcha.text import case_no_key
 from pingcha.tui.format import grade_markup, score_text, status_label
 
@@ -147,8 +147,12 @@ class FilesPane(Pane):
         app = self.app
         editor = app.call(StoredSheetEditor, app.store, self.who.activity.rubric, file.ref, self.who.name)
         case = app.call(case_facts, app.store, file.ref.case_file_id)
+        others = ()
+        if file.status == "已提交":  # once the file is final, the other evaluators' sheets are shown beside mine
+            others = app.call(colleagues_sheets, app.store, str(self.who.activity.id), file.case.case_no,
+                              self.who.name) or ()
         if editor is not None and case is not None:
-            app.push_screen(ScoringScreen(editor, case, self.who.name))
+            app.push_screen(ScoringScreen(editor, case, self.who.name, others))
 
 
 def grade_chart(results: ActivityResults) -> Text:
