@@ -97,6 +97,8 @@ def test_diff_reads_like_a_revision_note(capsys):
     assert status == 0
     for phrase in ("新增评查项目（4 项）", "删除评查项目（3 项）", "分值调整（5 项）", "“优秀”最低分：85 → 90", "新增 V14"):
         assert phrase in out
+    # inside a long 评查要点 the changed words are marked, not left to be found by eye
+    assert "新：依照行政处罚法第六十六条、第六十七【条、第七十四】条，罚款决定" in out
     status, out, _ = run(capsys, "rubric", "diff", RULES / "xiqu-xzcf-2021.1.toml", RULES / "xiqu-xzcf-2024.1.toml", "--json")
     data = json.loads(out)
     assert {i["code"] for i in data["items"]["added"]} == {"D3", "E4", "E5", "F2"}
