@@ -25,6 +25,7 @@ TAB_KEYS = {"1": "files", **{str(i): tab for i, (tab, _, _) in enumerate(LEADER_
 
 
 class HomeScreen(Screen):
+    AUTO_FOCUS = "#files-table"  # the list, not the filter above it: page keys must work from the start
     COMMANDS = {CaseJump}
     BINDINGS = [
         *(Binding(key, f"show_tab('{tab}')", "切换页面" if key == "1" else "", show=key == "1",
