@@ -196,3 +196,33 @@ async def test_once_final_my_colleagues_sheet_is_shown_beside_mine(store):
         await pilot.press("A", "2")
         text = screen_text(app)
         assert f"各评查人：{partner} 98" in text and partner in text.split("键 编号")[1].splitlines()[0]
+
+
+@sync
+async def test_notes_written_before_are_offered_but_not_a_colleagues_on_the_same_file(store):
+    from pingcha.services.results import activity_results
+    from pingcha.services.sheets import change_sheet
+
+    case_no = first_file(store)
+    files = activity_results(store, ACTIVITY).files
+    here = next(f for f in files if f.case.case_no == case_no)
+    partner = next(name for name in here.evaluators if name != EVALUATOR)
+    elsewhere = next(f for f in files if EVALUATOR not in f.evaluators and not f.sheets)
+    for _ in range(2):  # the most used note comes first
+        change_sheet(store, sheet_ref(store, ACTIVITY, elsewhere.evaluators[0], elsewhere.case.case_no),
+                     elsewhere.evaluators[0], code="B6b", note="询问笔录未逐页签名")
+    other = elsewhere.evaluators[1]
+    change_sheet(store, sheet_ref(store, ACTIVITY, other, elsewhere.case.case_no), other, code="B6b", note="第2页")
+    change_sheet(store, sheet_ref(store, ACTIVITY, partner, case_no), partner, code="B6b", note="同一案卷的发现")
+    app = PingchaApp(store, activity=ACTIVITY, user=EVALUATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first(pilot, app)
+        await pilot.press("B", "6", "b", "n")
+        await pilot.pause()
+        note = screen.query_one("#note")
+        assert note.suggestions == ["询问笔录未逐页签名", "第2页"]
+        await pilot.press("up")
+        assert note.value == "询问笔录未逐页签名"
+        await pilot.press("up", "enter")
+        await pilot.pause()
+    assert sheet(store, case_no).sheet.notes == {"B6b": "第2页"}

@@ -7,6 +7,8 @@ change goes through ``change_sheet`` (one short transaction per change); the 复
 
 from __future__ import annotations
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from pingcha.errors import UserError
 from pingcha.rubric import Rubric
 from pingcha.scoring import Sheet, SheetError, SheetResult, score_sheet
@@ -54,6 +56,10 @@ class SheetEditor:
 
     def prepare(self) -> None:
         """Get the database ready for the first change (run in a worker, off the screen's thread)."""
+
+    def note_suggestions(self, code: str) -> list[str]:
+        """Notes written before for ``code`` (常用说明), the most used first."""
+        return []
 
     def submit(self) -> SheetResult:
         raise NotImplementedError
@@ -108,6 +114,14 @@ class StoredSheetEditor(SheetEditor):
 
     def reload(self) -> None:
         self.state = read_sheet(self.store, self.ref)
+
+    def note_suggestions(self, code: str) -> list[str]:
+        from pingcha.services.notes import note_suggestions
+
+        try:
+            return note_suggestions(self.store, self.ref, code)
+        except SQLAlchemyError:
+            return []
 
     def prepare(self) -> None:
         if not self.locked:

@@ -508,7 +508,8 @@ class ScoringScreen(Screen):
             what = self.rubric.veto_by_code[code].title
         what = what if len(what) <= 24 else what[:23] + "…"
         self._open_input(code, self.editor.sheet.notes.get(code, "") + typed,
-                         "页码或位置，回车保存，Esc 取消", f"{code} {what} 的说明")
+                         "页码或位置，回车保存，Esc 取消，↑↓ 常用说明", f"{code} {what} 的说明")
+        self.query_one("#note", NoteInput).offer(self.editor.note_suggestions(code))
 
     def action_comment(self) -> None:
         """m: the 评语, several lines, in its own window."""
