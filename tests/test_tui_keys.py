@@ -196,6 +196,7 @@ async def test_once_final_my_colleagues_sheet_is_shown_beside_mine(store):
         await pilot.press("A", "2")
         text = screen_text(app)
         assert f"各评查人：{partner} 98" in text and partner in text.split("键 编号")[1].splitlines()[0]
+        assert "≠− A2" in text  # where we differ is marked in the list
 
 
 @sync

@@ -180,8 +180,15 @@ class ScoringScreen(Screen):
 
     def _draw_line(self, index: int, result) -> None:
         left, right = nav_texts(self.rubric, self.editor.sheet, result, self.nav.lines[index],
-                                self.editor.sheet.decided, self.others)
+                                self.editor.sheet.decided, self._compared())
         self.nav.set_text(index, left, right)
+
+    def _compared(self) -> tuple[SheetView, ...]:
+        """The sheets whose differences the list marks with ≠: in 复核 the evaluators' sheets; when an evaluator
+        looks back at a final file, theirs and the colleagues'."""
+        if not self.others or self.editor.review:
+            return self.others
+        return (*self.others, SheetView(self.evaluator, self.editor.status, self.editor.sheet, None))
 
     def _draw_detail(self, result, home: bool = False) -> None:
         sheet = self.editor.sheet
