@@ -95,7 +95,7 @@ def main() -> None:
         sheet["notes"] = {code: f"第{rng.randint(1, 80)}页" for code in sheet["deductions"]}
     (folder / "sheets.json").write_text(json.dumps(batch, ensure_ascii=False), encoding="utf-8")
     timed(f"导入并提交 {len(batch)} 张评查表（每张 3 个扣分）",
-          lambda: sheets.import_sheet_files(store, "基准", [str(folder / "sheets.json")], "基准", submit=True))
+          lambda: sheets.import_sheet_files(store, "基准", [str(folder / "sheets.json")], "基准", submit=True, allow_undecided=True))
     print(f"建立整个活动：{time.perf_counter() - build_start:.2f} s")
 
     # Saving one change: the draft sheets of a second, identical activity's first evaluator.

@@ -25,6 +25,10 @@ _SQLITE_CAUSES = (
     ("file is not a database", "--db 指定的文件不是 pingcha 的数据库（也不是 SQLite 数据库）。"),
     ("database disk image is malformed", "数据库文件已损坏。请从备份恢复（pingcha backup 生成的副本），"
      "或运行 pingcha check 查看损坏情况。"),
+    ("password authentication failed", "无法连接数据库：用户名或密码不正确。"),
+    ("connection refused", "无法连接数据库：数据库服务没有启动，或地址、端口不对。"),
+    ("could not translate host name", "无法连接数据库：找不到数据库服务器（主机名不对）。"),
+    ("connection failed", "无法连接数据库，请检查 --db / PINGCHA_DB 的地址和数据库服务是否已启动。"),
     ("check constraint failed", "数据库拒绝了这次写入：数据不符合数据库的约束。本次操作未写入任何内容。"),
 )
 
@@ -42,3 +46,35 @@ def database_problem(exc: Exception) -> str:
     if isinstance(exc, OperationalError) and "connect" in str(exc).lower():
         return f"无法连接数据库，请检查 --db / PINGCHA_DB 的地址和数据库服务是否已启动\n（数据库报告：{detail}）"
     return f"数据库操作失败。\n（数据库报告：{detail}）"
+
+
+_OS_ERRORS = {
+    "ENOENT": "文件或文件夹不存在",
+    "EACCES": "没有访问权限",
+    "EPERM": "操作不被允许（没有权限）",
+    "EISDIR": "这是一个文件夹，不是文件",
+    "ENOTDIR": "路径中有一段不是文件夹",
+    "ENOSPC": "磁盘空间不足",
+    "EROFS": "只读的文件系统，不能写入",
+    "EEXIST": "已存在同名的文件",
+    "ENAMETOOLONG": "文件名过长",
+    "EBUSY": "文件正被占用",
+    "EMFILE": "打开的文件过多",
+    "EINVAL": "文件名或参数无效",
+    "ETXTBSY": "文件正被占用",
+    "EXDEV": "不能跨磁盘移动",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """An operating-system error in Chinese ("No such file or directory" → 文件或文件夹不存在)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    if name in _OS_ERRORS:
+        return _OS_ERRORS[name]
+    if isinstance(exc, PermissionError):
+        return _OS_ERRORS["EACCES"]
+    if isinstance(exc, FileNotFoundError):
+        return _OS_ERRORS["ENOENT"]
+    return f"系统错误（{name or exc.errno or type(exc).__name__}）"

@@ -6,7 +6,7 @@ import errno
 import os
 from pathlib import Path
 
-from pingcha.errors import UserError
+from pingcha.errors import UserError, os_error_text
 
 
 def temporary_sibling(path: Path) -> Path:
@@ -57,7 +57,7 @@ def os_problem(error: OSError) -> str:
         return "所在文件夹不存在"
     if error.errno == errno.EISDIR:
         return "这是一个文件夹"
-    return error.strerror or str(error)
+    return os_error_text(error)
 
 
 def write_file(path: str | Path, data: bytes) -> Path:

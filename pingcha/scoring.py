@@ -6,19 +6,20 @@ Pure Python with ``Decimal`` throughout: no database, no screen, no files.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Decimal
 
 from pingcha.errors import UserError
 from pingcha.rubric.model import VETO_CAP, VETO_ZERO, Rubric
 from pingcha.vocabulary import FileStatus
+from pingcha.text import code_key
 
 ZERO = Decimal(0)
 TENTH = Decimal("0.1")
 DEFAULT_SPREAD = Decimal("5.0")
 
-SHEET_KEYS = ("case_no", "evaluator", "deductions", "na", "veto", "notes", "comment")
+SHEET_KEYS = ("case_no", "evaluator", "deductions", "na", "veto", "notes", "comment", "decided", "revision")
 
 
 def round1(value: Decimal) -> Decimal:
@@ -45,6 +46,12 @@ class Sheet:
     comment: str = ""
     case_no: str | None = None
     evaluator: str | None = None
+    decided: frozenset[str] = frozenset()  # items confirmed as having nothing to deduct
+
+    def is_decided(self, item) -> bool:
+        """An item is decided when it has a deduction, is 不适用, or was confirmed as nothing to deduct."""
+        return (item.code in self.decided or item.code in self.na
+                or any(self.deductions.get(d.code) for d in item.deductions))
 
     def to_json(self) -> dict:
         data: dict = {}
@@ -57,6 +64,7 @@ class Sheet:
         data["veto"] = sorted(self.veto)
         data["notes"] = {code: note for code, note in self.notes.items() if note}
         data["comment"] = self.comment
+        data["decided"] = sorted(self.decided)
         return data
 
 
@@ -79,7 +87,7 @@ def sheet_from_json(data: object) -> Sheet:
             else:
                 counts[str(code)] = count
     lists = {}
-    for key, what in (("na", "不适用项目"), ("veto", "否决项")):
+    for key, what in (("na", "不适用项目"), ("veto", "否决项"), ("decided", "确认无扣分的项目")):
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             problems.append(f"“{key}”（{what}）应为编号字符串的数组，如 [\"E4\"]")
@@ -90,7 +98,7 @@ def sheet_from_json(data: object) -> Sheet:
         problems.append("“notes”应为对象，值为说明文字，如 {\"A1a\": \"第12页\"}")
         notes = {}
     texts = {}
-    for key in ("case_no", "evaluator", "comment"):
+    for key in ("case_no", "evaluator", "comment", "revision"):
         value = data.get(key)
         if value is not None and not isinstance(value, str):
             problems.append(f"“{key}”应为字符串")
@@ -106,6 +114,28 @@ def sheet_from_json(data: object) -> Sheet:
         comment=texts["comment"] or "",
         case_no=texts["case_no"],
         evaluator=texts["evaluator"],
+        decided=lists["decided"],
+    )
+
+
+def canonical_codes(rubric: Rubric, sheet: Sheet) -> Sheet:
+    """``sheet`` with every code written as the rubric writes it (``d12c`` or ``Ｄ１２ｃ`` → ``D12c``); a code the
+    rubric does not know is kept as typed, for ``check_sheet`` to name."""
+    known = rubric.code_keys
+
+    def one(code: str) -> str:
+        return known.get(code_key(code), code)
+
+    deductions: dict[str, int] = {}
+    for code, count in sheet.deductions.items():
+        deductions[one(code)] = deductions.get(one(code), 0) + count
+    return replace(
+        sheet,
+        deductions=deductions,
+        na=frozenset(map(one, sheet.na)),
+        veto=frozenset(map(one, sheet.veto)),
+        notes={one(code): note for code, note in sheet.notes.items()},
+        decided=frozenset(map(one, sheet.decided)),
     )
 
 
@@ -133,6 +163,9 @@ def check_sheet(rubric: Rubric, sheet: Sheet) -> list[str]:
     for code in sheet.notes:
         if code not in rubric.known_codes:
             problems.append(f"说明 notes 中有未知的编号“{code}”")
+    for code in sorted(sheet.decided):
+        if code not in rubric.item_by_code:
+            problems.append(f"未知的评查项目编号“{code}”（列入 decided）")
     if len(sheet.na) >= len(rubric.items) and all(item.code in sheet.na for item in rubric.items):
         problems.append("所有评查项目都标记为不适用，无法计分")
     return problems

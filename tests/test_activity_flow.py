@@ -35,7 +35,7 @@ def test_whole_activity_from_register_to_final_results(cli, tmp_path):
     sheet_b = {"case_no": case_no, "evaluator": second, "deductions": {"A1a": 1}}
     (tmp_path / "a.json").write_text(json.dumps(sheet_a, ensure_ascii=False), encoding="utf-8")
     (tmp_path / "b.json").write_text(json.dumps(sheet_b, ensure_ascii=False), encoding="utf-8")
-    cli.ok("sheets", "import", activity, tmp_path / "a.json", "--submit")
+    cli.ok("sheets", "import", activity, tmp_path / "a.json", "--submit", "--allow-undecided")
     pending = next(f for f in cli.json("results", activity, "--json")["files"] if f["case_no"] == case_no)
     assert pending["status"] == "pending"
     cli.ok("sheets", "import", activity, tmp_path / "b.json")
@@ -63,7 +63,7 @@ def test_disagreeing_sheets_need_review_and_only_a_leader_settles(cli, tmp_path)
         {"case_no": case_no, "evaluator": second, "deductions": {"D12a": 1, "B1a": 1}, "veto": ["V13"]},
     ]
     (tmp_path / "both.json").write_text(json.dumps(sheets, ensure_ascii=False), encoding="utf-8")
-    cli.ok("sheets", "import", activity, tmp_path / "both.json", "--submit")
+    cli.ok("sheets", "import", activity, tmp_path / "both.json", "--submit", "--allow-undecided")
     listing = cli.ok("review", activity)
     assert case_no in listing and "否决项认定不一致" in listing and "分差" in listing
     settled = {"deductions": {"D12a": 1}, "comment": "集体评议后认定"}
@@ -198,7 +198,7 @@ def test_a_draft_review_is_saved_change_by_change_and_settles_on_confirmation(cl
     both = [{"case_no": case_no, "evaluator": first, "deductions": {"D12a": 1}},
             {"case_no": case_no, "evaluator": second, "deductions": {"D12a": 1, "B1a": 1, "C2a": 1, "A2a": 3}}]
     (tmp_path / "both.json").write_text(json.dumps(both, ensure_ascii=False), encoding="utf-8")
-    cli.ok("sheets", "import", activity, tmp_path / "both.json", "--submit")
+    cli.ok("sheets", "import", activity, tmp_path / "both.json", "--submit", "--allow-undecided")
     store = open_store(str(cli.db))
     with pytest.raises(UserError, match="只有组长"):
         review.open_review(store, activity, case_no, first)
@@ -210,6 +210,9 @@ def test_a_draft_review_is_saved_change_by_change_and_settles_on_confirmation(cl
     assert next(f for f in cli.json("results", activity, "--json")["files"] if f["case_no"] == case_no)["status"] == "needs_review"
     again = review.open_review(store, activity, case_no, "皇甫婷")
     assert again.sheet.deductions == {"D12a": 1, "B1a": 1, "A2a": 3}
+    with pytest.raises(UserError, match="集体评议意见"):
+        review.confirm_review(store, again.ref, "皇甫婷")
+    sheets.change_sheet(store, again.ref, "皇甫婷", comment="经集体评议，C2a 不予扣分")
     result = review.confirm_review(store, again.ref, "皇甫婷")
     final = next(f for f in cli.json("results", activity, "--json")["files"] if f["case_no"] == case_no)
     assert (final["status"], final["score"], final["reconciled"]) == ("final", float(result.score), True)
@@ -233,11 +236,15 @@ def test_global_options_may_follow_the_command(cli, tmp_path):
     case_no, (first, second) = next(iter(assignments(cli, activity).items()))
     both = [{"case_no": case_no, "evaluator": first}, {"case_no": case_no, "evaluator": second, "veto": ["V1"]}]
     (tmp_path / "both.json").write_text(json.dumps(both, ensure_ascii=False), encoding="utf-8")
-    cli.ok("sheets", "import", activity, tmp_path / "both.json", "--submit")
+    cli.ok("sheets", "import", activity, tmp_path / "both.json", "--submit", "--allow-undecided")
     (tmp_path / "other.json").write_text(json.dumps({"case_no": "别的案号"}, ensure_ascii=False), encoding="utf-8")
     status, _, err = cli("review", activity, case_no, "--sheet", tmp_path / "other.json", "--as", "皇甫婷")
     assert status == 1 and "不一致" in err
     (tmp_path / "settled.json").write_text(json.dumps({"case_no": case_no}, ensure_ascii=False), encoding="utf-8")
+    status, _, err = cli("review", activity, case_no, "--sheet", tmp_path / "settled.json", "--as", "皇甫婷")
+    assert status == 1 and "集体评议意见" in err  # the 组长 gives the reason, which the 评查表 prints
+    (tmp_path / "settled.json").write_text(json.dumps({"case_no": case_no, "comment": "经集体评议不认定否决项"},
+                                                      ensure_ascii=False), encoding="utf-8")
     cli.ok("review", activity, case_no, "--sheet", tmp_path / "settled.json", "--as", "皇甫婷")
     assert "组长皇甫婷" in cli.ok("audit", activity, case_no, "--db", cli.db)
 

@@ -46,7 +46,7 @@ def scored(cli: Cli, tmp_path: Path) -> tuple[str, dict[str, list[str]]]:
         batch.append({"case_no": case_no, "evaluator": second, "deductions": {"A2a": 1},
                       **({"veto": ["V1"]} if case_no != agreed else {})})
     (tmp_path / "batch.json").write_text(json.dumps(batch, ensure_ascii=False), encoding="utf-8")
-    cli.ok("sheets", "import", activity, tmp_path / "batch.json", "--submit")
+    cli.ok("sheets", "import", activity, tmp_path / "batch.json", "--submit", "--allow-undecided")
     store = open_store(str(cli.db))
     ref = sheets.sheet_ref(store, activity, files[typed][0], typed)
     sheets.change_sheet(store, ref, ref.evaluator, code="D7", marked=True)
@@ -55,6 +55,7 @@ def scored(cli: Cli, tmp_path: Path) -> tuple[str, dict[str, list[str]]]:
     sheets.change_sheet(store, ref, ref.evaluator, comment="卷内目录不全")
     state = review.open_review(store, activity, disputed, LEADER)
     sheets.change_sheet(store, state.ref, LEADER, code="A2a", count=1)
+    sheets.change_sheet(store, state.ref, LEADER, comment="经集体评议，按卷内材料认定")
     review.confirm_review(store, state.ref, LEADER)
     start = sheets.read_sheet(store, sheets.sheet_ref(store, activity, files[disputed2][1], disputed2)).sheet
     draft = review.open_review(store, activity, disputed2, LEADER, start=start)
@@ -355,7 +356,7 @@ def test_the_audit_chain_holds_with_several_writers_at_once_on_postgres(tmp_path
         # many audit rows in one transaction: each sheet imported, then submitted
         batch = [{"case_no": f["case_no"], "evaluator": f["evaluators"][1], "deductions": {"A2a": 1}} for f in files[:6]]
         (tmp_path / "batch.json").write_text(json.dumps(batch, ensure_ascii=False), encoding="utf-8")
-        cli.ok("sheets", "import", activity, tmp_path / "batch.json", "--submit")
+        cli.ok("sheets", "import", activity, tmp_path / "batch.json", "--submit", "--allow-undecided")
         _writers_at_once(url, activity, [(f["case_no"], f["evaluators"][0]) for f in files[:4]], 15)
         out = cli.ok("check")
         assert "哈希链完整" in out and "评查表 10 张" in out

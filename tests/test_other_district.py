@@ -115,7 +115,7 @@ def test_a_stage_rubric_with_four_grades_runs_end_to_end(tmp_path, capsys):
             sheets.append({"case_no": f["case_no"], "evaluator": name, "deductions": found, "na": ["2.2"],
                            "veto": ["X2"] if f["agency"] == "东区城管局" else []})
     (tmp_path / "all.json").write_text(json.dumps(sheets, ensure_ascii=False), encoding="utf-8")
-    cli.ok("sheets", "import", "东区2025", tmp_path / "all.json", "--submit")
+    cli.ok("sheets", "import", "东区2025", tmp_path / "all.json", "--submit", "--allow-undecided")
     result = cli.json("results", "东区2025", "--json")
     by_agency = {f["case_no"]: (f["status"], f["score"], f["grade"]) for f in result["files"]}
     # 城管局: raw 44.5 of applicable 45.5 → 44.5 × 50 / 45.5 = 48.9, capped at 良好 by X2

@@ -40,7 +40,7 @@ def test_activity_runs_on_postgres(pg_url, capsys, tmp_path):
     sheets = [{"case_no": case_no, "evaluator": first, "deductions": {"A2a": 1}},
               {"case_no": case_no, "evaluator": second, "deductions": {"A2a": 1, "A2b": 1}}]
     (tmp_path / "s.json").write_text(json.dumps(sheets, ensure_ascii=False), encoding="utf-8")
-    cli.ok("sheets", "import", activity, tmp_path / "s.json", "--submit")
+    cli.ok("sheets", "import", activity, tmp_path / "s.json", "--submit", "--allow-undecided")
     final = next(f for f in cli.json("results", activity, "--json")["files"] if f["case_no"] == case_no)
     assert (final["status"], final["score"]) == ("final", 98.5)
     assert "提交评查表" in cli.ok("audit", activity, case_no)

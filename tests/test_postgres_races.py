@@ -36,7 +36,8 @@ def _worker(index, url, activity, plan, barrier, outcomes):
         barrier.wait(timeout=60)
         try:
             if action == "import":
-                import_sheet_files(store, activity, [arguments["path"]], evaluator)
+                import_sheet_files(store, activity, [arguments["path"]], evaluator,
+                                   overwrite=arguments.get("overwrite", False))
                 results.append("ok")
                 continue
             ref = sheet_ref(store, activity, evaluator, case_no)
@@ -164,7 +165,8 @@ def test_simultaneous_imports_of_the_same_new_sheets_both_land(pg_url, activity,
         path = tmp_path / f"import{n}.json"
         path.write_text(json.dumps([{"case_no": c, "evaluator": e, "deductions": {"A2a": n + 1}} for e, c in order],
                                    ensure_ascii=False), encoding="utf-8")
-        plans.append([("区司法局", None, "import", {"path": str(path)})] * 3)
+        # --overwrite: each file replaces what the other wrote (without it, the second is refused, §3 revision)
+        plans.append([("区司法局", None, "import", {"path": str(path), "overwrite": True})] * 3)
     outcomes = _run(pg_url, name, plans)
     assert [o for results in outcomes for o in results] == ["ok"] * 6
     stored = _sheets(pg_url, name)

@@ -125,3 +125,39 @@ def test_roster_with_bodies_without_files_is_normal(cli, tmp_path):
     text = "姓名,单位,角色\n司马光,区司法局,组长\n诸葛亮,西区人民检察院,\n上官婉儿,四川某某律师事务所,评查员\n"
     out = cli.ok("evaluators", "import", "导入测试", write_csv(tmp_path / "e.csv", text, "gbk"))
     assert "已导入 3 名评查人员，其中组长：司马光" in out
+
+
+@pytest.mark.parametrize("first, second", [
+    ("川攀西市监罚〔２０２４〕１号", "川攀西市监罚〔2024〕1号"),
+    ("川攀西市监罚[2024]1号", "川攀西市监罚〔2024〕1号"),
+    ("川攀西市监罚〔2024〕1号\u200b", "川攀西市监罚〔2024〕1号"),
+])
+def test_case_numbers_equal_but_for_width_or_brackets_are_duplicates(cli, tmp_path, first, second):
+    rows = f"{first},区市场监管局,虚假宣传,李四,,,,,,\n{second},区市场监管局,销售过期食品,王五,,,,,,\n"
+    status, _, err = cli("cases", "import", "导入测试", write_csv(tmp_path / "r.csv", HEADER + rows))
+    assert status == 1 and "第 3 行" in err and "与第 2 行重复" in err
+    assert case_count(cli) == -1
+
+
+def test_register_values_are_stored_without_escapes_and_shown_safely(cli, tmp_path, capsys):
+    rows = "川攀西市监罚[２０２４]９号,区市场监管局\u200b,虚假宣传\x1b[2J\x07,李\u3000四,,,,,,\n"
+    cli.ok("cases", "import", "导入测试", write_csv(tmp_path / "r.csv", HEADER + rows))
+    cli.ok("evaluators", "import", "导入测试", write_csv(tmp_path / "p.csv", "姓名,单位,角色\n甲,区司法局,组长\n"))
+    cli.ok("sample", "导入测试", "--seed", "1", "--total", "1")
+    out = cli.ok("results", "导入测试")
+    assert "\x1b" not in out and "\x07" not in out
+    files = cli.json("results", "导入测试", "--json")["files"]
+    assert files[0]["case_no"] == "川攀西市监罚[2024]9号" and files[0]["agency"] == "区市场监管局"
+
+
+def test_names_equal_but_for_spaces_or_invisible_characters_are_duplicates(cli, tmp_path):
+    roster = "姓名,单位,角色\n王小明,区司法局,评查员\n王\u3000小明,区财政局,评查员\n王小明\u200b,区财政局,评查员\n"
+    status, _, err = cli("evaluators", "import", "导入测试", write_csv(tmp_path / "p.csv", roster))
+    assert status == 1 and "第 3 行" in err and "第 4 行" in err and "与第 2 行重复" in err
+
+
+def test_output_tables_drop_control_characters():
+    from pingcha.cli.output import table
+
+    shown = table(["案由"], [["清屏\x1b[2J\x1b]0;标题\x07文字\x00"]])
+    assert "\x1b" not in shown and "\x00" not in shown and "清屏文字" in shown

@@ -91,3 +91,11 @@ def test_the_bulletin_states_how_the_files_were_drawn(demo, tmp_path, capsys):
     text = "\n".join(p.text for p in Document(out).paragraphs)
     assert "12个执法部门共报送2024年办结的行政处罚案卷75件，按每个执法部门随机抽取不超过4件的方式" in text
     assert "抽取比例为54.7%（随机数种子为“2024”，抽取结果可以复核）" in text
+
+
+def test_the_sheet_of_a_reconciled_file_prints_the_leaders_reason(demo, tmp_path, capsys):
+    cli = Cli(demo, capsys)
+    reconciled = next(f for f in activity_results(open_store(str(demo)), DEMO_ACTIVITY).files if f.review)
+    cli.ok("report", "sheets", DEMO_ACTIVITY, "--out", tmp_path / "sheets")
+    printed = [all_xml(path) for path in (tmp_path / "sheets").iterdir() if path.suffix == ".docx"]
+    assert any(reconciled.review.sheet.comment in xml and "集体评议意见：" in xml for xml in printed)

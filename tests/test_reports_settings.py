@@ -68,7 +68,6 @@ def test_every_key_has_a_chinese_label():
         ("doc_year", "24", "四位年份"),
         ("deadline_days", "99999999999", "应在 1 至 3650 之间"),
         ("deadline_days", "0", "应在 1 至 3650 之间"),
-        ("problems_per_category", "１２", "正整数"),
         ("sealed", "也许", "应为“是”或“否”"),
     ],
 )

@@ -33,6 +33,8 @@ CASES = [
     ("toml syntax", MINI_TOML.replace('code = "A1"\n', 'code = "A1\n'), 'code = "A1', "TOML 语法错误"),
     ("missing [rubric]", MINI_TOML.split("[[grades]]", 1)[1].join(["[[grades]]", ""]), None, "缺少 [rubric]"),
     ("duplicate item code", MINI_TOML.replace('code = "B2"', 'code = "A1"'), 'code = "A1"\ntitle = "送达"', "编号“A1”重复"),
+    ("codes equal but for width", MINI_TOML.replace('code = "B2"', 'code = "Ａ1"'), 'code = "Ａ1"', "“Ａ1”与“A1”（不分大小写和全角半角）重复"),
+    ("codes equal but for case", MINI_TOML.replace('code = "B2b"', 'code = "b2A"'), '{ code = "b2A"', "“b2A”与“B2a”"),
     ("duplicate deduction code", MINI_TOML.replace('code = "B2b"', 'code = "B2a"'), '{ code = "B2a", text = "送达超期"', "编号“B2a”重复"),
     ("points not summing", MINI_TOML.replace("total = 20", "total = 25"), "total = 25", "合计 20，与总分 total = 25 不符"),
     ("deduction above item", MINI_TOML.replace('points = 4 },', 'points = 5 },'), 'text = "执法人员少于2人"', "大于所属项目A1的分值 4"),

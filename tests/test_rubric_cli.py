@@ -58,6 +58,20 @@ def test_score_prints_the_result_json(capsys, tmp_path):
     assert {i["code"]: i["na"] for i in data["items"]} == {"A1": False, "B1": True, "B2": False}
 
 
+def test_score_reads_codes_whatever_their_case_or_width(capsys, tmp_path):
+    mini = tmp_path / "mini.toml"
+    mini.write_text(MINI_TOML, encoding="utf-8")
+    sheet = tmp_path / "s.json"
+    sheet.write_text(json.dumps({"deductions": {"ａ１Ａ": 1, "a1a": 1}, "na": ["b1"], "veto": ["ｖ2"]}), encoding="utf-8")
+    status, out, _ = run(capsys, "rubric", "score", mini, sheet)
+    assert status == 0
+    data = json.loads(out)
+    assert (data["raw"], data["vetoes"]) == (12.0, ["V2"]) and data["items"][1]["na"] is True
+    sheet.write_text(json.dumps({"deductions": {"B99a": 1}}), encoding="utf-8")
+    status, _, err = run(capsys, "rubric", "score", mini, sheet)
+    assert status == 1 and "未知的扣分情形编号“B99a”" in err
+
+
 def test_score_accepts_a_gbk_sheet_and_rejects_bad_ones(capsys, tmp_path):
     mini = tmp_path / "mini.toml"
     mini.write_text(MINI_TOML, encoding="utf-8")
@@ -85,6 +99,8 @@ def test_diff_reads_like_a_revision_note(capsys):
     assert status == 0
     for phrase in ("新增评查项目（4 项）", "删除评查项目（3 项）", "分值调整（5 项）", "“优秀”最低分：85 → 90", "新增 V14"):
         assert phrase in out
+    # inside a long 评查要点 the changed words are marked, not left to be found by eye
+    assert "新：依照行政处罚法第六十六条、第六十七【条、第七十四】条，罚款决定" in out
     status, out, _ = run(capsys, "rubric", "diff", RULES / "xiqu-xzcf-2021.1.toml", RULES / "xiqu-xzcf-2024.1.toml", "--json")
     data = json.loads(out)
     assert {i["code"] for i in data["items"]["added"]} == {"D3", "E4", "E5", "F2"}

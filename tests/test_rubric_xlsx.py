@@ -266,3 +266,16 @@ def test_shipped_2024_rubric_round_trips(tmp_path):
     write_rubric_xlsx(rubric, path)
     assert read_rubric_xlsx(path) == rubric
     assert read_rubric_xlsx(path).source == rubric_to_toml(rubric)
+
+
+def test_codes_equal_but_for_width_are_refused_in_a_workbook(tmp_path):
+    book = openpyxl.load_workbook(REPO / "scoring_rules" / "xiqu-xzcf-2024.1.xlsx")
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("扣分编号") + 1
+    assert (sheet.cell(row=2, column=column).value, sheet.cell(row=3, column=column).value) == ("A1a", "A1b")
+    sheet.cell(row=3, column=column).value = "Ａ1a"  # a full-width Ａ: typed as the same code
+    book.save(tmp_path / "twice.xlsx")
+    with pytest.raises(RubricError) as caught:
+        load_rubric_file(tmp_path / "twice.xlsx")
+    assert any("“Ａ1a”与“A1a”（不分大小写和全角半角）重复" in str(issue) for issue in caught.value.issues)

@@ -95,7 +95,8 @@ def cmd_sheets_export(args) -> int:
 
 
 def cmd_sheets_import(args) -> int:
-    done = sheets.import_sheet_files(store_for(args), args.activity, args.files, args.acting, submit=args.submit)
+    done = sheets.import_sheet_files(store_for(args), args.activity, args.files, args.acting, submit=args.submit,
+                                     allow_undecided=args.allow_undecided, overwrite=args.overwrite)
     print(f"已导入 {len(done)} 张评查表" + ("并提交" if args.submit else "（草稿，尚未提交）") + "。")
     return 0
 
@@ -227,7 +228,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     imp = sh_sub.add_parser("import", help="导入评查表 JSON 文件")
     imp.add_argument("activity", metavar="活动")
     imp.add_argument("files", nargs="+", metavar="文件")
-    imp.add_argument("--submit", action="store_true", help="导入后同时提交")
+    imp.add_argument("--submit", action="store_true", help="导入后同时提交（每个评查项目都须已确定）")
+    imp.add_argument("--allow-undecided", action="store_true",
+                     help="与 --submit 同用：尚有未定项目（既无扣分、不适用，也未列入 decided）也提交")
+    imp.add_argument("--overwrite", action="store_true", help="评查表在导出后又有修改时仍然覆盖（记入操作日志）")
     imp.set_defaults(handler=cmd_sheets_import)
     submit = sh_sub.add_parser("submit", help="提交评查表（提交后锁定）")
     submit.add_argument("activity", metavar="活动")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from pathlib import Path
 
 from pingcha.cli.output import store_for
@@ -34,11 +35,12 @@ def open_ui(args: argparse.Namespace, activity: str | None = None) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from pingcha.services.activities import list_activities
-    from pingcha.services.demo import DEMO_ACTIVITY, build_demo
+    from pingcha.services.demo import DEMO_ACTIVITY, build_demo, check_demo_database
 
     if args.db is None:
         args.db = _fresh_demo_db()
     store = store_for(args)
+    check_demo_database(store)
     if any(a.name == DEMO_ACTIVITY for a in list_activities(store)):
         print(f"数据库中已有演示活动“{DEMO_ACTIVITY}”，直接使用。")
     else:
@@ -50,7 +52,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
     print(f"数据库：{store.url.removeprefix('sqlite:///')}")
     if args.no_ui:
-        print(f"可以继续用命令行查看，例如：pingcha --db {store.url.removeprefix('sqlite:///')} results 1")
+        demo = next(a for a in list_activities(store) if a.name == DEMO_ACTIVITY)
+        print(f"可以继续用命令行查看，例如：pingcha --db {shlex.quote(store.url.removeprefix('sqlite:///'))}"
+              f" results {demo.id}（{demo.id} 即演示活动“{DEMO_ACTIVITY}”的编号）")
         return 0
     return open_ui(args, DEMO_ACTIVITY)
 

@@ -32,12 +32,44 @@ def store_for(args):
     return store
 
 
-def table(headers: list[str], rows: list[list[object]]) -> str:
-    """A plain text table whose columns line up with CJK characters (two cells wide)."""
+NARROWEST = 8  # a column is never cut below this many cells
+
+
+def terminal_width() -> int | None:
+    """The width to fit output to: the terminal's (or $COLUMNS); None when writing to a file or a pipe."""
+    import os
+    import shutil
+
+    if "COLUMNS" not in os.environ and not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def _cut(text: str, width: int) -> str:
+    from rich.cells import cell_len, set_cell_size
+
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1).rstrip() + "…"
+
+
+def table(headers: list[str], rows: list[list[object]], width: int | None = None) -> str:
+    """A plain text table whose columns line up with CJK characters (two cells wide), fitted to ``width``
+    (default: the terminal's) by shortening the widest columns after the first with “…”; not fitted when
+    written to a file or pipe, where every character is kept."""
     from rich.cells import cell_len
 
-    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
+    from pingcha.text import printable
+
+    # Values come from registers people hand in: an ANSI escape in a cell must not clear the terminal.
+    cells = [[str(h) for h in headers]] + [["" if v is None else printable(str(v)) for v in row] for row in rows]
     widths = [max(cell_len(row[i]) for row in cells) for i in range(len(headers))]
+    limit = width if width is not None else terminal_width()
+    if limit is not None:
+        while sum(widths) + 2 * (len(widths) - 1) > limit:
+            widest = max(range(1, len(widths)), key=lambda i: widths[i], default=None)
+            if widest is None or widths[widest] <= NARROWEST:
+                break
+            widths[widest] -= 1
+        cells = [[_cut(v, widths[i]) for i, v in enumerate(row)] for row in cells]
     lines = []
     for index, row in enumerate(cells):
         lines.append("  ".join(v + " " * (widths[i] - cell_len(v)) for i, v in enumerate(row)).rstrip())

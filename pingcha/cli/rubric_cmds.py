@@ -12,7 +12,7 @@ from pingcha.rubric import Rubric, RubricError, load_rubric_file
 from pingcha.rubric.diff import diff_rubrics, render_diff
 from pingcha.rubric.toml_writer import rubric_to_toml
 from pingcha.rubric.xlsx_writer import write_rubric_xlsx
-from pingcha.scoring import score_sheet, sheet_from_json
+from pingcha.scoring import canonical_codes, score_sheet, sheet_from_json
 from pingcha.services.rubrics import (
     list_rubrics,
     load_rubric,
@@ -93,7 +93,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     rubric = _resolve(args, args.rubric)
-    sheet = sheet_from_json(read_json_file(args.sheet))
+    sheet = canonical_codes(rubric, sheet_from_json(read_json_file(args.sheet)))
     print_json(score_sheet(rubric, sheet).to_json())
     return 0
 

@@ -133,8 +133,11 @@ def parse_date(text: str, key: str) -> date:
     raise UserError(f"文书设置“{LABELS.get(key, key)}”（{key}）应为日期，如 2024-03-21 或 2024年3月21日，实际为“{text}”")
 
 
+_FULL_WIDTH_DIGITS = {0xFF10 + i: str(i) for i in range(10)}
+
+
 def _parse_count(text: str, key: str) -> int:
-    text = text.strip()
+    text = text.strip().translate(_FULL_WIDTH_DIGITS)  # ３０ typed on a Chinese keyboard is 30; ² is not 2
     if not text.isascii() or not text.isdigit():
         raise UserError(f"文书设置“{LABELS.get(key, key)}”（{key}）应为正整数，实际为“{text}”")
     low, high = _NUMBER_RANGES[key]

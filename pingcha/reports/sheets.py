@@ -117,7 +117,7 @@ def sheet_section(results: ActivityResults, view: SheetView, masker: Masker, uni
         "deducted": facts.points_text(result.applicable - result.raw) if result else "",
         "total_note": _total_note(rubric, view),
         "vetoes": _vetoes(rubric, view, masker),
-        "comment": masker.text(view.sheet.comment) or "无",
+        "comment": ("集体评议意见：" if view.reconciled else "") + (masker.text(view.sheet.comment) or "无"),
         "rows": sheet_rows(rubric, view, masker),
     }
 

@@ -250,6 +250,27 @@ def _show(value: object) -> str:
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)
+LONG = 30  # a text longer than this is read for its changes, so they are marked
+
+
+def marked_changes(old: str, new: str) -> tuple[str, str]:
+    """``old`` and ``new`` with what changed between them in 【】 (a long 评查要点 is read for its changes)."""
+    from difflib import SequenceMatcher
+
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size >= 2 or b.size == 0]  # ignore 1-char islands
+    old_parts, new_parts, i, j = [], [], 0, 0
+    for block in blocks:
+        if block.a > i:
+            old_parts.append(f"【{old[i:block.a]}】")
+        if block.b > j:
+            new_parts.append(f"【{new[j:block.b]}】")
+        if block.a < i or block.b < j:  # overlaps a dropped island: carry on from where we are
+            continue
+        old_parts.append(old[block.a:block.a + block.size])
+        new_parts.append(new[block.b:block.b + block.size])
+        i, j = block.a + block.size, block.b + block.size
+    return "".join(old_parts), "".join(new_parts)
 
 
 def _pts(value: object) -> str:
@@ -309,10 +330,13 @@ def render_diff(diff: RubricDiff, old: Rubric, new: Rubric) -> str:
         lines += [f"  {c.code} {c.title}：{_pts(c.old)} → {_pts(c.new)}" for c in diff.items_repointed]
     if diff.items_reworded or diff.items_other:
         section(f"表述及其他修改（{len({c.code for c in diff.items_reworded + diff.items_other})} 项）")
+        lines.append(f"  （超过 {LONG} 字的表述，【】内为改动之处）")
         for c in diff.items_reworded + diff.items_other:
             lines.append(f"  {c.code} {c.field}：")
-            lines.append(f"    原：{c.old}")
-            lines.append(f"    新：{c.new}")
+            long_text = isinstance(c.old, str) and isinstance(c.new, str) and max(len(c.old), len(c.new)) > LONG
+            old_text, new_text = marked_changes(c.old, c.new) if long_text else (c.old, c.new)
+            lines.append(f"    原：{old_text}")
+            lines.append(f"    新：{new_text}")
     # Deductions of added or removed items were shown with their item.
     added = [d for d in diff.deductions_added if d["item"] in old.item_by_code]
     removed = [d for d in diff.deductions_removed if d["item"] in new.item_by_code]

@@ -34,7 +34,8 @@ def toml_syntax_issue(file: str, exc: tomllib.TOMLDecodeError, text: str) -> Rub
         where = str(text.count("\n") + 1)
     plain = _TOML_POSITION.sub("", message).strip()
     chinese = next((zh for pattern, zh in _TOML_MESSAGES if re.search(pattern, plain)), None)
-    detail = f"{chinese}（{plain}）" if chinese else plain
+    # The parser's English is left out where it is translated; otherwise it is the only detail there is.
+    detail = chinese if chinese else f"无法解析此处（解析器原文：{plain}）"
     return RubricIssue(file, where, f"TOML 语法错误：{detail}")
 
 

@@ -16,12 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from pingcha.rubric.checks import CheckReader
+from pingcha.errors import os_error_text
 from pingcha.rubric.errors import RubricError, RubricIssue
 from pingcha.rubric.file_text import decode_rubric_bytes, toml_syntax_issue
 from pingcha.rubric.model import VETO_CAP, VETO_ZERO, Category, Deduction, Grade, Item, Rubric, Veto
 from pingcha.rubric.positions import key_lines, line_of
+from pingcha.text import code_key
 
 HALF = Decimal("0.5")
+MAX_TIMES = 10**6  # a count is stored as a database integer
+LARGEST = 10**9  # no score scale or count comes near; beyond it Decimal arithmetic would lose exactness
 NO_GRADES = "缺少等次 [[grades]]（如 优秀/合格/不合格 及各自的最低分）"
 NO_CATEGORIES = "没有任何类别 [[category]] 和评查项目 [[category.item]]"
 
@@ -119,6 +123,9 @@ class _Checker:
         if not number.is_finite():
             self.error(path + (key,), f"“{key}”不是有效的数字")
             return None
+        if abs(number) >= LARGEST:
+            self.error(path + (key,), f"“{key}”的数值过大（应小于 {LARGEST:,}）")
+            return None
         return number
 
     def points(self, table: dict, path: tuple, what: str) -> Decimal | None:
@@ -150,11 +157,14 @@ class _Checker:
     def claim_code(self, code: str | None, path: tuple, what: str) -> None:
         if code is None:
             return
-        if code in self.codes:
-            first = _place(self.locate(self.codes[code] + ("code",)))
-            self.error(path + ("code",), f"{what}编号“{code}”重复（{first}已使用），编号在整个文件中必须唯一")
+        key = code_key(code)  # people type codes in either case and width: A1 and Ａ1 would be one code
+        if key in self.codes:
+            first_path, first_code = self.codes[key]
+            first = _place(self.locate(first_path + ("code",)))
+            same = f"“{code}”" if first_code == code else f"“{code}”与“{first_code}”（不分大小写和全角半角）"
+            self.error(path + ("code",), f"{what}编号{same}重复（{first}已使用），编号在整个文件中必须唯一")
         else:
-            self.codes[code] = path
+            self.codes[key] = (path, code)
 
     # -- sections ------------------------------------------------------------------------
     def header(self, data: dict) -> dict[str, Any]:
@@ -270,6 +280,10 @@ class _Checker:
             elif max_times < 1:
                 self.error(dpath + ("max_times",), f"扣分情形{code or ''}的最多次数 max_times 至少为 1，实际为 {max_times}")
                 max_times = None
+            elif max_times > MAX_TIMES:
+                self.error(dpath + ("max_times",),
+                           f"扣分情形{code or ''}的最多次数 max_times 过大（应不超过 {MAX_TIMES:,}）")
+                max_times = None
             if None not in (code, text, points, max_times):
                 result.append(Deduction(code, text, points, max_times))
         return tuple(result)
@@ -317,7 +331,7 @@ class _Checker:
         vetoes = self.vetoes(data, {grade.name for grade in grades})
         categories = self.categories(data)
         # Codes as written (even on a deduction or veto with another breach), so one typo is one message.
-        suggestible = frozenset(code for code, path in self.codes.items() if path[0] == "veto" or "deductions" in path)
+        suggestible = frozenset(code for path, code in self.codes.values() if path[0] == "veto" or "deductions" in path)
         checks = CheckReader(self).read(data, suggestible)
         total = header.get("total")
         if total is not None and total % HALF != 0:
@@ -396,5 +410,5 @@ def load_rubric_file(path: str | Path) -> Rubric:
     except IsADirectoryError:
         raise RubricError([RubricIssue(file, "0", "这是一个文件夹，不是评分标准文件")]) from None
     except OSError as exc:
-        raise RubricError([RubricIssue(file, "0", f"无法读取文件：{exc.strerror}")]) from None
+        raise RubricError([RubricIssue(file, "0", f"无法读取文件：{os_error_text(exc)}")]) from None
     return parse_rubric_text(decode_rubric_bytes(raw, file), file)

@@ -139,6 +139,14 @@ class Rubric:
         return frozenset(self.deduction_by_code) | frozenset(self.item_by_code) | frozenset(self.veto_by_code)
 
     @cached_property
+    def code_keys(self) -> dict[str, str]:
+        """Every code as typed (case and width ignored, see ``code_key``) → the code as the rubric writes it."""
+        from pingcha.text import code_key
+
+        codes = [c.code for c in self.categories] + list(self.known_codes)
+        return {code_key(code): code for code in codes}
+
+    @cached_property
     def grade_rank(self) -> dict[str, int]:
         """0 for the best grade, rising towards the worst."""
         return {grade.name: rank for rank, grade in enumerate(self.grades)}

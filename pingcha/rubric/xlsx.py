@@ -22,6 +22,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pingcha.errors import os_error_text
 from pingcha.rubric.errors import RubricError, RubricIssue
 from pingcha.rubric.loader import NO_CATEGORIES, NO_GRADES, rubric_from_data
 from pingcha.rubric.model import VETO_CAP, VETO_ZERO, Rubric
@@ -401,7 +402,7 @@ def _open(path: Path, file: str) -> openpyxl.Workbook:
     except IsADirectoryError:
         message = "这是一个文件夹，不是评分标准文件"
     except OSError as exc:
-        message = f"无法读取文件：{exc.strerror}"
+        message = f"无法读取文件：{os_error_text(exc)}"
     else:
         try:
             # From memory, so openpyxl judges the content and not the file name's ending.

@@ -74,6 +74,8 @@ def create_activity(
         raise UserError("评查活动名称不能只是数字（数字用来指活动编号）")
     if per_file < 1:
         raise UserError(f"每卷评查人数应至少为 1，实际为 {per_file}")
+    if per_file > 1000:
+        raise UserError(f"每卷评查人数 {per_file} 过大（应不超过 1000）")
     spread = parse_spread(spread)
     parts = split_ref(rubric_ref)
     with store.read() as session:

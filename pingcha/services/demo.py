@@ -9,7 +9,7 @@ settled by a 组长, a few still being scored.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pingcha.errors import UserError
@@ -114,6 +114,19 @@ def _decide_findings(store: Store, ref: sheets.SheetRef) -> None:
             prechecks.accept_finding(store, ref, view.check, ref.evaluator)
 
 
+def check_demo_database(store: Store) -> None:
+    """Refuse to put the demo into a database that holds real work: only an empty database, or one holding
+    the demo activity and nothing else, is a demo database."""
+    others = [a.name for a in activities.list_activities(store) if a.name != DEMO_ACTIVITY]
+    if others:
+        shown = "、".join(f"“{name}”" for name in others[:3]) + ("等" if len(others) > 3 else "")
+        raise UserError(f"这个数据库中有正式的评查活动（{shown}），不能在其中建立演示数据；请不加 --db 运行"
+                        " pingcha demo（演示使用单独的数据库），或用 --db 指定一个新的文件")
+    if not any(a.name == DEMO_ACTIVITY for a in activities.list_activities(store)) and rubrics.list_rubrics(store):
+        raise UserError("这个数据库中已载入评分标准，是正式数据库，不能在其中建立演示数据；请不加 --db 运行"
+                        " pingcha demo，或用 --db 指定一个新的文件")
+
+
 def build_demo(store: Store, actor: str = "区司法局") -> DemoSummary:
     shipped = rubrics.shipped_rubrics()
     for rubric in sorted(shipped, key=lambda r: (r.effective is not None, r.effective)):
@@ -147,7 +160,8 @@ def build_demo(store: Store, actor: str = "区司法局") -> DemoSummary:
     if queue and leaders:
         settled = queue[0]
         first = next(v for v in settled.sheets if v.result is not None)
-        review.reconcile(store, DEMO_ACTIVITY, settled.case.case_no, first.sheet, leaders[0])
+        opinion = f"经集体评议，以{first.evaluator}的评查结果为准。"
+        review.reconcile(store, DEMO_ACTIVITY, settled.case.case_no, replace(first.sheet, comment=opinion), leaders[0])
     final = activity_results(store, DEMO_ACTIVITY)
     return DemoSummary(
         DEMO_ACTIVITY,

@@ -27,6 +27,9 @@ class DrawOutcome:
     excluded: int  # register files of procedures the rubric does not cover
 
 
+MAX_QUOTA = 10**6  # stored as a database integer; no register comes near
+
+
 def draw_files(
     store: Store, activity_ref: str, seed: str, actor: str, *, per_agency: int | None = None,
     total: int | None = None, force: bool = False,
@@ -37,6 +40,8 @@ def draw_files(
     quota = per_agency if per_agency is not None else total
     if quota < 1:
         raise UserError(f"抽取数量应至少为 1，实际为 {quota}")
+    if quota > MAX_QUOTA:
+        raise UserError(f"抽取数量 {quota} 过大（应不超过 {MAX_QUOTA:,}）")
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
         rubric = info_of(session, activity).rubric

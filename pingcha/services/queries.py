@@ -43,7 +43,8 @@ class AssignedFile:
     ref: SheetRef
     case: CaseRecord
     status: str  # 未开始, 草稿 or 已提交
-    result: SheetResult | None  # the sheet's score once submitted (None before)
+    result: SheetResult | None  # the sheet's score (running while a draft; None when not started or unscorable)
+    undecided: int = 0  # items neither deducted, 不适用, nor confirmed as nothing to deduct
 
 
 def roster(store: Store, activity_ref: str) -> list[RosterEntry]:
@@ -79,12 +80,14 @@ def assigned_files(store: Store, activity_ref: str, evaluator: str) -> list[Assi
         row = by_case.get(case.id)
         status = row.status if row is not None else NOT_STARTED
         result = None
-        if row is not None and row.status != SheetStatus.DRAFT:
+        sheet = contents[row.id] if row is not None else None
+        if sheet is not None:
             try:
-                result = score_sheet(rubric, contents[row.id])
+                result = score_sheet(rubric, sheet)
             except SheetError:
                 result = None
-        files.append(AssignedFile(ref, case.facts, status, result))
+        undecided = sum(1 for item in rubric.items if sheet is None or not sheet.is_decided(item))
+        files.append(AssignedFile(ref, case.facts, status, result, undecided))
     files.sort(key=lambda f: (f.case.agency, f.case.case_no))
     store.memo[key] = (version, tuple(files))
     return files

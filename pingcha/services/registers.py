@@ -16,6 +16,7 @@ from pingcha.store import activities as roster_store
 from pingcha.store import register
 from pingcha.store.audit import record
 from pingcha.vocabulary import Role
+from pingcha.text import case_no_key, clean_cell, name_key, normal_case_no
 
 REGISTER_REQUIRED = ("案号", "执法部门", "案由", "当事人")
 REGISTER_OPTIONAL = ("当事人类型", "程序类型", "处罚决定", "立案日期", "决定日期", "送达日期", "结案日期", "执法人员")
@@ -74,21 +75,26 @@ def parse_register(path: str | Path, existing_case_nos: set[str] = frozenset()) 
     table = read_table(path, REGISTER_REQUIRED)
     extra_columns = [h for h in table.headers if h not in REGISTER_REQUIRED + REGISTER_OPTIONAL]
     problems: list[str] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}
+    existing = {case_no_key(no) for no in existing_case_nos}
     records = []
-    for row_no, values in table.rows:
+    for row_no, raw in table.rows:
+        values = {column: clean_cell(value) for column, value in raw.items()}
         row_problems = []
         for column in REGISTER_REQUIRED:
             if not values.get(column, ""):
                 row_problems.append(f"“{column}”为空")
-        case_no = values.get("案号", "")
+        case_no = normal_case_no(values.get("案号", ""))
         if case_no:
-            if case_no in seen:
-                row_problems.append(f"案号“{case_no}”与第 {seen[case_no]} 行重复")
-            elif case_no in existing_case_nos:
+            key = case_no_key(case_no)
+            if key in seen:
+                first_row, first = seen[key]
+                same = "" if first == raw.get("案号", "").strip() else f"（即“{first}”，全角半角或括号写法不同）"
+                row_problems.append(f"案号“{raw.get('案号', '').strip()}”与第 {first_row} 行重复{same}")
+            elif key in existing:
                 row_problems.append(f"案号“{case_no}”已在本次评查活动中导入过")
             else:
-                seen[case_no] = row_no
+                seen[key] = (row_no, raw.get("案号", "").strip())
         dates = {}
         for column, field in DATE_COLUMNS.items():
             text = values.get(column, "")
@@ -167,20 +173,24 @@ def parse_roster(path: str | Path, existing_names: set[str] = frozenset()) -> li
     path = Path(path)
     table = read_table(path, ROSTER_REQUIRED)
     problems = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}
+    existing = {name_key(name) for name in existing_names}
     people = []
-    for row_no, values in table.rows:
+    for row_no, raw in table.rows:
+        values = {column: clean_cell(value) for column, value in raw.items()}
         row_problems = []
         name, unit = values.get("姓名", ""), values.get("单位", "")
         role = values.get("角色", "") or Role.EVALUATOR
         if not name:
             row_problems.append("“姓名”为空")
-        elif name in seen:
-            row_problems.append(f"姓名“{name}”与第 {seen[name]} 行重复")
-        elif name in existing_names:
+        elif name_key(name) in seen:
+            first_row, first = seen[name_key(name)]
+            same = "" if first == name else f"（“{first}”，只差空格或不可见字符）"
+            row_problems.append(f"姓名“{name}”与第 {first_row} 行重复{same}")
+        elif name_key(name) in existing:
             row_problems.append(f"“{name}”已在本次评查活动的人员名单中")
         else:
-            seen[name] = row_no
+            seen[name_key(name)] = (row_no, name)
         if not unit:
             row_problems.append("“单位”为空（回避需要知道评查人员所在单位）")
         if role not in ROLES:

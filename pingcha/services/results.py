@@ -96,3 +96,14 @@ def _draw_facts(session, activity_id: int) -> dict[str, str]:
         return {}
     method = f"每个执法部门随机抽取不超过{draw.quota}件" if draw.mode == "per_agency" else f"随机抽取{draw.quota}件"
     return {"draw_seed": draw.seed, "draw_method": method}
+
+
+def colleagues_sheets(store: Store, activity_ref: str, case_no: str, evaluator: str) -> tuple[SheetView, ...]:
+    """Once a file is final, what its other evaluators (and the 组长's 复核) found, for learning side by side;
+    nothing before that (§10: until then an evaluator sees neither the others' sheets nor their names)."""
+    results = activity_results(store, activity_ref)
+    file = next((f for f in results.files if f.case.case_no == case_no), None)
+    if file is None or file.status != FINAL or evaluator not in file.evaluators:
+        return ()
+    others = tuple(v for v in file.sheets if v.evaluator != evaluator and v.status != SheetStatus.DRAFT)
+    return others + ((file.review,) if file.review is not None else ())

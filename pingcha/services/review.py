@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from pingcha.errors import UserError
 from pingcha.results import NEEDS_REVIEW, PENDING, FileResult
-from pingcha.scoring import Sheet, SheetError, SheetResult, check_sheet, score_sheet
+from pingcha.scoring import Sheet, SheetError, SheetResult, canonical_codes, check_sheet, score_sheet
 from pingcha.services.activities import find_activity
 from pingcha.services.results import activity_results
 from pingcha.services.sheets import (
@@ -111,6 +111,10 @@ def _settle(store: Store, session: Transaction, activity_id: int, case_no: str, 
             current: FileResult, row: rows.SheetRow | None = None) -> SheetResult:
     rubric = activity_rubric(store, session, activity_id)
     leader = _leader(session, activity_id, actor)
+    if not sheet.comment.strip():
+        raise UserError(f"录入“{case_no}”的复核结果须写明集体评议意见（复核评查表的 comment；界面中按 m 填写），"
+                        "它将印在评查表上")
+    sheet = canonical_codes(rubric, sheet)
     problems = check_sheet(rubric, sheet)
     if problems:
         raise SheetError(problems)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
-from pingcha.errors import UserError
+from pingcha.errors import DATABASE_ERRORS, UserError
 from pingcha.rubric import Rubric
-from pingcha.scoring import Sheet, SheetError, SheetResult, check_sheet, score_sheet, sheet_from_json
+from pingcha.scoring import (Sheet, SheetError, SheetResult, canonical_codes, check_sheet, score_sheet,
+                             sheet_from_json)
 from pingcha.services.activities import find_activity, info_of
 from pingcha.services.tables import read_json_file
 from pingcha.store import Store, Transaction
 from pingcha.store import activities as people
 from pingcha.store import register
 from pingcha.store import sheets as rows
+from pingcha.text import case_no_key, name_key
 from pingcha.store.audit import record
-from pingcha.store.sheets import NA, NOTE, VETO, SheetRow
+from pingcha.store.sheets import DECIDED, NA, NOTE, VETO, SheetRow
 from pingcha.vocabulary import NOT_STARTED, SheetKind, SheetStatus
 
 DRAFT = SheetStatus.DRAFT
@@ -64,6 +68,9 @@ def _not_assigned(case_no: str, evaluator: str) -> UserError:
 
 def _person(session: Transaction, activity_id: int, name: str) -> people.PersonRecord:
     person = people.person_named(session, activity_id, name)
+    if person is None:  # typed with a full-width space or the like: compare as names are compared on import
+        key = name_key(name)
+        person = next((p for p in people.people(session, activity_id) if name_key(p.name) == key), None)
     if person is None:
         raise _not_on_roster(name)
     return person
@@ -71,6 +78,11 @@ def _person(session: Transaction, activity_id: int, name: str) -> people.PersonR
 
 def _case(session: Transaction, activity_id: int, case_no: str) -> register.StoredCase:
     case = register.case_by_no(session, activity_id, case_no)
+    if case is None:  # 〔２０２４〕 typed for 〔2024〕, [ ] for 〔〕
+        key = case_no_key(case_no)
+        stored = next((c.case_no for c in register.case_keys(session, activity_id) if case_no_key(c.case_no) == key),
+                      None)
+        case = register.case_by_no(session, activity_id, stored) if stored is not None else None
     if case is None:
         raise _no_such_case(case_no)
     return case
@@ -173,6 +185,13 @@ def _set_mark(session: Transaction, rubric: Rubric, row: SheetRow, current: Shee
     return {"code": code, kind: was}, {"code": code, kind: marked}
 
 
+def _set_decided(session: Transaction, row: SheetRow, current: Sheet, code: str, decided: bool) -> tuple[dict, dict]:
+    was = code in current.decided
+    if was != decided:
+        rows.save_mark(session, row.id, DECIDED, code, decided)
+    return {"code": code, DECIDED: was}, {"code": code, DECIDED: decided}
+
+
 def _set_note(session: Transaction, row: SheetRow, current: Sheet, code: str, note: str) -> tuple[dict, dict]:
     before = {"code": code, "note": current.notes.get(code, "")}
     rows.save_mark(session, row.id, NOTE, code, bool(note), note)
@@ -181,38 +200,51 @@ def _set_note(session: Transaction, row: SheetRow, current: Sheet, code: str, no
 
 def change_sheet(
     store: Store, ref: SheetRef, actor: str, *, code: str = "", count: int | None = None, note: str | None = None,
-    marked: bool | None = None, comment: str | None = None, suggested_by: dict | None = None,
+    marked: bool | None = None, comment: str | None = None, decided: bool | None = None,
+    action: str = "修改评查表", suggested_by: dict | None = None,
 ) -> SheetState:
     """Apply one change in its own transaction, with its audit row: a deduction's count or note (``code``
-    a deduction), 不适用 on an item or a veto (``marked``), a note on an item or veto, or the comment.
-    Refused on a submitted sheet, and wherever the rubric forbids it. ``suggested_by``: the 预检 finding this
-    change accepts, audited with it as machine-suggested."""
-    with store.transaction() as session:
-        rubric = activity_rubric(store, session, ref.activity_id)
-        row = _editable_row(session, ref)
-        current = sheet_of(session, row, ref)
-        changes: dict = {}
-        if comment is not None:
-            before, after = {"comment": row.comment}, {"comment": comment}
-            changes["comment"] = comment
-        elif code in rubric.deduction_by_code:
-            before, after = _set_deduction(session, rubric, row, current, code, count, note)
-        elif code in rubric.item_by_code or code in rubric.veto_by_code:
-            before, after = {}, {}
-            if marked is not None:
-                before, after = _set_mark(session, rubric, row, current, code, marked)
-            if note is not None:
-                note_before, note_after = _set_note(session, row, current, code, note)
-                before, after = {**before, **note_before}, {**after, **note_after}
-        else:
-            raise UserError(f"未知的编号“{code}”")
-        rows.update_sheet(session, row.id, **changes)
-        record(session, actor, "sheet", "修改评查表", activity_id=ref.activity_id, case_no=ref.case_no,
-               before={"evaluator": ref.evaluator, **before}, after={"evaluator": ref.evaluator, **_kind(ref), **after})
-        if suggested_by is not None:
-            record(session, actor, "precheck", "采纳预检提示", activity_id=ref.activity_id, case_no=ref.case_no,
-                   after={"evaluator": ref.evaluator, **suggested_by})
-        return SheetState(ref, _applied(current, code, after), row.status, row.submitted_at)
+    a deduction), 不适用 on an item or a veto (``marked``), an item confirmed as nothing to deduct
+    (``decided``), a note on an item or veto, or the comment. A change that changes nothing is not written.
+    ``action`` names it in the audit log (撤销修改 for an undo); ``suggested_by``: the 预检 finding this
+    change accepts, audited with it as machine-suggested.
+    Refused on a submitted sheet, and wherever the rubric forbids it."""
+    try:
+        with store.transaction() as session:
+            rubric = activity_rubric(store, session, ref.activity_id)
+            original = find_row(session, ref)
+            row = _editable_row(session, ref)
+            current = sheet_of(session, row, ref)
+            changes: dict = {}
+            if comment is not None:
+                before, after = {"comment": row.comment}, {"comment": comment}
+                changes["comment"] = comment
+            elif code in rubric.deduction_by_code:
+                before, after = _set_deduction(session, rubric, row, current, code, count, note)
+            elif code in rubric.item_by_code or code in rubric.veto_by_code:
+                before, after = {}, {}
+                if marked is not None:
+                    before, after = _set_mark(session, rubric, row, current, code, marked)
+                if decided is not None and code in rubric.item_by_code:
+                    decided_before, decided_after = _set_decided(session, row, current, code, decided)
+                    before, after = {**before, **decided_before}, {**after, **decided_after}
+                if note is not None:
+                    note_before, note_after = _set_note(session, row, current, code, note)
+                    before, after = {**before, **note_before}, {**after, **note_after}
+            else:
+                raise UserError(f"未知的编号“{code}”")
+            if _unchanged(before, after) and suggested_by is None:
+                raise _Unchanged(SheetState(ref, current, original.status if original else NOT_STARTED,
+                                            original.submitted_at if original else None))
+            rows.update_sheet(session, row.id, **changes)
+            record(session, actor, "sheet", action, activity_id=ref.activity_id, case_no=ref.case_no,
+                   before={"evaluator": ref.evaluator, **before}, after={"evaluator": ref.evaluator, **_kind(ref), **after})
+            if suggested_by is not None:
+                record(session, actor, "precheck", "采纳预检提示", activity_id=ref.activity_id, case_no=ref.case_no,
+                       after={"evaluator": ref.evaluator, **suggested_by})
+            return SheetState(ref, _applied(current, code, after), row.status, row.submitted_at)
+    except _Unchanged as unchanged:
+        return unchanged.state
 
 
 def _kind(ref: SheetRef) -> dict:
@@ -220,10 +252,44 @@ def _kind(ref: SheetRef) -> dict:
     return {"kind": REVIEW} if ref.kind == REVIEW else {}
 
 
+class _Unchanged(Exception):
+    """A change that changes nothing: its transaction is rolled back (a row created for it too), nothing audited."""
+
+    def __init__(self, state: SheetState) -> None:
+        super().__init__()
+        self.state = state
+
+
+def rehearse_change(store: Store, ref: SheetRef, actor: str) -> None:
+    """Run a sheet change and roll it back, so that the database path of a change is ready (its statements
+    compiled) before the first key press of a session, which then costs what later ones do."""
+    try:
+        with store.read() as session:
+            rubric = activity_rubric(store, session, ref.activity_id)
+            row = find_row(session, ref)
+            if row is not None and row.status != DRAFT:
+                return
+            current = sheet_of(session, row, ref) if row is not None else Sheet()
+        rehearsal = store.rehearsal()
+        item = rubric.items[0]
+        if item.deductions:
+            deduction = item.deductions[0]
+            count = current.deductions.get(deduction.code, 0)
+            change_sheet(rehearsal, ref, actor, code=deduction.code, count=count - 1 if count else 1)
+        change_sheet(rehearsal, ref, actor, code=item.code, decided=item.code not in current.decided)
+    except (UserError, *DATABASE_ERRORS):
+        pass  # a rehearsal only warms; the real change will say what is wrong
+
+
+def _unchanged(before: dict, after: dict) -> bool:
+    """A change that leaves the sheet as it was (saving an empty note on no note, a mark already set)."""
+    return bool(before) and before == after
+
+
 def _applied(sheet: Sheet, code: str, after: dict) -> Sheet:
     """``sheet`` with one change applied, as the rows now say (saves re-reading them per key press)."""
     deductions, notes = dict(sheet.deductions), dict(sheet.notes)
-    na, veto = set(sheet.na), set(sheet.veto)
+    na, veto, decided = set(sheet.na), set(sheet.veto), set(sheet.decided)
     if "count" in after:
         deductions[code] = after["count"]
         if not after["count"]:
@@ -232,11 +298,11 @@ def _applied(sheet: Sheet, code: str, after: dict) -> Sheet:
         notes[code] = after["note"]
         if not after["note"]:
             del notes[code]
-    for key, marks in (("na", na), ("veto", veto)):
+    for key, marks in (("na", na), ("veto", veto), (DECIDED, decided)):
         if key in after:
             (marks.add if after[key] else marks.discard)(code)
     return replace(sheet, deductions=deductions, notes=notes, na=frozenset(na), veto=frozenset(veto),
-                   comment=after.get("comment", sheet.comment))
+                   decided=frozenset(decided), comment=after.get("comment", sheet.comment))
 
 
 def write_contents(session: Transaction, rubric: Rubric, row: SheetRow, sheet: Sheet, fresh: bool = False) -> None:
@@ -278,7 +344,17 @@ class _Assignments:
     def __init__(self, session: Transaction, activity_id: int, names: set[str], case_nos: set[str]) -> None:
         self.activity_id = activity_id
         self.people = people.people_named(session, activity_id, names)
+        missing = names - set(self.people)
+        if missing:  # typed with a full-width space or the like: compare as names are compared on import
+            by_key = {name_key(p.name): p for p in people.people(session, activity_id)}
+            self.people.update({name: by_key[name_key(name)] for name in missing if name_key(name) in by_key})
         self.cases = register.cases_numbered(session, activity_id, case_nos)
+        missing = case_nos - set(self.cases)
+        if missing:  # 〔２０２４〕 typed for 〔2024〕, [ ] for 〔〕
+            by_key = {case_no_key(c.case_no): c.case_no for c in register.case_keys(session, activity_id)}
+            stored = {no: by_key[case_no_key(no)] for no in missing if case_no_key(no) in by_key}
+            found = register.cases_numbered(session, activity_id, stored.values())
+            self.cases.update({no: found[real] for no, real in stored.items() if real in found})
         case_ids = {case.id for case in self.cases.values()}
         self.assigned = {pair for pair in register.assignments_of(session, [p.id for p in self.people.values()])
                          if pair[0] in case_ids}
@@ -289,10 +365,10 @@ class _Assignments:
 
     def ref(self, evaluator: str, case_no: str) -> SheetRef:
         """The same checks and messages as ``resolve_ref``, without a query per sheet."""
-        person = self.people.get(evaluator)
+        person = self.people.get(evaluator) or self.people_by_key.get(name_key(evaluator))
         if person is None:
             raise _not_on_roster(evaluator)
-        case = self.cases.get(case_no)
+        case = self.cases.get(case_no) or self.cases_by_key.get(case_no_key(case_no))
         if case is None:
             raise _no_such_case(case_no)
         if (case.id, person.id) not in self.assigned:
@@ -305,7 +381,7 @@ def _parse_entries(rubric: Rubric, entries: list) -> tuple[list[tuple[int, objec
     parsed, problems = [], []
     for index, entry in enumerate(entries, start=1):
         try:
-            sheet = sheet_from_json(entry)
+            sheet = canonical_codes(rubric, sheet_from_json(entry))
             if not sheet.case_no or not sheet.evaluator:
                 raise SheetError(["必须填写 case_no（案号）和 evaluator（评查人员）"])
             errors = check_sheet(rubric, sheet)
@@ -323,11 +399,59 @@ def _problem(index: int, entries: list, entry: object, exc: UserError) -> str:
     return f"{where}（{entry.get('case_no', '?') if isinstance(entry, dict) else '?'}）：{exc}"
 
 
-def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor: str, submit: bool = False) -> list[tuple[str, str, str]]:
+def sheet_revision(row: SheetRow | None, sheet: Sheet | None) -> str:
+    """An opaque token of a stored sheet's state (§3 ``revision``): it changes whenever the sheet does."""
+    if row is None or sheet is None:
+        return EMPTY_REVISION
+    content = replace(sheet, case_no=None, evaluator=None).to_json()  # whoever reads it, the same sheet
+    state = {**content, "status": str(row.status), "updated_at": str(row.updated_at)}
+    return hashlib.sha256(json.dumps(state, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+EMPTY_REVISION = "0"
+
+
+def _is_blank(sheet: Sheet) -> bool:
+    return not (sheet.deductions or sheet.na or sheet.veto or sheet.notes or sheet.comment or sheet.decided)
+
+
+def _when(row: SheetRow) -> str:
+    moment = row.updated_at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _overwrite_check(ref: SheetRef, row: SheetRow | None, stored: Sheet | None, revision: object,
+                     incoming: Sheet) -> str | None:
+    """Why importing over the stored sheet would lose work (None when it would not: nothing stored yet, the
+    stored sheet is what was exported, or it already says exactly what the file says)."""
+    if row is None or (stored is not None and stored.to_json() == incoming.to_json()):
+        return None
+    if revision is None:
+        if stored is None or _is_blank(stored):
+            return None
+        return (f"“{ref.evaluator}”对“{ref.case_no}”的评查表已有内容（最后修改于 {_when(row)}），导入的评查表没有"
+                f" revision，不是从这份评查表导出的")
+    if revision != sheet_revision(row, stored):
+        return (f"“{ref.evaluator}”对“{ref.case_no}”的评查表在导出之后又有修改（最后修改于 {_when(row)}），"
+                f"导入会覆盖较新的内容")
+    return None
+
+
+def undecided_items(rubric: Rubric, sheet: Sheet) -> list[str]:
+    """Codes of the items neither deducted, 不适用, nor confirmed as nothing to deduct."""
+    return [item.code for item in rubric.items if not sheet.is_decided(item)]
+
+
+def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor: str, submit: bool = False,
+                       allow_undecided: bool = False, overwrite: bool = False) -> list[tuple[str, str, str]]:
     """Import §3 sheets; each file is all or nothing. Returns (case_no, evaluator, status) per sheet.
 
-    A file costs a fixed number of bulk statements, whatever the activity's size: only the people and
-    files it names are read, new sheets are inserted together, their rows written together."""
+    A sheet replaces the stored draft only if that draft is unchanged since the sheet's ``revision`` (or is
+    still blank, for a sheet without one), unless ``overwrite``; ``submit`` refuses sheets with undecided items
+    unless ``allow_undecided``. A file costs a fixed number of bulk statements, whatever the activity's size:
+    only the people and files it names are read, new sheets are inserted together, their rows written together."""
     done = []
     for path in map(Path, paths):
         entries = _read_sheet_file(path)  # read and decoded before the write lock is taken
@@ -338,14 +462,35 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
             valid = [(index, entry, sheet) for index, entry, sheet in parsed if sheet is not None]
             known = _Assignments(session, activity.id, {s.evaluator for _, _, s in valid},
                                  {s.case_no for _, _, s in valid})
-            refs = []
+            resolved = []
             for index, entry, sheet in valid:
                 try:
                     ref = known.ref(sheet.evaluator, sheet.case_no)
                     row = known.rows.get((ref.case_file_id, ref.evaluator_id))
                     if row is not None and row.status != DRAFT:
-                        raise UserError(f"“{sheet.evaluator}”对“{sheet.case_no}”的评查表已提交，不能再导入修改")
-                    refs.append((index, ref, row, sheet))
+                        raise UserError(f"“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再导入修改")
+                    resolved.append((index, entry, replace(sheet, case_no=ref.case_no, evaluator=ref.evaluator), ref, row))
+                except UserError as exc:
+                    problems.append((index, _problem(index, entries, entry, exc)))
+            stored_contents = rows.contents_of(session, [row for *_, row in resolved if row is not None])
+            refs = []
+            for index, entry, sheet, ref, row in resolved:
+                try:
+                    stored = None
+                    if row is not None:
+                        stored = replace(stored_contents[row.id], case_no=ref.case_no, evaluator=ref.evaluator)
+                    conflict = _overwrite_check(ref, row, stored, entry.get("revision"), sheet)
+                    if conflict and not overwrite:
+                        raise UserError(f"{conflict}；为免丢失，未导入（确需覆盖请加 --overwrite）")
+                    if submit and not allow_undecided:
+                        undecided = undecided_items(rubric, sheet)
+                        if undecided:
+                            raise UserError(
+                                f"“{ref.evaluator}”对“{ref.case_no}”的评查表尚有 {len(undecided)} 项未定"
+                                f"（{'、'.join(undecided[:8])}{'等' if len(undecided) > 8 else ''}：既无扣分、"
+                                "不适用，也未列入 decided），不能提交；确认这些项目无扣分请列入 decided，"
+                                "或加 --allow-undecided")
+                    refs.append((index, ref, row, sheet, stored, bool(conflict)))
                 except UserError as exc:
                     problems.append((index, _problem(index, entries, entry, exc)))
             if problems:
@@ -356,15 +501,16 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
 
 
 def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file_name: str,
-                    refs: list[tuple[int, SheetRef, SheetRow | None, Sheet]], actor: str, submit: bool) -> list:
-    sheet_rows = {(ref.case_file_id, ref.evaluator_id): row for _, ref, row, _ in refs if row is not None}
-    new = [(ref.case_file_id, ref.evaluator_id) for _, ref, row, _ in refs if row is None]
+                    refs: list[tuple[int, SheetRef, SheetRow | None, Sheet, Sheet | None, bool]], actor: str,
+                    submit: bool) -> list:
+    sheet_rows = {(ref.case_file_id, ref.evaluator_id): row for _, ref, row, *_ in refs if row is not None}
+    new = [(ref.case_file_id, ref.evaluator_id) for _, ref, row, *_ in refs if row is None]
     rows.create_drafts(session, activity_id, new)
     if new:
         # Read back (and lock) the new sheets; on a shared server another import may have created one first.
         created = {(r.case_file_id, r.evaluator_id): r for r in rows.sheets_on_cases(
             session, {case_id for case_id, _ in new}, lock=True, evaluator_ids={person for _, person in new})}
-        for _, ref, row, _ in refs:
+        for _, ref, row, *_ in refs:
             key = (ref.case_file_id, ref.evaluator_id)
             if row is None and key not in sheet_rows:
                 if created[key].status != DRAFT:
@@ -372,14 +518,17 @@ def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file
                 sheet_rows[key] = created[key]
     before = rows.contents_of(session, list(sheet_rows.values()))
     rows.replace_contents(session, {sheet_rows[(ref.case_file_id, ref.evaluator_id)].id: sheet
-                                    for _, ref, _, sheet in refs}, rubric.deduction_by_code)
+                                    for _, ref, _, sheet, *_ in refs}, rubric.deduction_by_code)
     done = []
-    for _, ref, row, sheet in refs:
+    for _, ref, row, sheet, _, overwritten in refs:
         earlier = before[sheet_rows[(ref.case_file_id, ref.evaluator_id)].id]
         earlier_json = replace(earlier, case_no=ref.case_no, evaluator=ref.evaluator).to_json() \
             if row is not None or earlier != Sheet() else None
-        record(session, actor, "sheet", "导入评查表", activity_id=activity_id, case_no=ref.case_no,
-               before=earlier_json, after={"evaluator": ref.evaluator, "file": file_name, **sheet.to_json()})
+        after = {"evaluator": ref.evaluator, "file": file_name, **sheet.to_json()}
+        if overwritten:
+            after["overwrite"] = "以 --overwrite 覆盖了导出后修改过的评查表"
+        record(session, actor, "sheet", "覆盖导入评查表" if overwritten else "导入评查表", activity_id=activity_id,
+               case_no=ref.case_no, before=earlier_json, after=after)
         status = DRAFT
         if submit:
             result = score_sheet(rubric, sheet)
@@ -400,8 +549,11 @@ def export_sheets(store: Store, activity_ref: str, evaluator: str) -> list[dict]
         person = _person(session, activity.id, evaluator)
         cases = sorted(register.assigned_cases(session, person.id), key=lambda c: c.case_no)
         own, contents = rows.evaluator_sheets(session, person.id, EVALUATION)
-        by_case = {row.case_file_id: contents[row.id] for row in own}
-        return [
-            replace(by_case.get(case.id, Sheet()), case_no=case.case_no, evaluator=person.name).to_json()
-            for case in cases
-        ]
+        by_case = {row.case_file_id: row for row in own}
+        sheets = []
+        for case in cases:
+            row = by_case.get(case.id)
+            stored = contents[row.id] if row is not None else None
+            sheet = replace(stored or Sheet(), case_no=case.case_no, evaluator=person.name)
+            sheets.append({**sheet.to_json(), "revision": sheet_revision(row, stored)})
+        return sheets

@@ -19,10 +19,10 @@ from urllib.parse import quote, unquote
 from platformdirs import user_data_dir
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
-from pingcha.errors import UserError
+from pingcha.errors import UserError, os_error_text
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -46,7 +46,7 @@ def database_url(db: str | None) -> str:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"无法创建数据库所在的文件夹 {path.parent}：{exc.strerror}") from None
+        raise UserError(f"无法创建数据库所在的文件夹 {path.parent}：{os_error_text(exc)}") from None
     return _read_only_url(path) or f"sqlite:///{path}"
 
 
@@ -119,8 +119,19 @@ def lock_writers(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITERS_LOCK})
 
 
+DRIVERS = {"postgresql": "pip install \".[postgres]\"（psycopg）", "mysql": "pip install pymysql，并在地址中写 mysql+pymysql://",
+           "mssql": "pip install pyodbc", "oracle": "pip install oracledb"}
+
+
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url)
+    try:
+        engine = create_engine(url)
+    except ImportError as exc:
+        backend = url.split(":", 1)[0].split("+", 1)[0]
+        hint = DRIVERS.get(backend, "请安装该数据库的 Python 驱动")
+        raise UserError(f"无法连接数据库：没有安装 {backend} 数据库的驱动（{hint}）\n  详细信息：{exc}") from None
+    except NoSuchModuleError:
+        raise UserError(f"数据库地址无效：不支持“{url.split(':', 1)[0]}”这种数据库") from None
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine)
     return engine
@@ -152,6 +163,10 @@ class Store:
             with session.begin():
                 yield session
 
+    def rehearsal(self) -> Rehearsal:
+        """This database, with writes that are always rolled back (see ``Rehearsal``)."""
+        return Rehearsal(self)
+
     def dispose(self) -> None:
         """Close the database. On SQLite, first fold the WAL into the main file and empty it (TRUNCATE), so
         whoever copies or backs up the .db file afterwards has every change made through this Store."""
@@ -165,6 +180,28 @@ class Store:
             except (sqlite3.Error, SQLAlchemyError):
                 pass  # read-only, or another process is reading: SQLite checkpoints when the last one closes
         self.engine.dispose()
+
+
+class Rehearsal:
+    """A Store whose transactions always roll back: a use case run through it changes nothing, but the
+    statements it needs are compiled, so the first real one of a session costs what later ones do."""
+
+    def __init__(self, store: Store) -> None:
+        self.engine, self.memo, self._store = store.engine, store.memo, store
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            session.begin()
+            try:
+                lock_writers(session)
+                yield session
+                session.flush()
+            finally:
+                session.rollback()
+
+    def read(self):
+        return self._store.read()
 
 
 def open_store(db: str | None = None, migrate: bool = True) -> Store:

@@ -26,7 +26,7 @@ SHEET = ScoreSheet.__table__
 DEDUCTION = SheetDeduction.__table__
 MARK = SheetMark.__table__
 
-NA, VETO, NOTE = "na", "veto", "note"
+NA, VETO, NOTE, DECIDED = "na", "veto", "note", "decided"
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,7 @@ def _contents(session: Session, sheets: Iterable[SheetRow], deductions_query, ma
     notes: dict[int, dict[str, str]] = defaultdict(dict)
     na: dict[int, set[str]] = defaultdict(set)
     veto: dict[int, set[str]] = defaultdict(set)
+    decided: dict[int, set[str]] = defaultdict(set)
     for sheet_id, code, count, note in session.execute(deductions_query):
         if count:
             counts[sheet_id][code] = count
@@ -118,11 +119,13 @@ def _contents(session: Session, sheets: Iterable[SheetRow], deductions_query, ma
             na[sheet_id].add(code)
         elif kind == VETO:
             veto[sheet_id].add(code)
+        elif kind == DECIDED:
+            decided[sheet_id].add(code)
         elif note:
             notes[sheet_id][code] = note
     return {
         row.id: Sheet(deductions=counts[row.id], na=frozenset(na[row.id]), veto=frozenset(veto[row.id]),
-                      notes=notes[row.id], comment=row.comment)
+                      notes=notes[row.id], comment=row.comment, decided=frozenset(decided[row.id]))
         for row in sheets
     }
 
@@ -230,7 +233,7 @@ def save_deduction(session: Session, sheet_id: int, code: str, count: int, note:
 
 
 def save_mark(session: Session, sheet_id: int, kind: str, code: str, present: bool, note: str = "") -> None:
-    """Set or clear one mark (``kind`` na, veto or note) on a sheet."""
+    """Set or clear one mark (``kind`` na, veto, decided or note) on a sheet."""
     where = (MARK.c.sheet_id == sheet_id, MARK.c.kind == kind, MARK.c.code == code)
     if not present:
         session.execute(delete(MARK).where(*where))
@@ -246,7 +249,7 @@ def _content_rows(sheet_id: int, sheet: Sheet, deduction_codes: Mapping | frozen
         if count or note:
             deductions.append({"sheet_id": sheet_id, "code": code, "count": count, "note": note})
     marks = [{"sheet_id": sheet_id, "kind": kind, "code": code, "note": ""}
-             for kind, codes in ((NA, sheet.na), (VETO, sheet.veto)) for code in sorted(codes)]
+             for kind, codes in ((NA, sheet.na), (VETO, sheet.veto), (DECIDED, sheet.decided)) for code in sorted(codes)]
     marks.extend({"sheet_id": sheet_id, "kind": NOTE, "code": code, "note": note}
                  for code, note in sheet.notes.items() if note and code not in deduction_codes)
     return deductions, marks
@@ -312,3 +315,16 @@ def settle_review(session: Session, sheet_id: int, leader_id: int) -> None:
     moment = now()
     update_sheet(session, sheet_id, evaluator_id=leader_id, status=SheetStatus.RECONCILED, submitted_at=moment,
                  updated_at=moment)
+
+
+def notes_for_code(session: Session, code: str, case_file_id: int, evaluator_id: int) -> list[str]:
+    """Every note written for ``code`` (a deduction, or an item or veto), on any sheet of any activity, except
+    the other evaluators' sheets on the file ``case_file_id`` (blind scoring)."""
+    same_file_others = select(SHEET.c.id).where(SHEET.c.case_file_id == case_file_id,
+                                                SHEET.c.evaluator_id != evaluator_id)
+    notes = list(session.execute(select(DEDUCTION.c.note).where(
+        DEDUCTION.c.code == code, DEDUCTION.c.note != "", DEDUCTION.c.sheet_id.not_in(same_file_others))).scalars())
+    notes += session.execute(select(MARK.c.note).where(
+        MARK.c.code == code, MARK.c.kind == NOTE, MARK.c.note != "",
+        MARK.c.sheet_id.not_in(same_file_others))).scalars()
+    return notes

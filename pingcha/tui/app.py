@@ -59,6 +59,7 @@ class PingchaApp(App):
         self.wanted_activity = activity
         self.wanted_user = user
         self.who: Who | None = None
+        self.report_states: dict[int, dict[str, str]] = {}  # activity id → report → 已生成/失败… (the 报告 page)
 
     # -- starting up ---------------------------------------------------------------------------------------
 
@@ -117,8 +118,10 @@ class PingchaApp(App):
     # -- command palette and keys --------------------------------------------------------------------------
 
     def action_command_palette(self) -> None:
+        from pingcha.tui.palette import ChinesePalette
+
         if not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder="输入命令或编号…", id="--command-palette"))
+            self.push_screen(ChinesePalette(placeholder="输入命令、案号或编号…", id="--command-palette"))
 
     def action_help_quit(self) -> None:
         self.notify("按 Ctrl+Q 退出（所做的修改都已保存）。", title="退出")

@@ -7,11 +7,13 @@ change goes through ``change_sheet`` (one short transaction per change); the 复
 
 from __future__ import annotations
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from pingcha.errors import UserError
 from pingcha.rubric import Rubric
 from pingcha.scoring import Sheet, SheetError, SheetResult, score_sheet
 from pingcha.services.review import confirm_review, open_review
-from pingcha.services.sheets import SheetRef, SheetState, change_sheet, read_sheet, submit_sheet
+from pingcha.services.sheets import SheetRef, SheetState, change_sheet, read_sheet, rehearse_change, submit_sheet
 from pingcha.store import Store
 
 
@@ -46,8 +48,19 @@ class SheetEditor:
     def set_comment(self, comment: str) -> None:
         raise NotImplementedError
 
+    def set_decided(self, code: str, decided: bool) -> None:
+        """Confirm an item as having nothing to deduct (or take that back)."""
+        raise NotImplementedError
+
     def reload(self) -> None:
         """Read the sheet again (another process may have changed it)."""
+
+    def prepare(self) -> None:
+        """Get the database ready for the first change (run in a worker, off the screen's thread)."""
+
+    def note_suggestions(self, code: str) -> list[str]:
+        """Notes written before for ``code`` (常用说明), the most used first."""
+        return []
 
     def submit(self) -> SheetResult:
         raise NotImplementedError
@@ -100,9 +113,11 @@ class StoredSheetEditor(SheetEditor):
     def locked(self) -> bool:
         return self.state.locked
 
+    action = "修改评查表"  # what the audit log calls the next changes (the screen says 撤销修改 while undoing)
+
     def _change(self, **change) -> None:
         try:
-            self.state = change_sheet(self.store, self.ref, self.actor, **change)
+            self.state = change_sheet(self.store, self.ref, self.actor, action=self.action, **change)
         except UserError:
             # The refusal may come from a change made elsewhere (e.g. submitted from the command line).
             self.reload()
@@ -120,10 +135,25 @@ class StoredSheetEditor(SheetEditor):
     def set_comment(self, comment: str) -> None:
         self._change(comment=comment)
 
+    def set_decided(self, code: str, decided: bool) -> None:
+        self._change(code=code, decided=decided)
+
     def reload(self) -> None:
         self.state = read_sheet(self.store, self.ref)
         if self.findings:
             self.findings = self._read_findings()
+
+    def note_suggestions(self, code: str) -> list[str]:
+        from pingcha.services.notes import note_suggestions
+
+        try:
+            return note_suggestions(self.store, self.ref, code)
+        except SQLAlchemyError:
+            return []
+
+    def prepare(self) -> None:
+        if not self.locked:
+            rehearse_change(self.store, self.ref, self.actor)
 
     def submit(self) -> SheetResult:
         result = submit_sheet(self.store, self.ref, self.actor)

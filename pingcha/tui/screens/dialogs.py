@@ -116,3 +116,40 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+class CommentScreen(ModalScreen[str | None]):
+    """评语: the overall comment on a file, several lines long; Ctrl+S saves, Esc leaves it unchanged."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "保存", priority=True),
+        Binding("escape", "cancel", "取消", key_display="Esc"),
+    ]
+
+    def __init__(self, case_no: str, comment: str) -> None:
+        super().__init__()
+        self.case_no, self.comment = case_no, comment
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Footer, TextArea
+
+        with Vertical(id="dialog"):
+            yield Static(Text.assemble(("评语", "bold"), f"  {self.case_no}   回车换行 · Ctrl+S 保存 · Esc 取消"),
+                         id="dialog-title")
+            yield TextArea(self.comment, id="comment-text", soft_wrap=True, show_line_numbers=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from textual.widgets import TextArea
+
+        area = self.query_one("#comment-text", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        from textual.widgets import TextArea
+
+        self.dismiss(self.query_one("#comment-text", TextArea).text.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

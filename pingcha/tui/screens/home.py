@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
+from pingcha.tui.palette import CaseJump
 from pingcha.tui.widgets.panes import FilesPane, Pane, ProgressPane, ResultsPane, ReviewPane
 from pingcha.tui.widgets.panes_admin import ImportPane, ReportsPane, RubricsPane
 
@@ -24,6 +25,8 @@ TAB_KEYS = {"1": "files", **{str(i): tab for i, (tab, _, _) in enumerate(LEADER_
 
 
 class HomeScreen(Screen):
+    AUTO_FOCUS = "#files-table"  # the list, not the filter above it: page keys must work from the start
+    COMMANDS = {CaseJump}
     BINDINGS = [
         *(Binding(key, f"show_tab('{tab}')", "切换页面" if key == "1" else "", show=key == "1",
                   key_display="1-7") for key, tab in TAB_KEYS.items()),
@@ -31,6 +34,7 @@ class HomeScreen(Screen):
         Binding("w", "app.change_person", "切换人员"),
         Binding("question_mark,f1", "app.show_keys", "帮助", key_display="?"),
         Binding("q,ctrl+q", "app.quit", "退出", key_display="q"),
+        Binding("escape", "leave_input", "离开输入框", key_display="Esc"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -47,13 +51,31 @@ class HomeScreen(Screen):
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_input":  # shown (and needed) only while typing into a field
+            return isinstance(self.focused, Input)
         if action == "show_tab" and parameters and parameters[0] != "files":
             return self.app.who is not None and self.app.who.is_leader
         return True
 
+    @property
+    def files_pane(self) -> FilesPane:
+        return self.query_one(FilesPane)
+
     def _pane(self, tab: str | None = None) -> Pane:
         tabs = self.query_one("#tabs", TabbedContent)
         return self.query_one(f"#{tab or tabs.active}", TabPane).query_one(Pane)
+
+    def action_leave_input(self) -> None:
+        """Esc: stop typing into a field, so the page keys (1–7, q, F5) work again; the page's list takes the keys."""
+        tables = self._pane().query(DataTable)
+        if tables:
+            tables.first().focus()
+        else:
+            self.set_focus(None)
+        self.refresh_bindings()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab

@@ -3,10 +3,11 @@
 Keys (also in the footer and under ``?``):
   ↑↓ items · ←→ deduction rules · a–i add one to rule a–i · +/- add/remove one · space cycles ·
   n note · x 不适用 · Enter: 无扣分, next undecided item · Tab: next undecided · s submit ·
-  typing a code (D12, V9, then a rule letter: D12c) jumps there.
+  typing a code (D12, V9, then a rule letter: D12c) jumps there, in either case and width (d12c, Ｄ１２Ｃ) ·
+  ctrl+z undoes the last change, again and again.
 
-"Decided" is kept for this session only: an item is decided once it has a deduction, is 不适用, or the evaluator
-confirmed it has nothing to deduct (Enter). It helps walk the rubric; it is not stored and does not block submitting.
+An item is decided once it has a deduction, is 不适用, or the evaluator confirmed it has nothing to deduct (Enter);
+the confirmation is stored with the sheet (§3 ``decided``), so the 未定 count survives leaving the screen.
 """
 
 from __future__ import annotations
@@ -25,24 +26,32 @@ from textual.widgets import Footer, Input, Static
 from pingcha.results import CaseFile as CaseRecord
 from pingcha.results import SheetView
 from pingcha.rubric.model import Item, Veto
+from pingcha.scoring import Sheet
 from pingcha.tui.editing import SheetEditor
 from pingcha.tui.format import score_text
 from pingcha.tui.widgets.detail_view import DetailView
-from pingcha.tui.widgets.scoring_inputs import NoteInput, RubricJump
+from pingcha.tui.palette import RubricJump
+from pingcha.tui.screens.code_entry import CodeEntry
+from pingcha.tui.undo import restoring_changes
+from pingcha.tui.widgets.scoring_inputs import NoteInput
 from pingcha.tui.widgets.rubric_nav import NavLine, RubricNav
 from pingcha.tui.widgets.sheet_parts import RULE_KEYS, case_facts, item_panel, nav_texts, score_line, veto_panel
 from pingcha.tui.widgets import precheck_parts as pre
 
 
 
-class ScoringScreen(Screen):
+class ScoringScreen(CodeEntry, Screen):
     AUTO_FOCUS = ""
     COMMANDS = {RubricJump}
+    # Footer order is priority order: at 80 columns the keys at the end are the ones cut off.
     BINDINGS = [
+        Binding("s", "submit", "提交"),
+        Binding("question_mark,f1", "app.show_keys", "帮助", key_display="?"),
+        Binding("escape,q", "back", "返回", key_display="Esc"),
         Binding("down,j", "next_item", "项目", key_display="↑↓"),
         Binding("up,k", "prev_item", "上一项", show=False),
         Binding("right,l", "next_rule", "情形", key_display="←→"),
-        Binding("left,h", "prev_rule", "上一情形", show=False),
+        Binding("left", "prev_rule", "上一情形", show=False),  # not h: h is the key of the 8th rule
         Binding("a", "rule(0)", "扣一次", key_display="a-i"),
         *(Binding(key, f"rule({i})", show=False) for i, key in enumerate(RULE_KEYS) if i),
         Binding("plus,equals_sign", "add_one", "加扣", show=False),
@@ -52,13 +61,11 @@ class ScoringScreen(Screen):
         Binding("x", "toggle_na", "不适用"),
         Binding("enter", "confirm_next", "无扣分→下一项", key_display="⏎"),
         Binding("tab", "next_undecided", "下一未定", key_display="Tab"),
-        Binding("s", "submit", "提交"),
         Binding("m", "comment", "评语", show=False),
         Binding(pre.ACCEPT_KEY, "accept_finding", "采纳预检提示", show=False),
         Binding(pre.DISMISS_KEY, "dismiss_finding", "不采纳预检提示", show=False),
+        Binding("ctrl+z", "undo", "撤销", show=False),
         Binding("f5,r", "reload", "刷新", key_display="F5"),
-        Binding("question_mark,f1", "app.show_keys", "帮助", key_display="?"),
-        Binding("escape,q", "back", "返回", key_display="Esc"),
     ]
 
     def __init__(self, editor: SheetEditor, case: CaseRecord, evaluator: str,
@@ -69,9 +76,12 @@ class ScoringScreen(Screen):
         self.case = case
         self.evaluator = evaluator
         self.others = others
-        self.confirmed: set[str] = set()
         self.rules: dict[str, int] = {}
         self.code_buffer = ""
+        self.code_origin = 0  # where the cursor was when a code began (a code that does not exist goes back)
+        self.letter: tuple[str, int] | None = None  # a rule letter just applied that may begin a code (d, then 12c)
+        self.undo: list[Sheet] = []  # the sheet before each change made on this screen
+        self._restoring = False
         self.note_code: str | None = None  # "" while the comment is being edited
         self.dismissing: str | None = None  # the 预检 check whose dismissal reason is being typed
         self._facts_shown: tuple | None = None
@@ -85,6 +95,15 @@ class ScoringScreen(Screen):
         self.nav = RubricNav(lines, id="nav")
         self.codes = {line.code: i for i, line in enumerate(lines) if line.kind == "category" or line.selectable}
 
+    EDITING = frozenset({"rule", "add_one", "remove_one", "cycle", "note", "toggle_na", "confirm_next", "submit",
+                         "comment", "undo"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A submitted sheet is read-only: its footer offers moving, help and leaving, not changing."""
+        if action in self.EDITING and self.editor.locked:
+            return False
+        return True
+
     # -- layout --------------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -93,12 +112,14 @@ class ScoringScreen(Screen):
             yield self.nav
             with Vertical(id="detail-column"):
                 yield DetailView(id="detail")
-                yield NoteInput(id="note", placeholder="说明（页码或位置），回车保存，Esc 取消")
+                yield NoteInput(id="note", placeholder="说明（页码或位置），回车保存，Esc 取消", select_on_focus=False)
         yield Static(id="score")
         yield Footer()
 
     def on_mount(self) -> None:
         self.refresh_all()
+        # While the person reads the file, rehearse a change (rolled back): the first key press is then quick.
+        self.run_worker(self.editor.prepare, thread=True, exit_on_error=False, group="prepare")
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < 100
@@ -131,9 +152,7 @@ class ScoringScreen(Screen):
         return self.rules.get(self.line.code, 0)
 
     def decided(self, item: Item) -> bool:
-        sheet = self.editor.sheet
-        return (item.code in sheet.na or item.code in self.confirmed
-                or any(sheet.deductions.get(d.code) for d in item.deductions))
+        return self.editor.sheet.is_decided(item)
 
     def undecided(self) -> list[Item]:
         return [item for item in self.rubric.items if not self.decided(item)]
@@ -166,19 +185,28 @@ class ScoringScreen(Screen):
 
     def _draw_line(self, index: int, result) -> None:
         line = self.nav.lines[index]
-        left, right = nav_texts(self.rubric, self.editor.sheet, result, line, self.confirmed, self.others)
+        left, right = nav_texts(self.rubric, self.editor.sheet, result, line,
+                                self.editor.sheet.decided, self._compared())
         mark = pre.nav_mark(self.finding_lines.get(line.code)) if self.editor.findings else None
         if mark is not None:
             left = Text.assemble(mark, left[1:])
         self.nav.set_text(index, left, right)
 
+    def _compared(self) -> tuple[SheetView, ...]:
+        """The sheets whose differences the list marks with ≠: in 复核 the evaluators' sheets; when an evaluator
+        looks back at a final file, theirs and the colleagues'."""
+        if not self.others or self.editor.review:
+            return self.others
+        return (*self.others, SheetView(self.evaluator, self.editor.status, self.editor.sheet, None))
+
     def _draw_detail(self, result, home: bool = False) -> None:
         sheet = self.editor.sheet
-        facts = (self.editor.status, self.size.width)
+        facts = (self.editor.status, self.size.width, self.has_class("narrow"))
         if facts != self._facts_shown:  # a relayout costs milliseconds; the facts change only with the status
             self._facts_shown = facts
             self.query_one("#facts", Static).update(
-                case_facts(self.case, self.evaluator, self.editor.status, self.editor.review))
+                case_facts(self.case, self.evaluator, self.editor.status, self.editor.review,
+                           compact=self.has_class("narrow")))
         item, veto = self.item, self.veto
         if item is not None:
             body = item_panel(self.rubric, sheet, result, item, self.rule, self.others,
@@ -191,7 +219,7 @@ class ScoringScreen(Screen):
         if views:
             body = Group(pre.finding_block(views, self.editor.locked), body)
         self.query_one("#detail", DetailView).show(body, home=home)
-        line = score_line(self.rubric, sheet, result, len(self.undecided()))
+        line = score_line(self.rubric, sheet, result, len(self.undecided()), final=self.editor.locked)
         if self.others and result is not None:
             line.append("   各评查人：" + "，".join(
                 f"{v.evaluator} {score_text(v.result.score)}" for v in self.others if v.result is not None))
@@ -201,7 +229,8 @@ class ScoringScreen(Screen):
             line.append(f"预检 {undecided} 待处理" if undecided else f"预检 {found} 已处理",
                         style=pre.OPEN if undecided else "")
         if sheet.comment:
-            line.append(f"   评语：{sheet.comment}", style="dim")
+            first, *more = sheet.comment.splitlines()
+            line.append(f"   评语：{first}" + ("……" if more else ""), style="dim")
         self.query_one("#score", Static).update(line, layout=False)
 
     # -- moving --------------------------------------------------------------------------------------------
@@ -250,31 +279,6 @@ class ScoringScreen(Screen):
         after = [i for i in order if i > start] + [i for i in order if i <= start]
         self.go_line(next(i for i in after if self.nav.lines[i].code in undecided))
 
-    def on_key(self, event: events.Key) -> None:
-        """Typing a code (D12, V9, A) jumps there; a rule letter right after it (D12c) adds that deduction."""
-        if isinstance(self.focused, Input) or not event.character or len(event.character) != 1:
-            return
-        char = event.character
-        if not (char.isupper() or (char.isdigit() and self.code_buffer)):
-            self.code_buffer = ""
-            return
-        event.stop()
-        event.prevent_default()
-        candidate = self.code_buffer + char
-        if not any(code.startswith(candidate) for code in self.codes):
-            candidate = char
-            if not any(code.startswith(candidate) for code in self.codes):
-                self.code_buffer = ""
-                self.notify(f"没有以“{char}”开头的编号。", timeout=3)
-                return
-        self.code_buffer = candidate
-        target = self.codes.get(candidate)
-        if target is None:
-            target = next(i for code, i in sorted(self.codes.items(), key=lambda kv: kv[1]) if code.startswith(candidate))
-        if not self.nav.lines[target].selectable:
-            target += 1
-        self.go_line(target)
-
     # -- changing (each change goes straight to the service) ------------------------------------------------
 
     def _editable(self) -> bool:
@@ -289,10 +293,37 @@ class ScoringScreen(Screen):
     def _apply(self, change, *args) -> None:
         if not self._editable():
             return
+        before = self.editor.sheet
         self.app.call(change, *args)
+        if self.editor.sheet != before and not self._restoring:
+            self.undo.append(before)
         self._draw_changed()
         if self.editor.locked:
             self.refresh_all()
+            self.refresh_bindings()
+
+    def action_undo(self) -> None:
+        """ctrl+z: put the sheet back as it was before the last change made here (each step audited)."""
+        if not self._editable():
+            return
+        if not self.undo:
+            self.notify("没有可撤销的修改。", timeout=2)
+            return
+        self._undo_to(len(self.undo) - 1)
+        self.notify("已撤销上一次修改。", timeout=2)
+
+    def _undo_to(self, depth: int) -> None:
+        target = self.undo[depth]
+        del self.undo[depth:]
+        self._restoring = True
+        self.editor.action = "撤销修改"
+        try:
+            for change, args in restoring_changes(self.editor.sheet, target):
+                self.app.call(getattr(self.editor, change), *args)
+        finally:
+            self._restoring = False
+            self.editor.action = "修改评查表"
+        self.refresh_all()
 
     def _set_count(self, code: str, count: int) -> None:
         self._apply(self.editor.set_count, code, count)
@@ -352,6 +383,11 @@ class ScoringScreen(Screen):
             self.go_line(self.codes[item.code])
         self.rules[item.code] = [d.code for d in item.deductions].index(code)
 
+    def focus_rule(self, code: str) -> None:
+        """Show deduction ``code`` selected on its item (the palette's 转到 D12c)."""
+        self._focus_rule(code)
+        self._draw_detail(self.editor.result())
+
     def action_bump(self, code: str) -> None:
         self._focus_rule(code)
         self._set_count(code, self._count(code) + 1)
@@ -372,9 +408,8 @@ class ScoringScreen(Screen):
 
     def action_confirm_next(self) -> None:
         item = self.item
-        if item is not None and not self.decided(item):
-            self.confirmed.add(item.code)
-            self._draw_changed()
+        if item is not None and not self.decided(item) and not self.editor.locked:
+            self._apply(self.editor.set_decided, item.code, True)
         self.action_next_undecided()
 
     # -- 预检 findings: accepted or dismissed by the evaluator, one key each ------------------------------------
@@ -426,7 +461,7 @@ class ScoringScreen(Screen):
         check = self._open_finding()
         if check is None:
             return
-        self._open_input("", "", f"不采纳预检提示 {check} 的理由（可不填），回车确认，Esc 取消")
+        self._open_input("", "", f"不采纳预检提示 {check} 的理由（可不填），回车确认，Esc 取消", f"不采纳预检提示 {check}")
         self.dismissing = check
 
     def _close_dismissal(self, save: bool) -> None:
@@ -440,24 +475,42 @@ class ScoringScreen(Screen):
 
     # -- notes and the comment -----------------------------------------------------------------------------
 
-    def _open_input(self, code: str, value: str, placeholder: str) -> None:
+    def _open_input(self, code: str, value: str, placeholder: str, title: str) -> None:
         if not self._editable():
             return
         self.note_code = code
         note = self.query_one("#note", NoteInput)
         note.placeholder = placeholder
+        note.border_title = title
         note.value = value
         note.display = True
         note.focus()
+        note.cursor_position = len(value)
 
-    def action_note(self) -> None:
+    def action_note(self, typed: str = "") -> None:
+        """n (or a Chinese character typed straight away): the note of the selected deduction, or of the veto."""
         code = self._current_rule_code() if self.item is not None else (self.veto.code if self.veto else None)
         if code is None:
             return
-        self._open_input(code, self.editor.sheet.notes.get(code, ""), f"{code} 的说明（页码或位置），回车保存，Esc 取消")
+        if code in self.rubric.deduction_by_code:
+            what = self.rubric.deduction_by_code[code].text
+        else:
+            what = self.rubric.veto_by_code[code].title
+        what = what if len(what) <= 24 else what[:23] + "…"
+        self._open_input(code, self.editor.sheet.notes.get(code, "") + typed,
+                         "页码或位置，回车保存，Esc 取消，↑↓ 常用说明", f"{code} {what} 的说明")
+        self.query_one("#note", NoteInput).offer(self.editor.note_suggestions(code))
 
     def action_comment(self) -> None:
-        self._open_input("", self.editor.sheet.comment, "对本案卷的总体评价，回车保存，Esc 取消")
+        """m: the 评语, several lines, in its own window."""
+        from pingcha.tui.screens.dialogs import CommentScreen
+
+        if self._editable():
+            self.app.push_screen(CommentScreen(self.case.case_no, self.editor.sheet.comment), self._comment_written)
+
+    def _comment_written(self, comment: str | None) -> None:
+        if comment is not None:
+            self._apply(self.editor.set_comment, comment)
 
     def close_note(self, save: bool) -> None:
         if self.dismissing is not None:
@@ -466,9 +519,9 @@ class ScoringScreen(Screen):
         code, self.note_code = self.note_code, None
         if save and code is not None:
             if code:
-                self.app.call(self.editor.set_note, code, note.value.strip())
+                self._apply(self.editor.set_note, code, note.value.strip())
             else:
-                self.app.call(self.editor.set_comment, note.value.strip())
+                self._apply(self.editor.set_comment, note.value.strip())
         note.display = False
         self.set_focus(None)
         self._draw_detail(self.editor.result())
@@ -487,6 +540,10 @@ class ScoringScreen(Screen):
         result = self.editor.result()
         if result is None:
             self.notify("评查表无法计分，不能提交。", severity="error")
+            return
+        if self.editor.review and not self.editor.sheet.comment.strip():
+            self.notify("确认复核结果前，请写明集体评议意见（将印在评查表上）。", title="集体评议意见", timeout=5)
+            self.action_comment()
             return
         self.app.push_screen(
             SubmitScreen(self.rubric, self.editor.sheet, result, self.case.case_no, len(self.undecided()),
@@ -507,6 +564,7 @@ class ScoringScreen(Screen):
             self.dismiss(True)
         else:
             self.refresh_all()
+            self.refresh_bindings()
 
     def action_reload(self) -> None:
         self.app.call(self.editor.reload)
@@ -526,5 +584,7 @@ class ScoringScreen(Screen):
                             self.action_submit)
         yield SystemCommand("下一未定项", "转到下一个尚未确定的评查项目", self.action_next_undecided)
         yield SystemCommand("填写评语", "对本案卷的总体评价", self.action_comment)
+        yield SystemCommand("撤销上一次修改", "Ctrl+Z，可连续撤销", self.action_undo)
         yield SystemCommand("刷新", "重新读取评查表", self.action_reload)
         yield SystemCommand("返回", "回到案卷列表", self.action_back)
+

@@ -18,7 +18,7 @@ class WhoScreen(Screen):
         Binding("enter", "choose", "选择", show=True),
         Binding("tab", "app.focus_next", "切换列表", key_display="Tab"),
         Binding("f5,r", "reload", "刷新", key_display="F5"),
-        Binding("ctrl+q", "app.quit", "退出"),
+        Binding("q", "app.quit", "退出", key_display="q"),  # the first screen says how to leave
     ]
 
     def __init__(self, activity: ActivityInfo | None = None) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Static
 
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults
 from pingcha.services.queries import AssignedFile, Progress, assigned_files, case_facts, progress
-from pingcha.services.results import activity_results
+from pingcha.services.results import activity_results, colleagues_sheets
+from pingcha.text import case_no_key
 from pingcha.tui.format import grade_markup, grade_marks, grade_style, score_text, status_label
 from pingcha.vocabulary import NOT_STARTED, SheetStatus
 
@@ -48,39 +50,66 @@ def table(table_id: str, *columns: str) -> DataTable:
     return widget
 
 
+def matches(query: str, *fields: str) -> bool:
+    """Does every word of ``query`` occur in one of ``fields`` (width, case and 〔〕/[ ] ignored)?"""
+    text = " ".join(case_no_key(field) for field in fields)
+    return all(case_no_key(word) in text for word in query.split())
+
+
+class FilterInput(Input):
+    """A one-line filter above a list: what is typed narrows the list at once; Esc leaves it."""
+
+
+FILE_SORTS = [("执法部门", lambda f: (f.case.agency, f.case.case_no)), ("案号", lambda f: f.case.case_no),
+              ("状态", lambda f: (f.status, f.case.case_no)),
+              ("未定项数", lambda f: (-f.undecided, f.case.case_no)),
+              ("得分", lambda f: (f.result is None, f.result.score if f.result else 0, f.case.case_no))]
+
+
 class FilesPane(Pane):
-    """我的案卷: the files assigned to me, with status and, once submitted, my score."""
+    """我的案卷: the files assigned to me, with status, the running score of drafts and how many items are 未定;
+    / filters by 案号, agency, 案由, status or grade, o changes the order."""
+
+    BINDINGS = [Binding("slash", "filter", "筛选", key_display="/"), Binding("o", "sort", "排序")]
 
     def __init__(self) -> None:
         super().__init__()
         self.files: list[AssignedFile] = []
+        self.shown: list[AssignedFile] = []
+        self.sort = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="files-summary")
         precheck = ("预检",) if self.who.activity.rubric.checks else ()
-        yield table("files-table", "案号", "状态", "得分", "等次", *precheck, "执法部门", "案由")
-        yield Static("回车打开评查表 · F5 刷新 · Ctrl+P 命令", classes="hint")
+        yield FilterInput(placeholder="筛选：/ 后输入案号、执法部门、案由、状态或等次（Esc 离开）", id="files-filter",
+                          classes="filter")
+        yield table("files-table", "案号", "状态", "得分", "等次", "未定", *precheck, "执法部门", "案由")
+        yield Static("回车打开评查表 · / 筛选 · o 排序 · F5 刷新 · Ctrl+P 命令", classes="hint")
+
+    def action_filter(self) -> None:
+        self.query_one("#files-filter", Input).focus()
+
+    def action_sort(self) -> None:
+        self.sort = (self.sort + 1) % len(FILE_SORTS)
+        self.show_rows()
+        self.notify(f"按{FILE_SORTS[self.sort][0]}排序", timeout=2)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "files-filter":
+            event.stop()
+            self.show_rows()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "files-filter":
+            event.stop()
+            self.query_one("#files-table", DataTable).focus()
 
     def refresh_data(self) -> None:
         files = self.app.call(assigned_files, self.app.store, str(self.who.activity.id), self.who.name)
         if files is None:
             return
         self.files = files
-        styles = {NOT_STARTED: "dim", SheetStatus.DRAFT: "yellow", SheetStatus.SUBMITTED: "green"}
-        rows = [
-            (f.case.case_no, Text(f.status, style=styles.get(f.status, "")), score_text(f.result.score) if f.result else "",
-             Text.from_markup(grade_markup(self.who.activity.rubric, f.result.grade)) if f.result else "",
-             f.case.agency, f.case.cause)
-            for f in files
-        ]
-        checks = self.who.activity.rubric.checks
-        if checks:
-            from pingcha.prechecks import findings_for
-
-            counts = [len(findings_for(checks, f.case)) for f in files]
-            rows = [(*row[:4], Text(f"! {n} 处", style="bold yellow") if n else "", *row[4:])
-                    for row, n in zip(rows, counts)]
-        self.fill(self.query_one("#files-table", DataTable), rows, [f.case.case_no for f in files])
+        self.show_rows()
         done = sum(f.status == SheetStatus.SUBMITTED for f in files)
         drafts = sum(f.status == SheetStatus.DRAFT for f in files)
         summary = Text.assemble(("我的案卷", "bold"), f"  已提交 {done}/{len(files)}",
@@ -89,10 +118,36 @@ class FilesPane(Pane):
             summary = Text("没有分配给您的案卷。", style="bold")
         self.query_one("#files-summary", Static).update(summary)
 
+    def show_rows(self) -> None:
+        query = self.query_one("#files-filter", Input).value
+        styles = {NOT_STARTED: "dim", SheetStatus.DRAFT: "yellow", SheetStatus.SUBMITTED: "green"}
+        shown = [f for f in self.files
+                 if matches(query, f.case.case_no, f.status, f.case.agency, f.case.cause,
+                            f.result.grade if f.result and f.status != SheetStatus.DRAFT else "")]
+        self.shown = sorted(shown, key=FILE_SORTS[self.sort][1])
+        rubric = self.who.activity.rubric
+        if rubric.checks:
+            from pingcha.prechecks import findings_for
+        rows = []
+        for f in self.shown:
+            draft = f.status != SheetStatus.SUBMITTED
+            score = score_text(f.result.score) if f.result else ""
+            precheck = ()
+            if rubric.checks:
+                found = len(findings_for(rubric.checks, f.case))
+                precheck = (Text(f"! {found} 处", style="bold yellow") if found else "",)
+            rows.append((
+                f.case.case_no, Text(f.status, style=styles.get(f.status, "")),
+                Text(score + ("（暂）" if draft and score else ""), style="dim" if draft else ""),
+                Text.from_markup(grade_markup(rubric, f.result.grade)) if f.result and not draft else "",
+                Text(str(f.undecided), style="yellow") if draft and f.undecided else "",
+                *precheck, f.case.agency, f.case.cause))
+        self.fill(self.query_one("#files-table", DataTable), rows, [f.case.case_no for f in self.shown])
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        if 0 <= event.cursor_row < len(self.files):
-            self.open_file(self.files[event.cursor_row])
+        if 0 <= event.cursor_row < len(self.shown):
+            self.open_file(self.shown[event.cursor_row])
 
     def open_file(self, file: AssignedFile) -> None:
         from pingcha.tui.editing import StoredSheetEditor
@@ -101,8 +156,12 @@ class FilesPane(Pane):
         app = self.app
         editor = app.call(StoredSheetEditor, app.store, self.who.activity.rubric, file.ref, self.who.name)
         case = app.call(case_facts, app.store, file.ref.case_file_id)
+        others = ()
+        if file.status == SheetStatus.SUBMITTED:  # once the file is final, the other evaluators' sheets are shown beside mine
+            others = app.call(colleagues_sheets, app.store, str(self.who.activity.id), file.case.case_no,
+                              self.who.name) or ()
         if editor is not None and case is not None:
-            app.push_screen(ScoringScreen(editor, case, self.who.name))
+            app.push_screen(ScoringScreen(editor, case, self.who.name, others))
 
 
 def grade_chart(results: ActivityResults) -> Text:
@@ -217,20 +276,69 @@ class ReviewPane(Pane):
 
 
 class ResultsPane(ScrollingPane):
-    """结果: agencies ranked by mean, then every file, with the best and worst grades marked."""
+    """结果: agencies ranked by mean, then every file, with the best and worst grades marked; / filters the files by 案号,
+    agency, 案由, status, grade or evaluator, o changes their order."""
+
+    BINDINGS = [Binding("slash", "filter", "筛选", key_display="/"), Binding("o", "sort", "排序")]
+    SORTS = [("执法部门", lambda f: (f.case.agency, f.case.case_no)), ("案号", lambda f: f.case.case_no),
+             ("得分（高到低）", lambda f: (f.score is None, -(f.score or 0), f.case.case_no)),
+             ("状态", lambda f: (f.status, f.case.case_no))]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.results = None
+        self.sort = 0
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(id="results-summary")
             yield Static("执法部门排名", classes="section")
             yield table("results-agencies", "名次", "执法部门", "抽查", "已完成", "评查中", "待复核", "平均分", "等次")
-            yield Static("案卷结果", classes="section")
+            yield Static("案卷结果（/ 筛选，o 排序）", classes="section", id="results-files-title")
+            yield FilterInput(placeholder="筛选：输入案号、执法部门、案由、状态、等次或评查人员（Esc 离开）",
+                              id="results-filter", classes="filter")
             yield table("results-files", "案号", "执法部门", "案由", "状态", "得分", "等次", "评查人员")
+
+    def action_filter(self) -> None:
+        field = self.query_one("#results-filter", Input)
+        field.focus()
+        field.scroll_visible(animate=False)
+
+    def action_sort(self) -> None:
+        self.sort = (self.sort + 1) % len(self.SORTS)
+        self.show_files()
+        self.notify(f"案卷按{self.SORTS[self.sort][0]}排序", timeout=2)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "results-filter":
+            event.stop()
+            self.show_files()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "results-filter":
+            event.stop()
+            self.query_one("#results-files", DataTable).focus()
+
+    def show_files(self) -> None:
+        if self.results is None:
+            return
+        query = self.query_one("#results-filter", Input).value
+        files = [f for f in self.results.files
+                 if matches(query, f.case.case_no, f.case.agency, f.case.cause, status_label(f.status), f.grade or "",
+                            *f.evaluators)]
+        files.sort(key=self.SORTS[self.sort][1])
+        self.fill(self.query_one("#results-files", DataTable), [
+            (f.case.case_no, f.case.agency, f.case.cause, status_label(f.status), score_text(f.score),
+             Text.from_markup(grade_markup(self.results.rubric, f.grade)), "、".join(f.evaluators))
+            for f in files])
+        shown = f"（显示 {len(files)}/{len(self.results.files)} 件）" if query else ""
+        self.query_one("#results-files-title", Static).update(f"案卷结果{shown}（/ 筛选，o 排序）")
 
     def refresh_data(self) -> None:
         results = self.app.call(activity_results, self.app.store, str(self.who.activity.id))
         if results is None:
             return
+        self.results = results
         counts = results.grade_counts()
         self.query_one("#results-summary", Static).update(Text.assemble(
             ("评查结果", "bold"), "  ", "  ".join(f"{name} {count} 件" for name, count in counts.items()),
@@ -239,7 +347,4 @@ class ResultsPane(ScrollingPane):
             (str(a.rank) if a.rank is not None else "—", a.agency, str(a.files), str(a.final), str(a.pending),
              str(a.needs_review), score_text(a.mean), Text.from_markup(grade_markup(results.rubric, a.grade)))
             for a in results.agencies])
-        self.fill(self.query_one("#results-files", DataTable), [
-            (f.case.case_no, f.case.agency, f.case.cause, status_label(f.status), score_text(f.score),
-             Text.from_markup(grade_markup(results.rubric, f.grade)), "、".join(f.evaluators))
-            for f in results.files])
+        self.show_files()

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, ProgressBar, Static
 
-from pingcha.errors import UserError
+from pingcha.errors import UserError, os_error_text
 from pingcha.rubric import RubricError, load_rubric_file
 from pingcha.rubric.diff import diff_rubrics, render_diff
 from pingcha.services.activities import get_activity, update_settings
@@ -218,7 +218,7 @@ class ImportPane(WorkPane):
         except UserError as exc:
             message = Text(f"未导入：\n{exc}", style="red")
         except OSError as exc:
-            message = Text(f"无法读取文件：{exc}", style="red")
+            message = Text(f"无法读取文件：{os_error_text(exc)}", style="red")
         self.app.call_from_thread(self._finished, message)
 
     def _finished(self, message: Text) -> None:
@@ -243,9 +243,11 @@ def report_function(name: str):
 class ReportsPane(WorkPane):
     """报告: generate the 通报, the 评查表, the 整改通知书 and the 汇总表 into a folder."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.states = {key: "未生成" for key, *_ in REPORTS}
+    @property
+    def states(self) -> dict[str, str]:
+        """What became of each report, kept by the app per activity: it outlives this page (a change of person
+        builds the pages anew) and is lost only when the program closes."""
+        return self.app.report_states.setdefault(self.who.activity.id, {key: "未生成" for key, *_ in REPORTS})
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="path-row"):
@@ -340,7 +342,7 @@ class ReportsPane(WorkPane):
             except UserError as exc:
                 state = f"失败：{exc}"
             except OSError as exc:
-                state = f"失败：无法写入（{exc.strerror or exc}）"
+                state = f"失败：无法写入（{os_error_text(exc)}）"
             except Exception as exc:  # noqa: BLE001 - another module's fault must not close the UI
                 state = f"失败：{type(exc).__name__}：{exc}"
             self.app.call_from_thread(self._state, key, state, True)

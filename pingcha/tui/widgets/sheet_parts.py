@@ -24,8 +24,9 @@ RULE_KEYS = "abcdefghi"
 DIFFERENT = "bold black on yellow"
 
 
-def case_facts(case: CaseRecord, evaluator: str, status: str, review: bool) -> Text:
-    """Two lines: what the file is, and the facts an evaluator checks against."""
+def case_facts(case: CaseRecord, evaluator: str, status: str, review: bool, compact: bool = False) -> Text:
+    """What the file is, and the facts an evaluator checks against (``compact``: three lines that never wrap,
+    for 80 columns: the file; who is scoring and the sheet's state with the party; dates and officers)."""
     if review:
         badge = Text(" 复核中 · 确认后生效 ", style="bold black on cyan") if status != SheetStatus.RECONCILED else \
             Text(" 复核结果已录入 ", style="bold white on green")
@@ -34,6 +35,16 @@ def case_facts(case: CaseRecord, evaluator: str, status: str, review: bool) -> T
     else:
         badge = Text(f" {status} · 每次修改即已保存 ", style="bold black on green")
     officers = "、".join(case.officers) or "—"
+    if compact:
+        text = Text.assemble(
+            (case.case_no, "bold"), " ", case.agency, " ", (case.cause, "italic"), "\n",
+            "评查人 ", (evaluator, "bold"), " ", badge, " 当事人 ", case.party, f"（{case.party_type}）", "\n",
+            "立案 ", date_text(case.filed_on), " 决定 ", date_text(case.decided_on),
+            " 送达 ", date_text(case.served_on), " 结案 ", date_text(case.closed_on), " 执法人员 ", officers,
+            *((" 处罚 ", case.decision) if case.decision else ()),
+        )
+        text.no_wrap, text.overflow = True, "ellipsis"
+        return text
     return Text.assemble(
         (case.case_no, "bold"), "  ", case.agency, "  ", (case.cause, "italic"),
         "   评查人：", (evaluator, "bold"), "  ", badge, "\n",
@@ -94,7 +105,7 @@ def item_panel(rubric: Rubric, sheet: Sheet, result: SheetResult | None, item: I
         note = sheet.notes.get(deduction.code)
         if note:
             table.add_row([Text(""), Text(""), Text(f"说明：{note}", style="cyan")], style="on #303030" if current else None)
-    hint = Text("a–i 扣一次 · ←→ 选情形 · ＋/－ 增减 · 空格 循环 · n 说明（回车保存）", style="dim")
+    hint = Text("a–i 扣一次 · ←→ 选情形 · ＋/－ 增减 · 空格 循环 · n 或直接输入汉字写说明（回车保存）", style="dim")
     if compact:  # a short screen: the rules first, the guide below them
         return Group(head, table, Text(""), guide, na_line, hint)
     return Group(head, guide, na_line, Text(""), table, Text(""), hint)
@@ -162,8 +173,9 @@ def veto_panel(rubric: Rubric, sheet: Sheet, veto: Veto, others: tuple[SheetView
     return Group(*parts)
 
 
-def score_line(rubric: Rubric, sheet: Sheet, result: SheetResult | None, undecided: int) -> Text:
-    """实得 84 / 适用 96 → 折算 87.5 · 暂定等次 合格 · …"""
+def score_line(rubric: Rubric, sheet: Sheet, result: SheetResult | None, undecided: int,
+               final: bool = False) -> Text:
+    """实得 84 / 适用 96 → 折算 87.5 · 暂定等次 合格 · … (``final``: a submitted sheet, whose grade is not 暂定)."""
     if result is None:
         return Text("无法计分：请检查不适用和扣分的标记", style="bold red")
     line = Text()
@@ -175,14 +187,15 @@ def score_line(rubric: Rubric, sheet: Sheet, result: SheetResult | None, undecid
     line.append(score_text(result.score), style="bold reverse")
     if zeroed:
         line.append(f"（否决项 {'、'.join(zeroed)} 归零）", style="bold red")
-    line.append("   暂定等次 ")
+    line.append("   等次 " if final else "   暂定等次 ")
     line.append(result.grade, style=grade_style(rubric, result.grade))
     found = sum(1 for count in sheet.deductions.values() if count)
     line.append(f"   扣分 {found} 处")
     line.append(f"   否决 {'、'.join(result.vetoes) or '无'}", style="bold red" if result.vetoes else "")
     if sheet.na:
         line.append(f"   不适用 {len(sheet.na)} 项")
-    line.append(f"   未定 {undecided} 项", style="yellow" if undecided else "green")
+    if not final:
+        line.append(f"   未定 {undecided} 项", style="yellow" if undecided else "green")
     return line
 
 
