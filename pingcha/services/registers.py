@@ -139,11 +139,19 @@ class ImportSummary:
 
 
 def import_register(store: Store, activity_ref: str, path: str | Path, actor: str) -> ImportSummary:
-    """Import a register into an activity in one transaction; nothing is written if any row is bad."""
+    """Import a register into an activity in one transaction; nothing is written if any row is bad. The file is
+    read and checked before the transaction takes the write lock, so others keep saving meanwhile."""
+    with store.read() as session:
+        activity = find_activity(session, activity_ref)
+        existing = set(session.exec(select(CaseFile.case_no).where(CaseFile.activity_id == activity.id)).all())
+    records = parse_register(path, existing)
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
         existing = set(session.exec(select(CaseFile.case_no).where(CaseFile.activity_id == activity.id)).all())
-        records = parse_register(path, existing)
+        clashes = [f"第 {row_no} 行：案号“{case.case_no}”已在本次评查活动中导入过"
+                   for row_no, case in records if case.case_no in existing]
+        if clashes:  # imported by someone else since the file was checked
+            raise _report(Path(path).name, clashes, "案卷目录")
         agencies = {a.name: a.id for a in session.exec(select(Agency).where(Agency.activity_id == activity.id)).all()}
         for _, case in records:
             if case.agency not in agencies:
@@ -215,10 +223,17 @@ def parse_roster(path: str | Path, existing_names: set[str] = frozenset()) -> li
 
 
 def import_roster(store: Store, activity_ref: str, path: str | Path, actor: str) -> list[tuple[str, str, str]]:
+    """Import a roster; as a register, the file is read and checked before the write lock is taken."""
+    with store.read() as session:
+        activity = find_activity(session, activity_ref)
+        existing = set(session.exec(select(Evaluator.name).where(Evaluator.activity_id == activity.id)).all())
+    people = parse_roster(path, existing)
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
         existing = set(session.exec(select(Evaluator.name).where(Evaluator.activity_id == activity.id)).all())
-        people = parse_roster(path, existing)
+        clashes = [f"“{name}”已在本次评查活动的人员名单中" for name, _, _ in people if name in existing]
+        if clashes:
+            raise _report(Path(path).name, clashes, "人员名单")
         for name, unit, role in people:
             session.add(Evaluator(activity_id=activity.id, name=name, unit=unit, role=role))
         record(

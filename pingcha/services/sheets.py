@@ -246,8 +246,13 @@ def change_sheet(
         row.updated_at = now()
         session.add(row)
         record(session, actor, "sheet", "修改评查表", activity_id=ref.activity_id, case_no=ref.case_no,
-               before={"evaluator": ref.evaluator, **before}, after={"evaluator": ref.evaluator, **after})
+               before={"evaluator": ref.evaluator, **before}, after={"evaluator": ref.evaluator, **_kind(ref), **after})
         return SheetState(ref, _applied(current, code, after), row.status, row.submitted_at)
+
+
+def _kind(ref: SheetRef) -> dict:
+    """Marks the audit entries of a 复核 sheet, so replaying the log (pingcha check) knows which sheet changed."""
+    return {"kind": REVIEW} if ref.kind == REVIEW else {}
 
 
 def _applied(sheet: Sheet, code: str, after: dict) -> Sheet:
@@ -297,7 +302,8 @@ def _submit_row(session: Session, rubric: Rubric, ref: SheetRef, row: ScoreSheet
     row.submitted_at = now()
     session.add(row)
     record(session, actor, "sheet", "提交评查表", activity_id=ref.activity_id, case_no=ref.case_no,
-           after={"evaluator": ref.evaluator, "score": str(result.score), "grade": result.grade, **sheet.to_json()})
+           after={"evaluator": ref.evaluator, **_kind(ref), "score": str(result.score), "grade": result.grade,
+                  **sheet.to_json()})
     return result
 
 
