@@ -20,6 +20,7 @@ from fractions import Fraction
 import krippendorff
 import numpy as np
 
+from pingcha.rubric import Rubric
 from pingcha.student_t import t_quantile
 
 DEFAULT_FLAG_AT = Decimal("3.0")
@@ -78,6 +79,7 @@ class Offset:
     offset: Fraction
     low: Fraction | None
     high: Fraction | None
+    variance: Fraction | None = None  # the sample variance s² of the differences (None when n < 2)
 
     @classmethod
     def of(cls, differences: Sequence[Fraction]) -> Offset:
@@ -87,7 +89,7 @@ class Offset:
             return cls(n, mean, None, None)
         variance = sum(((d - mean) ** 2 for d in differences), Fraction(0)) / (n - 1)
         half = Fraction(t_quantile(0.975, n - 1) * math.sqrt(variance) / math.sqrt(n))
-        return cls(n, mean, mean - half, mean + half)
+        return cls(n, mean, mean - half, mean + half, variance)
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,26 @@ class Drift:
     def change(self) -> Fraction:
         return self.late.offset - self.early.offset
 
+    @property
+    def interval(self) -> tuple[Fraction, Fraction] | None:
+        """A 95 % interval for the change (Welch's, the halves' spreads may differ); None while either half
+        has fewer than two sheets."""
+        if self.early.sheets < 2 or self.late.sheets < 2:
+            return None
+        v1, v2 = self.early.variance / self.early.sheets, self.late.variance / self.late.sheets
+        if v1 + v2 == 0:
+            return self.change, self.change
+        df = float((v1 + v2) ** 2 / (v1**2 / (self.early.sheets - 1) + v2**2 / (self.late.sheets - 1)))
+        half = Fraction(t_quantile(0.975, df) * math.sqrt(v1 + v2))
+        return self.change - half, self.change + half
+
+    def notable(self, flag_at: Decimal) -> bool:
+        """Whether the evaluator's standard moved: by at least ``flag_at`` points, with an interval clear of 0."""
+        interval = self.interval
+        if interval is None or abs(self.change) < Fraction(flag_at):
+            return False
+        return interval[0] > 0 or interval[1] < 0
+
 
 @dataclass(frozen=True)
 class Agreement:
@@ -159,6 +181,23 @@ class Agreement:
             "items": [item.to_json() for item in self.items],
             "evaluators": [e.to_json() for e in self.evaluators],
         }
+
+
+@dataclass(frozen=True)
+class ActivityAgreement:
+    """An activity's agreement figures, with what a screen or report needs to name things."""
+
+    activity: str
+    rubric: Rubric
+    agreement: Agreement
+    created_at: datetime | None = None
+
+    def item_title(self, code: str) -> str:
+        item = self.rubric.item_by_code.get(code)
+        return item.title if item is not None else ""
+
+    def to_json(self) -> dict:
+        return self.agreement.to_json(self.activity)
 
 
 def rounded(value: Fraction | float | Decimal | None, places: int) -> float | None:

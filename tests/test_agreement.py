@@ -154,9 +154,16 @@ def test_drift_compares_early_and_late_sheets_by_submission_time():
     files = []
     for day, gap in enumerate([0, 1, 0, 6, 7, 6]):  # 严某 tires: harsher later
         at = start + timedelta(days=day)
-        files.append([sheet("严某", 80 - gap, at=at), sheet("张三", 80, at=at)])
+        files.append([sheet("严某", 80 - gap, at=at), sheet(["张三", "李四", "王五"][day % 3], 80, at=at)])
     files.reverse()  # file order must not matter, only submission times
     drift = {d.name: d for d in agreement(files, []).drift}
     assert float(drift["严某"].early.offset) == pytest.approx(-1 / 3)
     assert float(drift["严某"].late.offset) == pytest.approx(-19 / 3)
     assert float(drift["严某"].change) == pytest.approx(-6)
+    # Welch: each half has s² = 1/3 over 3 sheets, so ν = 4 and the half-width is t(0.975, 4)·√(2/9).
+    low, high = drift["严某"].interval
+    half = 2.7764451051977987 * math.sqrt(2 / 9)
+    assert (float(low), float(high)) == (pytest.approx(-6 - half), pytest.approx(-6 + half))
+    assert drift["严某"].notable(D("3.0")) and not drift["严某"].notable(D("6.5"))
+    # Each partner has one early and one late sheet: too few to say their standard moved.
+    assert drift["张三"].interval is None and not drift["张三"].notable(D("3.0"))

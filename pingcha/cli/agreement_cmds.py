@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from pingcha.agreement import rounded
+from pingcha.agreement import ActivityAgreement, rounded
 from pingcha.cli.output import print_json, store_for, table
-from pingcha.services.agreement import ActivityAgreement, activity_agreement
+from pingcha.services.agreement import activity_agreement
 
 SHOWN_ITEMS = 10
 

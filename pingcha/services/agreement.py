@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
-from pingcha.agreement import DEFAULT_FLAG_AT, Agreement, RatedSheet, agreement
+from pingcha.agreement import DEFAULT_FLAG_AT, ActivityAgreement, RatedSheet, agreement
 from pingcha.results import ActivityResults
-from pingcha.rubric import Rubric
 from pingcha.services.results import activity_results
 from pingcha.services.sheets import SUBMITTED
 from pingcha.store import Store
 from pingcha.values import non_negative_decimal
-
-
-@dataclass(frozen=True)
-class ActivityAgreement:
-    """An activity's agreement figures, with what a screen or report needs to name things."""
-
-    activity: str
-    rubric: Rubric
-    agreement: Agreement
-    created_at: datetime | None = None
-
-    def item_title(self, code: str) -> str:
-        item = self.rubric.item_by_code.get(code)
-        return item.title if item is not None else ""
-
-    def to_json(self) -> dict:
-        return self.agreement.to_json(self.activity)
 
 
 def parse_flag_at(text: str | Decimal | float) -> Decimal:
