@@ -27,6 +27,7 @@ DEFAULT_FLAG_AT = Decimal("3.0")
 STRICT = "偏严"
 LENIENT = "偏宽"
 NA = "na"  # an item's state on a sheet where it is marked 不适用
+Difference = tuple[int, int]  # an exact difference in points: numerator, denominator
 
 # The krippendorff package builds a units × values × values array; beyond this many cells the same alpha
 # comes from its closed form over sums (see ``_interval_alpha_by_sums``), so 10,000 files stay fast.
@@ -43,12 +44,6 @@ class RatedSheet:
     deducted: Mapping[str, Decimal] = field(default_factory=dict)  # item code → points lost (absent: none)
     na: frozenset[str] = frozenset()  # items marked 不适用
     submitted_at: datetime | None = None
-
-    def item_state(self, code: str) -> Decimal | str:
-        """What the sheet gives the item: 不适用, or the points lost (equal losses, equal obtained points)."""
-        if code in self.na:
-            return NA
-        return self.deducted.get(code, Decimal(0))
 
     @property
     def veto_value(self) -> str:
@@ -82,12 +77,20 @@ class Offset:
     variance: Fraction | None = None  # the sample variance s² of the differences (None when n < 2)
 
     @classmethod
-    def of(cls, differences: Sequence[Fraction]) -> Offset:
+    def of(cls, differences: Sequence[Difference]) -> Offset:
+        """From exact differences, each ``numerator / denominator`` in integers: summed per denominator
+        (there are only a few: one per number of sheets on a file) so thousands stay cheap and exact."""
         n = len(differences)
-        mean = sum(differences, Fraction(0)) / n
+        sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for numerator, denominator in differences:
+            pair = sums[denominator]
+            pair[0] += numerator
+            pair[1] += numerator * numerator
+        mean = sum((Fraction(s, d) for d, (s, _) in sums.items()), Fraction(0)) / n
         if n < 2:
             return cls(n, mean, None, None)
-        variance = sum(((d - mean) ** 2 for d in differences), Fraction(0)) / (n - 1)
+        squares = sum((Fraction(q, d * d) for d, (_, q) in sums.items()), Fraction(0))
+        variance = (squares - n * mean * mean) / (n - 1)
         half = Fraction(t_quantile(0.975, n - 1) * math.sqrt(variance) / math.sqrt(n))
         return cls(n, mean, mean - half, mean + half, variance)
 
@@ -217,14 +220,15 @@ def agreement(
     sheets are left out. ``item_codes`` are the rubric's items, every one reported."""
     double = [tuple(sheets) for sheets in files if len(sheets) >= 2]
     sheets = sum(len(f) for f in double)
+    differences = _differences(double)
     return Agreement(
         files=len(double),
         sheets=sheets,
         alpha_score=score_alpha(double),
         alpha_vetoes=veto_alpha(double),
         items=item_disagreements(double, item_codes),
-        evaluators=evaluator_offsets(double, flag_at),
-        drift=drifts(double),
+        evaluators=evaluator_offsets(double, flag_at, differences),
+        drift=drifts(double, differences),
         flag_at=flag_at,
     )
 
@@ -283,25 +287,40 @@ def item_disagreements(files: Sequence[Sequence[RatedSheet]], item_codes: Sequen
     """For each item, on how many of the files the sheets do not all give it the same obtained points."""
     known = set(item_codes)
     disagreeing: dict[str, int] = defaultdict(int)
+    zero = Decimal(0)
     for sheets in files:
         # Only an item that some sheet deducts on or marks 不适用 can differ between the sheets.
-        touched = {code for s in sheets for code in s.na} | {code for s in sheets for code, lost in s.deducted.items() if lost}
-        for code in touched & known:
-            if len({s.item_state(code) for s in sheets}) > 1:
+        touched = set()
+        for s in sheets:
+            touched.update(s.na)
+            touched.update(code for code, lost in s.deducted.items() if lost)
+        first, rest = sheets[0], sheets[1:]
+        for code in touched:
+            if code not in known:
+                continue
+            # Equal points lost on an applicable item means equal points obtained; 不适用 differs from both.
+            state = NA if code in first.na else first.deducted.get(code, zero)
+            if any((NA if code in o.na else o.deducted.get(code, zero)) != state for o in rest):
                 disagreeing[code] += 1
     items = [ItemDisagreement(code, len(files), disagreeing[code]) for code in item_codes]
     return tuple(sorted(items, key=lambda i: (-(i.disagreement or 0), i.code)))
 
 
-def _differences(files: Sequence[Sequence[RatedSheet]]) -> dict[str, list[tuple[datetime | None, int, Fraction]]]:
-    """Per evaluator: (submitted at, file position, their score − the mean of the others' on that file)."""
-    found: dict[str, list[tuple[datetime | None, int, Fraction]]] = defaultdict(list)
+def _differences(files: Sequence[Sequence[RatedSheet]]) -> dict[str, list[tuple[datetime | None, int, Difference]]]:
+    """Per evaluator: (submitted at, file position, their score − the mean of the others' on that file).
+
+    With scores scaled to integers S (tenths, or finer if some score has more decimals) and T their sum on a
+    file of k sheets, the difference is (k·S − T) / ((k − 1)·scale), kept as that pair of integers."""
+    places = max((-s.score.as_tuple().exponent for f in files for s in f if s.score.as_tuple().exponent < 0),
+                 default=0)
+    scale = 10**places
+    found: dict[str, list[tuple[datetime | None, int, Difference]]] = defaultdict(list)
     for position, sheets in enumerate(files):
-        scores = [Fraction(s.score) for s in sheets]
-        total = sum(scores, Fraction(0))
-        others = len(sheets) - 1
-        for sheet, score in zip(sheets, scores):
-            found[sheet.evaluator].append((sheet.submitted_at, position, score - (total - score) / others))
+        scaled = [int(s.score.scaleb(places)) for s in sheets]
+        total = sum(scaled)
+        k = len(sheets)
+        for sheet, value in zip(sheets, scaled):
+            found[sheet.evaluator].append((sheet.submitted_at, position, (k * value - total, (k - 1) * scale)))
     return found
 
 
@@ -316,17 +335,19 @@ def flag_of(figures: Offset, flag_at: Decimal) -> str | None:
     return None
 
 
-def evaluator_offsets(files: Sequence[Sequence[RatedSheet]], flag_at: Decimal = DEFAULT_FLAG_AT) -> tuple[EvaluatorOffset, ...]:
+def evaluator_offsets(
+    files: Sequence[Sequence[RatedSheet]], flag_at: Decimal = DEFAULT_FLAG_AT, differences: dict | None = None
+) -> tuple[EvaluatorOffset, ...]:
     offsets = []
-    for name, found in _differences(files).items():
+    for name, found in (differences if differences is not None else _differences(files)).items():
         figures = Offset.of([d for _, _, d in found])
         offsets.append(EvaluatorOffset(name, figures, flag_of(figures, flag_at)))
     return tuple(sorted(offsets, key=lambda e: (e.offset, e.name)))
 
 
-def drifts(files: Sequence[Sequence[RatedSheet]]) -> tuple[Drift, ...]:
+def drifts(files: Sequence[Sequence[RatedSheet]], differences: dict | None = None) -> tuple[Drift, ...]:
     result = []
-    for name, found in sorted(_differences(files).items()):
+    for name, found in sorted((differences if differences is not None else _differences(files)).items()):
         if len(found) < 2:
             continue
         # Sheets without a submission time (imported from elsewhere) keep their file order, after the timed ones.
