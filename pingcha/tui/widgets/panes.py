@@ -11,6 +11,7 @@ from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults
 from pingcha.services.queries import AssignedFile, Progress, assigned_files, case_facts, progress
 from pingcha.services.results import activity_results
 from pingcha.tui.format import grade_markup, score_text, status_label
+from pingcha.tui.widgets.agreement_chart import AgreementChart
 
 BAR_WIDTH = 30
 
@@ -130,6 +131,7 @@ class ProgressPane(ScrollingPane):
             yield table("by-evaluator", "评查人员", "角色", "分配", "未开始", "草稿", "已提交", "待复核", "已完成", "单位")
             yield Static("按执法部门", classes="section")
             yield table("by-agency", "执法部门", "抽查", "评查表", "评查中", "待复核", "已完成", "平均分", "等次")
+            yield AgreementChart(id="agreement-chart")
 
     def refresh_data(self) -> None:
         view: Progress | None = self.app.call(progress, self.app.store, str(self.who.activity.id))
@@ -148,6 +150,7 @@ class ProgressPane(ScrollingPane):
         self.fill(self.query_one("#by-agency", DataTable), [
             (a.agency, str(a.files), f"{a.sheets_submitted}/{a.sheets_due}", str(a.pending), str(a.needs_review),
              str(a.final), score_text(a.mean), Text.from_markup(grade_markup(a.grade))) for a in view.agencies])
+        self.query_one(AgreementChart).show(view.results)
 
 
 class ReviewPane(Pane):
