@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 
 import argparse
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from pingcha.cli import argparse_zh
 from pingcha.errors import UserError, database_problem
+from pingcha.store import DATABASE_ERRORS
 
 DB_HELP = "数据库：SQLite 文件路径或 SQLAlchemy URL（也可用环境变量 PINGCHA_DB）"
 AS_HELP = "以谁的身份操作（也可用环境变量 PINGCHA_USER）"
@@ -71,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
-    except (SQLAlchemyError, sqlite3.Error) as exc:
+    except DATABASE_ERRORS as exc:
         print(f"错误：{database_problem(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ from pingcha.errors import UserError
 from pingcha.results import STATUS_LABELS
 from pingcha.scoring import sheet_from_json
 from pingcha.services import activities, audit, draw, registers, results, review, sheets
+from pingcha.vocabulary import FileStatus, Role
 
 
 def _int(text: str) -> int:
@@ -22,24 +23,26 @@ def _int(text: str) -> int:
 
 def cmd_activity_create(args) -> int:
     info = activities.create_activity(store_for(args), args.name, args.rubric, args.acting, args.per_file,
-                                      activities.parse_spread(args.spread))
+                                      activities.parse_spread(args.spread), band_review=args.band_review)
+    bands = "，各评查表得分分属不同等次的也需复核" if info.band_review else ""
     print(f"已创建评查活动 #{info.id}“{info.name}”：评分标准 {info.rubric.key}，每卷 {info.per_file} 人评查，"
-          f"分差超过 {info.spread} 分需复核")
+          f"分差超过 {info.spread} 分需复核{bands}")
     return 0
 
 
 def cmd_activity_list(args) -> int:
-    rows = [[f"#{a.id}", a.name, a.rubric.key, a.per_file, a.spread] for a in activities.list_activities(store_for(args))]
-    print(table(["编号", "名称", "评分标准", "每卷人数", "分差上限"], rows) if rows else "还没有评查活动。")
+    rows = [[f"#{a.id}", a.name, a.rubric.key, a.per_file, a.spread, "是" if a.band_review else "否"]
+            for a in activities.list_activities(store_for(args))]
+    print(table(["编号", "名称", "评分标准", "每卷人数", "分差上限", "跨等次需复核"], rows) if rows else "还没有评查活动。")
     return 0
 
 
 def cmd_activity_settings(args) -> int:
-    from pingcha.cli.report_cmds import checked_overrides
+    from pingcha.cli.report_cmds import parse_pairs
     from pingcha.reports import LABELS, default_text
 
     store = store_for(args)
-    changes = checked_overrides(args.set)
+    changes = parse_pairs(args.set)
     settings = activities.update_settings(store, args.activity, changes, args.acting) if changes else \
         activities.get_activity(store, args.activity).settings
     rows = [[key, label, settings.get(key, ""), default_text(key)] for key, label in LABELS.items()]
@@ -57,7 +60,7 @@ def cmd_cases_import(args) -> int:
 
 def cmd_evaluators_import(args) -> int:
     people = registers.import_roster(store_for(args), args.activity, args.file, args.acting)
-    leaders = [n for n, _, r in people if r == "组长"]
+    leaders = [n for n, _, r in people if r == Role.LEADER]
     print(f"已导入 {len(people)} 名评查人员" + (f"，其中组长：{'、'.join(leaders)}" if leaders else "") + "。")
     return 0
 
@@ -108,8 +111,6 @@ def cmd_review(args) -> int:
         if not args.sheet:
             raise UserError("录入复核结果需要 --sheet 复核评查表.json")
         sheet = sheet_from_json(read_json_file(args.sheet))
-        if sheet.case_no and sheet.case_no != args.case_no:
-            raise UserError(f"复核评查表中的案号“{sheet.case_no}”与命令中的“{args.case_no}”不一致")
         result = review.reconcile(store, args.activity, args.case_no, sheet, args.acting)
         print(f"已录入复核结果：“{args.case_no}”最终得分 {result.score}，等次 {result.grade}。")
         return 0
@@ -140,13 +141,13 @@ def cmd_results(args) -> int:
     print(table(
         ["案号", "执法部门", "案由", "评查人员", "状态", "得分", "等次"],
         [[f.case.case_no, f.case.agency, f.case.cause, "、".join(f.evaluators), STATUS_LABELS[f.status],
-          f.score if f.status == "final" else "", f.grade or ""] for f in outcome.files],
+          f.score if f.status == FileStatus.FINAL else "", f.grade or ""] for f in outcome.files],
     ))
     print()
     print(table(
         ["排名", "执法部门", "抽查", "已完成", "待复核", "评查中", "平均分", "等次"],
-        [[i if a.mean is not None else "", a.agency, a.files, a.final, a.needs_review, a.pending,
-          a.mean if a.mean is not None else "", a.grade or ""] for i, a in enumerate(outcome.agencies, start=1)],
+        [[a.rank if a.rank is not None else "", a.agency, a.files, a.final, a.needs_review, a.pending,
+          a.mean if a.mean is not None else "", a.grade or ""] for a in outcome.agencies],
     ))
     counts = outcome.grade_counts()
     shares = outcome.grade_shares()
@@ -176,6 +177,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     create.add_argument("--rubric", required=True, metavar="编号@版本", help="评分标准（或文件路径）")
     create.add_argument("--per-file", type=_int, default=2, metavar="N", help="每件案卷的评查人数（默认 2）")
     create.add_argument("--spread", default="5.0", metavar="S", help="分差超过 S 分需复核（默认 5.0）")
+    create.add_argument("--band-review", action="store_true",
+                        help="各评查表得分分属不同等次（如一张优秀、一张合格）时，即使分差未超过上限也需复核")
     create.set_defaults(handler=cmd_activity_create)
     listing = sub.add_parser("list", help="列出评查活动")
     listing.set_defaults(handler=cmd_activity_list)
