@@ -18,7 +18,7 @@ ZERO = Decimal(0)
 TENTH = Decimal("0.1")
 DEFAULT_SPREAD = Decimal("5.0")
 
-SHEET_KEYS = ("case_no", "evaluator", "deductions", "na", "veto", "notes", "comment")
+SHEET_KEYS = ("case_no", "evaluator", "deductions", "na", "veto", "notes", "comment", "uncertain")
 
 
 def round1(value: Decimal) -> Decimal:
@@ -45,6 +45,8 @@ class Sheet:
     comment: str = ""
     case_no: str | None = None
     evaluator: str | None = None
+    # 请组长确认: items (or vetoes) the evaluator is unsure of, each with the reason; the file then goes to 复核.
+    uncertain: Mapping[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         data: dict = {}
@@ -57,6 +59,8 @@ class Sheet:
         data["veto"] = sorted(self.veto)
         data["notes"] = {code: note for code, note in self.notes.items() if note}
         data["comment"] = self.comment
+        if self.uncertain:
+            data["uncertain"] = dict(self.uncertain)
         return data
 
 
@@ -89,6 +93,13 @@ def sheet_from_json(data: object) -> Sheet:
     if not isinstance(notes, dict) or not all(isinstance(v, str) for v in notes.values()):
         problems.append("“notes”应为对象，值为说明文字，如 {\"A1a\": \"第12页\"}")
         notes = {}
+    uncertain = data.get("uncertain", {})
+    if not isinstance(uncertain, dict) or not all(isinstance(v, str) for v in uncertain.values()):
+        problems.append("“uncertain”（请组长确认）应为对象，值为理由，如 {\"D12\": \"送达回证日期无法辨认\"}")
+        uncertain = {}
+    for code, reason in uncertain.items():
+        if isinstance(reason, str) and not reason.strip():
+            problems.append(f"请组长确认的“{code}”没有写明理由")
     texts = {}
     for key in ("case_no", "evaluator", "comment"):
         value = data.get(key)
@@ -106,6 +117,7 @@ def sheet_from_json(data: object) -> Sheet:
         comment=texts["comment"] or "",
         case_no=texts["case_no"],
         evaluator=texts["evaluator"],
+        uncertain={str(code): reason.strip() for code, reason in uncertain.items()},
     )
 
 
@@ -133,6 +145,9 @@ def check_sheet(rubric: Rubric, sheet: Sheet) -> list[str]:
     for code in sheet.notes:
         if code not in rubric.known_codes:
             problems.append(f"说明 notes 中有未知的编号“{code}”")
+    for code in sheet.uncertain:
+        if code not in rubric.item_by_code and code not in rubric.veto_by_code:
+            problems.append(f"请组长确认 uncertain 中的“{code}”不是评查项目或否决项的编号")
     if len(sheet.na) >= len(rubric.items) and all(item.code in sheet.na for item in rubric.items):
         problems.append("所有评查项目都标记为不适用，无法计分")
     return problems

@@ -21,7 +21,7 @@ def one_of(column: str, values: tuple[str, ...]) -> str:
 SHEET_STATUSES = ("草稿", "已提交", "复核")
 SHEET_KINDS = ("evaluation", "review")
 ROLES = ("评查员", "组长")
-MARK_KINDS = ("na", "veto", "note", "decided")
+MARK_KINDS = ("na", "veto", "note", "decided", "uncertain")  # uncertain: 请组长确认 (0003)
 DRAW_MODES = ("per_agency", "total")
 PARTY_TYPES = ("个人", "单位")
 PROCEDURES = ("普通程序", "简易程序")
