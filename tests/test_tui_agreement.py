@@ -49,3 +49,26 @@ async def test_the_dashboard_computes_agreement_in_a_worker(store):
         await pilot.pause()
         shown = str(app.screen.query_one(AgreementChart).render())
         assert "评查尺度一致性" in shown and "双评案卷" in shown and "评查人员偏差" in shown
+
+
+@sync
+async def test_an_evaluator_asks_the_leader_to_confirm_an_item(store):
+    from pingcha.services.queries import assigned_files
+    from pingcha.services.sheets import read_sheet, sheet_ref
+    from pingcha.tui.screens.scoring import ScoringScreen
+    from test_tui_fixtures import EVALUATOR, screen_text
+
+    case_no = assigned_files(store, ACTIVITY, EVALUATOR)[0].case.case_no
+    app = PingchaApp(store, activity=ACTIVITY, user=EVALUATOR)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, ScoringScreen)
+        await pilot.press("B", "6", "u", *"笔录未签名是否扣分", "enter")
+        await pilot.pause()
+        ref = sheet_ref(store, ACTIVITY, EVALUATOR, case_no)
+        assert read_sheet(store, ref).sheet.uncertain == {"B6": "笔录未签名是否扣分"}
+        assert "已请组长确认：笔录未签名是否扣分" in screen_text(app)
+        await pilot.press("u", *["backspace"] * 9, "enter")
+        await pilot.pause()
+        assert read_sheet(store, ref).sheet.uncertain == {}
+        assert "已请组长确认" not in screen_text(app)

@@ -45,6 +45,10 @@ class SheetEditor:
     def set_comment(self, comment: str) -> None:
         raise NotImplementedError
 
+    def set_uncertain(self, code: str, reason: str) -> None:
+        """请组长确认 on an item or veto with ``reason``; an empty reason withdraws it."""
+        raise NotImplementedError
+
     def reload(self) -> None:
         """Read the sheet again (another process may have changed it)."""
 
@@ -93,6 +97,9 @@ class StoredSheetEditor(SheetEditor):
 
     def set_comment(self, comment: str) -> None:
         self._change(comment=comment)
+
+    def set_uncertain(self, code: str, reason: str) -> None:
+        self._change(code=code, uncertain=reason)
 
     def reload(self) -> None:
         self.state = read_sheet(self.store, self.ref)
