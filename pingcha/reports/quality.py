@@ -53,9 +53,10 @@ def _verdict(value: float | None) -> str:
     return "，低于 0.667，评查尺度不一，需要重新统一标准"
 
 
-def _bars(offsets: list[float]) -> list[tuple[str, str]]:
-    """Each offset as a bar of blocks to the left (lower) or right (higher) of zero, scaled to the largest."""
-    largest = max((abs(o) for o in offsets), default=0) or 1
+def _bars(offsets: list[float], floor: float) -> list[tuple[str, str]]:
+    """Each offset as a bar of blocks to the left (lower) or right (higher) of zero, scaled to the largest
+    (or to ``floor``, so that small offsets do not fill the column)."""
+    largest = max([abs(o) for o in offsets] + [floor]) or 1
     bars = []
     for offset in offsets:
         blocks = "█" * max(1 if abs(offset) >= 0.05 else 0, round(abs(offset) / largest * BAR_CELLS))
@@ -136,7 +137,7 @@ def build_quality_report(view: ActivityAgreement, today: date | None = None) -> 
     else:
         _paragraph(doc, "偏差为评查人员本人得分与同一案卷其他评查人员平均分之差的平均值，负数表示打分偏低。"
                         f"偏差达到 {figures.flag_at} 分且 95% 置信区间不含 0 的，标记为偏严或偏宽。")
-        bars = _bars([float(e.offset) for e in figures.evaluators])
+        bars = _bars([float(e.offset) for e in figures.evaluators], 2 * float(figures.flag_at))
         _table(doc, [("评查人员", 22), ("评查表", 16), ("偏差", 16), ("95% 置信区间", 34), ("偏低", 27), ("偏高", 27),
                      ("判断", 14)], [
             [e.name, e.sheets, _points(e.offset), _interval(e.figures), low, high, e.flag or ""]
