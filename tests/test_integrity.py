@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import uuid
-from datetime import timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -225,12 +225,12 @@ def test_check_finds_a_final_files_deductions_deleted_by_hand(tmp_path, capsys):
     connection.close()
     moved = next(f for f in cli.json("results", activity, "--json")["files"] if f["case_no"] == final["case_no"])
     assert moved["score"] == 100.0  # what nothing noticed before
-    status, _, err = cli("check")
+    status, report, _ = cli("check")
     assert status == 1
     for evaluator in final["evaluators"]:
-        assert f"评查活动“{activity}”，案卷 {final['case_no']}，{evaluator} 的评查表：A2a：扣分表中 0 次，操作日志为 1 次" in err
-    assert "A2a：扣分表中 0 次，操作日志为 1 次；说明表中没有，操作日志为“第3页”" in err
-    assert "Traceback" not in err
+        assert f"评查活动“{activity}”，案卷 {final['case_no']}，{evaluator} 的评查表：A2a：扣分表中 0 次，操作日志为 1 次" in report
+    assert "A2a：扣分表中 0 次，操作日志为 1 次；说明表中没有，操作日志为“第3页”" in report
+    assert "Traceback" not in report
 
 
 def test_check_finds_a_sheet_reopened_or_changed_by_hand(tmp_path, capsys):
@@ -241,10 +241,10 @@ def test_check_finds_a_sheet_reopened_or_changed_by_hand(tmp_path, capsys):
         connection.execute("UPDATE score_sheet SET status = '草稿' WHERE status = '复核'")
         connection.execute("UPDATE sheet_mark SET code = 'D8' WHERE kind = 'na' AND code = 'D7'")
     connection.close()
-    status, _, err = cli("check")
+    status, report, _ = cli("check")
     assert status == 1
-    assert f"复核评查表（{LEADER}）：状态为“草稿”，操作日志为“复核”" in err
-    assert "不适用 D7：操作日志中有，表中没有" in err and "不适用 D8：表中有，操作日志中没有" in err
+    assert f"复核评查表（{LEADER}）：状态为“草稿”，操作日志为“复核”" in report
+    assert "不适用 D7：操作日志中有，表中没有" in report and "不适用 D8：表中有，操作日志中没有" in report
 
 
 def test_an_altered_rubric_is_refused_on_read_found_by_check_and_not_called_the_same(tmp_path, capsys):
@@ -258,8 +258,8 @@ def test_an_altered_rubric_is_refused_on_read_found_by_check_and_not_called_the_
     assert status == 1 and "评分标准 xiqu-xzcf@2024.1 的内容与载入时的哈希不符" in err and "Traceback" not in err
     status, out, err = cli("rubric", "load", RUBRIC)
     assert status == 1 and "内容相同" not in out + err and "哈希不符" in err
-    status, _, err = cli("check")
-    assert status == 1 and "评分标准 xiqu-xzcf@2024.1 的存储内容与载入时的哈希不符" in err
+    status, report, _ = cli("check")
+    assert status == 1 and "评分标准 xiqu-xzcf@2024.1 的存储内容与载入时的哈希不符" in report
 
 
 def test_check_finds_an_audit_row_edited_after_dropping_the_triggers(tmp_path, capsys):
@@ -272,11 +272,31 @@ def test_check_finds_an_audit_row_edited_after_dropping_the_triggers(tmp_path, c
         edited = connection.execute("SELECT min(id) FROM audit_log WHERE action = '修改评查表'").fetchone()[0]
         connection.execute("UPDATE audit_log SET actor = '别人' WHERE id = ?", (edited,))
     connection.close()
-    status, _, err = cli("check")
-    assert status == 1 and f"操作日志第 {edited} 条（修改评查表）的内容与其哈希不符" in err
+    status, report, _ = cli("check")
+    assert status == 1 and f"操作日志第 {edited} 条（修改评查表）的内容与其哈希不符" in report
+    assert "只追加保护已被拆除（数据库触发器 audit_log_no_update、audit_log_no_delete 不存在）" in report
 
 
-def test_check_finds_an_audit_row_removed_even_when_its_successor_is_rehashed(tmp_path, capsys):
+def test_check_finds_an_audit_row_edited_and_rehashed(tmp_path, capsys):
+    from pingcha.store.audit import row_hash
+
+    cli = Cli(tmp_path / "h.db", capsys)
+    scored(cli, tmp_path)
+    connection = sqlite3.connect(tmp_path / "h.db")
+    with connection:
+        connection.execute("DROP TRIGGER audit_log_no_update")
+        row = connection.execute("SELECT id, prev_hash, at, activity_id, case_no, entity, action, before, after "
+                                 "FROM audit_log WHERE action = '提交评查表' ORDER BY id LIMIT 1").fetchone()
+        entry_id, prev, at, *rest = row
+        forged = row_hash(prev, datetime.fromisoformat(str(at)), "别人", *rest)
+        connection.execute("UPDATE audit_log SET actor = '别人', hash = ? WHERE id = ?", (forged, entry_id))
+    connection.close()
+    status, report, _ = cli("check")
+    assert status == 1 and f"操作日志第 {entry_id + 1} 条" in report and "哈希链断开" in report
+    assert f"操作日志第 {entry_id} 条" not in report
+
+
+def test_check_finds_an_audit_row_removed(tmp_path, capsys):
     cli = Cli(tmp_path / "g.db", capsys)
     scored(cli, tmp_path)
     connection = sqlite3.connect(tmp_path / "g.db")
@@ -285,8 +305,8 @@ def test_check_finds_an_audit_row_removed_even_when_its_successor_is_rehashed(tm
         removed = connection.execute("SELECT max(id) FROM audit_log WHERE action = '导入评查表'").fetchone()[0]
         connection.execute("DELETE FROM audit_log WHERE id = ?", (removed,))
     connection.close()
-    status, _, err = cli("check")
-    assert status == 1 and f"操作日志第 {removed + 1} 条" in err and "哈希链断开" in err
+    status, report, _ = cli("check")
+    assert status == 1 and f"操作日志第 {removed + 1} 条" in report and "哈希链断开" in report
 
 
 WRITER = """

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from pingcha.cli.output import store_for
 
@@ -15,11 +14,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     if report.clean:
         print("检查完毕，未发现问题：" + "；".join(report.checked) + "。")
         return 0
-    print(f"检查发现 {len(report.problems)} 处问题：", file=sys.stderr)
+    # The account is what the command was asked for, so it goes to standard output (``pingcha check > 报告.txt``).
+    print(f"检查发现 {len(report.problems)} 处问题：")
     for problem in report.problems:
-        print(f"- {problem}", file=sys.stderr)
+        print(f"- {problem}")
     if report.checked:
-        print("其余正常：" + "；".join(report.checked) + "。", file=sys.stderr)
+        print("其余正常：" + "；".join(report.checked) + "。")
     return 1
 
 

@@ -8,14 +8,14 @@ from the first: each change, import, submit, 复核 and the redraws that void sh
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
+from pingcha.services.rubrics import content_hash
 from pingcha.services.sheets import DRAFT, EVALUATION, RECONCILED, REVIEW, SUBMITTED
 from pingcha.store import Store
 from pingcha.store.audit import verify_chain
 from pingcha.store.integrity import (
-    SheetEvent, StoredSheet, activity_names, rubric_contents, schema_revision, sheet_events, sqlite_integrity,
+    SheetEvent, StoredSheet, activity_names, missing_audit_triggers, rubric_contents, schema_revision, sheet_events, sqlite_integrity,
     stored_sheets,
 )
 from pingcha.store.migrate import HEAD
@@ -246,8 +246,11 @@ def check_database(store: Store) -> CheckReport:
                                    "在它之前有记录被删除、插入或改动过")
     if not breaks:
         report.checked.append(f"操作日志 {entries} 条，哈希链完整")
+    unguarded = missing_audit_triggers(store)
+    if unguarded:
+        report.problems.append(f"操作日志的只追加保护已被拆除（数据库触发器 {'、'.join(unguarded)} 不存在）：日志可以被改动或删除")
 
-    altered = [r.key for r in rubrics if hashlib.sha256(r.content.encode("utf-8")).hexdigest() != r.sha256]
+    altered = [r.key for r in rubrics if content_hash(r.content) != r.sha256]
     report.problems += [f"评分标准 {key} 的存储内容与载入时的哈希不符：内容被改动过" for key in altered]
     if not altered:
         report.checked.append(f"评分标准 {len(rubrics)} 个版本，内容与哈希一致")

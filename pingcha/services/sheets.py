@@ -344,7 +344,7 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
     files it names are read, new sheets are inserted together, their rows written together."""
     done = []
     for path in map(Path, paths):
-        entries = _read_sheet_file(path)
+        entries = _read_sheet_file(path)  # read and decoded before the write lock is taken
         with store.transaction() as session:
             activity = find_activity(session, activity_ref)
             rubric = activity_rubric(store, session, activity.id)

@@ -3,8 +3,8 @@
 A row's ``hash`` covers its content and the ``prev_hash`` it carries (the hash of the row before it, by id),
 so changing, removing or inserting a row anywhere breaks the chain from there on; ``pingcha check`` follows it.
 Writers take turns: on SQLite the write transaction already holds the database's write lock (BEGIN IMMEDIATE);
-on PostgreSQL the first audit row of a transaction takes a transaction-scoped advisory lock, so two writers never
-chain onto the same row.
+on PostgreSQL every write transaction takes a transaction-scoped advisory lock (engine.lock_writers), so two writers
+never chain onto the same row.
 """
 
 from __future__ import annotations
@@ -14,15 +14,14 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, func, or_, text
+from sqlalchemy import and_, event, func, or_
 from sqlmodel import Session, select
 
+from pingcha.store.engine import lock_writers
 from pingcha.store.models import AuditEntry
 
 # The chain's first row has no predecessor; its prev_hash is this.
 GENESIS = ""
-# pg_advisory_xact_lock key serialising audit writers ("ping" in ASCII).
-_PG_AUDIT_LOCK = 0x70696E67
 _LAST_HASH = "pingcha_audit_last_hash"
 
 
@@ -54,11 +53,17 @@ def hash_of(entry: AuditEntry) -> str:
 def _last_hash(session: Session) -> str:
     """The hash the next row chains onto, read once per transaction under the writers' lock."""
     if _LAST_HASH not in session.info:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK})
+        lock_writers(session)  # held already in Store.transaction; taking it again is free
         last = session.exec(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
         session.info[_LAST_HASH] = last if last is not None else GENESIS
     return session.info[_LAST_HASH]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_last_hash(session: Session, transaction) -> None:
+    """The remembered end of the chain is only good inside the transaction that read it."""
+    if transaction.parent is None:
+        session.info.pop(_LAST_HASH, None)
 
 
 def record(

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from platformdirs import user_data_dir
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlmodel import Session, create_engine
@@ -108,6 +108,17 @@ def _opened_read_only(engine: Engine) -> bool:
     return "mode=ro" in str(engine.url)
 
 
+# pg_advisory_xact_lock key taken by every write transaction on PostgreSQL ("ping" in ASCII).
+PG_WRITERS_LOCK = 0x70696E67
+
+
+def lock_writers(session: Session) -> None:
+    """Writers take turns, as SQLite's BEGIN IMMEDIATE makes them: on PostgreSQL a transaction-scoped advisory
+    lock, taken before any row lock, so the audit chain has one end at a time and no two writers deadlock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITERS_LOCK})
+
+
 def make_engine(url: str) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
@@ -131,6 +142,7 @@ class Store:
         """One short unit of work: committed when the block ends, rolled back on any error."""
         with Session(self.engine, expire_on_commit=False) as session:
             with session.begin():
+                lock_writers(session)
                 yield session
 
     @contextmanager

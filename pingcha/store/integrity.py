@@ -32,6 +32,22 @@ def sqlite_integrity(store: Store) -> list[str]:
         return problems
 
 
+AUDIT_TRIGGERS = {"sqlite": ("audit_log_no_update", "audit_log_no_delete"), "postgresql": ("audit_log_append_only",)}
+
+
+def missing_audit_triggers(store: Store) -> list[str]:
+    """The triggers that keep the audit log append-only (migrations 0001, 0002) that are no longer there."""
+    expected = AUDIT_TRIGGERS.get(store.engine.dialect.name, ())
+    if not expected:
+        return []
+    query = ("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+             if store.engine.dialect.name == "sqlite" else
+             "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal")
+    with store.read() as session:
+        present = {row[0] for row in session.connection().exec_driver_sql(query)}
+    return [name for name in expected if name not in present]
+
+
 def schema_revision(store: Store) -> str | None:
     return current_revision(store.engine)
 
