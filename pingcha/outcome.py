@@ -44,6 +44,7 @@ def file_outcome(
     review: SheetResult | None = None,
     spread: Decimal = DEFAULT_SPREAD,
     band_review: bool = False,
+    confirmations: Sequence[str] = (),
 ) -> Outcome:
     """Decide one drawn file's outcome.
 
@@ -51,6 +52,8 @@ def file_outcome(
     sheets, ``review`` the result of the confirmed 复核 sheet if any. A confirmed 复核 settles the file;
     until every assigned evaluator has submitted it is pending; then the sheets combine when they agree
     (same vetoes, scores within ``spread``, and with ``band_review`` the same grade band), else 复核.
+    ``confirmations`` are the 请组长确认 requests on the submitted sheets (each its reason, in words): any of them
+    sends the file to 复核 even when the sheets agree.
     """
     if review is not None:
         return Outcome(FileStatus.FINAL, review.score, review.grade, settled_by=BY_REVIEW)
@@ -63,6 +66,7 @@ def file_outcome(
         if len(bands) > 1:
             shown = " / ".join(sorted(bands, key=lambda name: rubric.grade_rank[name]))
             reasons.append(f"各评查表得分分属不同等次（{shown}）")
+    reasons.extend(confirmations)
     if reasons:
         return Outcome(FileStatus.NEEDS_REVIEW, reasons=tuple(reasons))
     return Outcome(FileStatus.FINAL, combined.score, combined.grade, settled_by=BY_COMBINATION)

@@ -19,7 +19,8 @@ ZERO = Decimal(0)
 TENTH = Decimal("0.1")
 DEFAULT_SPREAD = Decimal("5.0")
 
-SHEET_KEYS = ("case_no", "evaluator", "deductions", "na", "veto", "notes", "comment", "decided", "revision")
+SHEET_KEYS = ("case_no", "evaluator", "deductions", "na", "veto", "notes", "comment", "decided", "revision",
+              "uncertain")
 
 
 def round1(value: Decimal) -> Decimal:
@@ -52,6 +53,8 @@ class Sheet:
         """An item is decided when it has a deduction, is 不适用, or was confirmed as nothing to deduct."""
         return (item.code in self.decided or item.code in self.na
                 or any(self.deductions.get(d.code) for d in item.deductions))
+    # 请组长确认: items (or vetoes) the evaluator is unsure of, each with the reason; the file then goes to 复核.
+    uncertain: Mapping[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         data: dict = {}
@@ -65,6 +68,8 @@ class Sheet:
         data["notes"] = {code: note for code, note in self.notes.items() if note}
         data["comment"] = self.comment
         data["decided"] = sorted(self.decided)
+        if self.uncertain:
+            data["uncertain"] = dict(self.uncertain)
         return data
 
 
@@ -97,6 +102,13 @@ def sheet_from_json(data: object) -> Sheet:
     if not isinstance(notes, dict) or not all(isinstance(v, str) for v in notes.values()):
         problems.append("“notes”应为对象，值为说明文字，如 {\"A1a\": \"第12页\"}")
         notes = {}
+    uncertain = data.get("uncertain", {})
+    if not isinstance(uncertain, dict) or not all(isinstance(v, str) for v in uncertain.values()):
+        problems.append("“uncertain”（请组长确认）应为对象，值为理由，如 {\"D12\": \"送达回证日期无法辨认\"}")
+        uncertain = {}
+    for code, reason in uncertain.items():
+        if isinstance(reason, str) and not reason.strip():
+            problems.append(f"请组长确认的“{code}”没有写明理由")
     texts = {}
     for key in ("case_no", "evaluator", "comment", "revision"):
         value = data.get(key)
@@ -115,6 +127,7 @@ def sheet_from_json(data: object) -> Sheet:
         case_no=texts["case_no"],
         evaluator=texts["evaluator"],
         decided=lists["decided"],
+        uncertain={str(code): reason.strip() for code, reason in uncertain.items()},
     )
 
 
@@ -136,6 +149,7 @@ def canonical_codes(rubric: Rubric, sheet: Sheet) -> Sheet:
         veto=frozenset(map(one, sheet.veto)),
         notes={one(code): note for code, note in sheet.notes.items()},
         decided=frozenset(map(one, sheet.decided)),
+        uncertain={one(code): reason for code, reason in sheet.uncertain.items()},
     )
 
 
@@ -166,6 +180,9 @@ def check_sheet(rubric: Rubric, sheet: Sheet) -> list[str]:
     for code in sorted(sheet.decided):
         if code not in rubric.item_by_code:
             problems.append(f"未知的评查项目编号“{code}”（列入 decided）")
+    for code in sheet.uncertain:
+        if code not in rubric.item_by_code and code not in rubric.veto_by_code:
+            problems.append(f"请组长确认 uncertain 中的“{code}”不是评查项目或否决项的编号")
     if len(sheet.na) >= len(rubric.items) and all(item.code in sheet.na for item in rubric.items):
         problems.append("所有评查项目都标记为不适用，无法计分")
     return problems

@@ -34,5 +34,7 @@ def test_progress_dashboard(snap_compare, store, size):
 
     async def open_dashboard(pilot):
         await pilot.press("2")
+        await pilot.app.workers.wait_for_complete()  # the agreement section is computed in a worker
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=open_dashboard)

@@ -23,15 +23,17 @@ def _int(text: str) -> int:
 
 def cmd_activity_create(args) -> int:
     info = activities.create_activity(store_for(args), args.name, args.rubric, args.acting, args.per_file,
-                                      activities.parse_spread(args.spread))
+                                      activities.parse_spread(args.spread), band_review=args.band_review)
+    bands = "，各评查表得分分属不同等次的也需复核" if info.band_review else ""
     print(f"已创建评查活动 #{info.id}“{info.name}”：评分标准 {info.rubric.key}，每卷 {info.per_file} 人评查，"
-          f"分差超过 {info.spread} 分需复核")
+          f"分差超过 {info.spread} 分需复核{bands}")
     return 0
 
 
 def cmd_activity_list(args) -> int:
-    rows = [[f"#{a.id}", a.name, a.rubric.key, a.per_file, a.spread] for a in activities.list_activities(store_for(args))]
-    print(table(["编号", "名称", "评分标准", "每卷人数", "分差上限"], rows) if rows else "还没有评查活动。")
+    rows = [[f"#{a.id}", a.name, a.rubric.key, a.per_file, a.spread, "是" if a.band_review else "否"]
+            for a in activities.list_activities(store_for(args))]
+    print(table(["编号", "名称", "评分标准", "每卷人数", "分差上限", "跨等次需复核"], rows) if rows else "还没有评查活动。")
     return 0
 
 
@@ -181,6 +183,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     create.add_argument("--rubric", required=True, metavar="编号@版本", help="评分标准（或文件路径）")
     create.add_argument("--per-file", type=_int, default=2, metavar="N", help="每件案卷的评查人数（默认 2）")
     create.add_argument("--spread", default="5.0", metavar="S", help="分差超过 S 分需复核（默认 5.0）")
+    create.add_argument("--band-review", action="store_true",
+                        help="各评查表得分分属不同等次（如一张优秀、一张合格）时，即使分差未超过上限也需复核")
     create.set_defaults(handler=cmd_activity_create)
     listing = sub.add_parser("list", help="列出评查活动")
     listing.set_defaults(handler=cmd_activity_list)

@@ -70,6 +70,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_quality(args: argparse.Namespace) -> int:
+    from pingcha.reports.quality import render_quality_report
+    from pingcha.services.agreement import activity_agreement
+
+    path = render_quality_report(activity_agreement(store_for(args), args.activity, args.flag_at), args.out)
+    print(f"已生成评查质量分析（内部资料，仅供组长）：{path}")
+    return 0
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     report = commands.add_parser("report", help="生成通报、评查表、整改通知书（Word）和汇总表（Excel）")
     sub = report.add_subparsers(dest="report_command", metavar="子命令", parser_class=commands._parser_class)
@@ -98,3 +107,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     summary = sub.add_parser("summary", help="评查结果汇总表（.xlsx）")
     common(summary, "输出文件（.xlsx）", documents=False)
     summary.set_defaults(handler=cmd_summary)
+    quality = sub.add_parser("quality", help="评查质量分析（.docx，内部资料，仅供组长）：一致性、分歧项目、评查人员偏差")
+    quality.add_argument("activity", metavar="活动")
+    quality.add_argument("--out", required=True, metavar="路径", help="输出文件（.docx）")
+    quality.add_argument("--flag-at", default="3.0", metavar="分数", help="偏严/偏宽的标记线，默认 3.0 分")
+    quality.set_defaults(handler=cmd_quality)

@@ -24,7 +24,7 @@ class ActivityInfo:
     per_file: int
     spread: Decimal
     settings: dict
-    band_review: bool = False  # §2's band rule; activities do not record it yet
+    band_review: bool = False  # §2's band rule: sheets in different grade bands need 复核
 
 
 def parse_spread(text: str | Decimal | float) -> Decimal:
@@ -49,7 +49,7 @@ def info_of(session: Transaction, activity: ActivityRecord) -> ActivityInfo:
     version = stored_rubrics.version_by_id(session, activity.rubric_version_id)
     return ActivityInfo(
         activity.id, activity.name, rubric_of(version), activity.per_file, Decimal(activity.spread),
-        dict(activity.settings),
+        dict(activity.settings), activity.band_review,
     )
 
 
@@ -64,9 +64,11 @@ def list_activities(store: Store) -> list[ActivityInfo]:
 
 
 def create_activity(
-    store: Store, name: str, rubric_ref: str, actor: str, per_file: int = 2, spread: Decimal = Decimal("5.0")
+    store: Store, name: str, rubric_ref: str, actor: str, per_file: int = 2, spread: Decimal = Decimal("5.0"),
+    band_review: bool = False,
 ) -> ActivityInfo:
-    """A new activity pinned to one rubric version (a shipped or file rubric is stored first)."""
+    """A new activity pinned to one rubric version (a shipped or file rubric is stored first); ``band_review``
+    sends to 复核 a file whose sheets fall in different grade bands even within the spread (§2)."""
     name = name.strip()
     if not name:
         raise UserError("评查活动名称不能为空")
@@ -87,10 +89,11 @@ def create_activity(
     with store.transaction() as session:
         if rows.activity_named(session, name) is not None:
             raise UserError(f"评查活动“{name}”已经存在")
-        activity = rows.add_activity(session, name, version.id, per_file, str(spread), actor)
+        activity = rows.add_activity(session, name, version.id, per_file, str(spread), actor, band_review)
         record(
             session, actor, "activity", "创建评查活动", activity_id=activity.id,
-            after={"name": name, "rubric": f"{version.rubric_id}@{version.version}", "per_file": per_file, "spread": str(spread)},
+            after={"name": name, "rubric": f"{version.rubric_id}@{version.version}", "per_file": per_file,
+                   "spread": str(spread), "band_review": band_review},
         )
         return info_of(session, activity)
 

@@ -20,7 +20,7 @@ from pingcha.store.integrity import (
 )
 from pingcha.store.migrate import HEAD
 
-MARK_LABELS = {"na": "不适用", "veto": "否决项", "decided": "确认无扣分"}
+MARK_LABELS = {"na": "不适用", "veto": "否决项", "decided": "确认无扣分", "uncertain": "请组长确认"}
 MAX_SHEET_PROBLEMS = 200  # sheets reported in full; the rest are counted
 MAX_LINES_PER_SHEET = 8
 

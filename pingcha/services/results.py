@@ -19,6 +19,17 @@ from pingcha.store.audit import data_version
 from pingcha.vocabulary import SheetKind, SheetStatus
 
 
+def confirmation_requests(rubric, views) -> list[str]:
+    """请组长确认 on submitted sheets, in words: who asks about which item, and why."""
+    requests = []
+    for view in views:
+        for code, reason in sorted(view.sheet.uncertain.items()):
+            known = rubric.item_by_code.get(code) or rubric.veto_by_code.get(code)
+            title = f"“{known.title}”" if known is not None else ""
+            requests.append(f"{view.evaluator}请组长确认 {code}{title}：{reason}")
+    return requests
+
+
 def activity_results(store: Store, activity_ref: str) -> ActivityResults:
     """The activity's files, their outcomes and the agencies' ranks, as of now."""
     with store.read() as session:
@@ -60,9 +71,10 @@ def _compute(session, activity) -> ActivityResults:
         members = sorted(team[case.id], key=lambda pid: persons[pid].name)
         views = [view(evaluations[(case.id, pid)]) for pid in members if (case.id, pid) in evaluations]
         review = view(reviews[case.id], reconciled=True) if case.id in reviews else None
-        submitted = [v.result for v in views if v.status != SheetStatus.DRAFT and v.result is not None]
+        done = [v for v in views if v.status != SheetStatus.DRAFT and v.result is not None]
+        submitted = [v.result for v in done]
         outcome = file_outcome(rubric, len(members), submitted, review.result if review is not None else None,
-                               info.spread, info.band_review)
+                               info.spread, info.band_review, confirmation_requests(rubric, done))
         files.append(FileResult(
             case.facts, outcome.status, outcome.score, outcome.grade, tuple(persons[pid].name for pid in members),
             tuple(views), review if review is not None and review.result is not None else None, outcome.reasons,

@@ -20,7 +20,7 @@ from pingcha.store import register
 from pingcha.store import sheets as rows
 from pingcha.text import case_no_key, name_key
 from pingcha.store.audit import record
-from pingcha.store.sheets import DECIDED, NA, NOTE, VETO, SheetRow
+from pingcha.store.sheets import DECIDED, NA, NOTE, UNCERTAIN, VETO, SheetRow
 from pingcha.vocabulary import NOT_STARTED, SheetKind, SheetStatus
 
 DRAFT = SheetStatus.DRAFT
@@ -198,14 +198,23 @@ def _set_note(session: Transaction, row: SheetRow, current: Sheet, code: str, no
     return before, {"code": code, "note": note}
 
 
+def _set_uncertain(session: Transaction, row: SheetRow, current: Sheet, code: str, reason: str) -> tuple[dict, dict]:
+    """请组长确认 on an item or veto with ``reason``, or (an empty reason) withdrawn."""
+    reason = reason.strip()
+    old = current.uncertain.get(code, "")
+    rows.save_mark(session, row.id, UNCERTAIN, code, bool(reason), reason)
+    return {"code": code, UNCERTAIN: bool(old), "reason": old}, {"code": code, UNCERTAIN: bool(reason), "reason": reason}
+
+
 def change_sheet(
     store: Store, ref: SheetRef, actor: str, *, code: str = "", count: int | None = None, note: str | None = None,
     marked: bool | None = None, comment: str | None = None, decided: bool | None = None,
-    action: str = "修改评查表", suggested_by: dict | None = None,
+    uncertain: str | None = None, action: str = "修改评查表", suggested_by: dict | None = None,
 ) -> SheetState:
     """Apply one change in its own transaction, with its audit row: a deduction's count or note (``code``
     a deduction), 不适用 on an item or a veto (``marked``), an item confirmed as nothing to deduct
-    (``decided``), a note on an item or veto, or the comment. A change that changes nothing is not written.
+    (``decided``), a note on an item or veto, 请组长确认 on an item or veto with its reason (``uncertain``;
+    empty withdraws it), or the comment. A change that changes nothing is not written.
     ``action`` names it in the audit log (撤销修改 for an undo); ``suggested_by``: the 预检 finding this
     change accepts, audited with it as machine-suggested.
     Refused on a submitted sheet, and wherever the rubric forbids it."""
@@ -231,6 +240,9 @@ def change_sheet(
                 if note is not None:
                     note_before, note_after = _set_note(session, row, current, code, note)
                     before, after = {**before, **note_before}, {**after, **note_after}
+                if uncertain is not None:
+                    unsure_before, unsure_after = _set_uncertain(session, row, current, code, uncertain)
+                    before, after = {**before, **unsure_before}, {**after, **unsure_after}
             else:
                 raise UserError(f"未知的编号“{code}”")
             if _unchanged(before, after) and suggested_by is None:
@@ -301,8 +313,14 @@ def _applied(sheet: Sheet, code: str, after: dict) -> Sheet:
     for key, marks in (("na", na), ("veto", veto), (DECIDED, decided)):
         if key in after:
             (marks.add if after[key] else marks.discard)(code)
+    uncertain = dict(sheet.uncertain)
+    if UNCERTAIN in after:
+        if after[UNCERTAIN]:
+            uncertain[code] = after["reason"]
+        else:
+            uncertain.pop(code, None)
     return replace(sheet, deductions=deductions, notes=notes, na=frozenset(na), veto=frozenset(veto),
-                   decided=frozenset(decided), comment=after.get("comment", sheet.comment))
+                   decided=frozenset(decided), comment=after.get("comment", sheet.comment), uncertain=uncertain)
 
 
 def write_contents(session: Transaction, rubric: Rubric, row: SheetRow, sheet: Sheet, fresh: bool = False) -> None:

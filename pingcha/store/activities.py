@@ -27,6 +27,7 @@ class ActivityRecord:
     created_at: datetime
     created_by: str
     settings: dict = field(default_factory=dict)
+    band_review: bool = False  # §2's band rule
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,13 @@ class PersonRecord:
 
 
 _ACTIVITY_COLUMNS = (ACTIVITY.c.id, ACTIVITY.c.name, ACTIVITY.c.rubric_version_id, ACTIVITY.c.per_file,
-                     ACTIVITY.c.spread, ACTIVITY.c.created_at, ACTIVITY.c.created_by, ACTIVITY.c.settings)
+                     ACTIVITY.c.spread, ACTIVITY.c.created_at, ACTIVITY.c.created_by, ACTIVITY.c.settings,
+                     ACTIVITY.c.band_review)
 
 
 def _activities(session: Session, query) -> list[ActivityRecord]:
-    return [ActivityRecord(*row[:-1], settings=json.loads(row[-1] or "{}")) for row in session.execute(query)]
+    return [ActivityRecord(*row[:-2], settings=json.loads(row[-2] or "{}"), band_review=bool(row[-1]))
+            for row in session.execute(query)]
 
 
 def activity_named(session: Session, name: str) -> ActivityRecord | None:
@@ -65,10 +68,10 @@ def all_activities(session: Session) -> list[ActivityRecord]:
 
 
 def add_activity(session: Session, name: str, rubric_version_id: int, per_file: int, spread: str,
-                 actor: str) -> ActivityRecord:
+                 actor: str, band_review: bool = False) -> ActivityRecord:
     activity_id = session.execute(insert(ACTIVITY).values(
         name=name, rubric_version_id=rubric_version_id, per_file=per_file, spread=spread, settings="{}",
-        created_at=now(), created_by=actor,
+        created_at=now(), created_by=actor, band_review=band_review,
     )).inserted_primary_key[0]
     return activity_by_id(session, activity_id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, CheckConstraint, Column, Index, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 
@@ -21,7 +21,7 @@ def one_of(column: str, values: tuple[str, ...]) -> str:
 SHEET_STATUSES = ("草稿", "已提交", "复核")
 SHEET_KINDS = ("evaluation", "review")
 ROLES = ("评查员", "组长")
-MARK_KINDS = ("na", "veto", "note", "decided")
+MARK_KINDS = ("na", "veto", "note", "decided", "uncertain")  # uncertain: 请组长确认 (0003)
 DRAW_MODES = ("per_agency", "total")
 PARTY_TYPES = ("个人", "单位")
 PROCEDURES = ("普通程序", "简易程序")
@@ -57,6 +57,8 @@ class Activity(SQLModel, table=True):
     settings: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
     created_at: datetime = Field(default_factory=now)
     created_by: str
+    # §2's band rule (--band-review): sheets in different grade bands send the file to 复核 (migration 0003).
+    band_review: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
 
 
 class Agency(SQLModel, table=True):

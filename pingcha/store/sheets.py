@@ -26,7 +26,7 @@ SHEET = ScoreSheet.__table__
 DEDUCTION = SheetDeduction.__table__
 MARK = SheetMark.__table__
 
-NA, VETO, NOTE, DECIDED = "na", "veto", "note", "decided"
+NA, VETO, NOTE, DECIDED, UNCERTAIN = "na", "veto", "note", "decided", "uncertain"
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,7 @@ def _contents(session: Session, sheets: Iterable[SheetRow], deductions_query, ma
     na: dict[int, set[str]] = defaultdict(set)
     veto: dict[int, set[str]] = defaultdict(set)
     decided: dict[int, set[str]] = defaultdict(set)
+    uncertain: dict[int, dict[str, str]] = defaultdict(dict)
     for sheet_id, code, count, note in session.execute(deductions_query):
         if count:
             counts[sheet_id][code] = count
@@ -121,11 +122,14 @@ def _contents(session: Session, sheets: Iterable[SheetRow], deductions_query, ma
             veto[sheet_id].add(code)
         elif kind == DECIDED:
             decided[sheet_id].add(code)
+        elif kind == UNCERTAIN:
+            uncertain[sheet_id][code] = note
         elif note:
             notes[sheet_id][code] = note
     return {
         row.id: Sheet(deductions=counts[row.id], na=frozenset(na[row.id]), veto=frozenset(veto[row.id]),
-                      notes=notes[row.id], comment=row.comment, decided=frozenset(decided[row.id]))
+                      notes=notes[row.id], comment=row.comment, decided=frozenset(decided[row.id]),
+                      uncertain=uncertain[row.id])
         for row in sheets
     }
 
@@ -233,7 +237,7 @@ def save_deduction(session: Session, sheet_id: int, code: str, count: int, note:
 
 
 def save_mark(session: Session, sheet_id: int, kind: str, code: str, present: bool, note: str = "") -> None:
-    """Set or clear one mark (``kind`` na, veto, decided or note) on a sheet."""
+    """Set or clear one mark (``kind`` na, veto, decided, note or uncertain) on a sheet."""
     where = (MARK.c.sheet_id == sheet_id, MARK.c.kind == kind, MARK.c.code == code)
     if not present:
         session.execute(delete(MARK).where(*where))
@@ -252,6 +256,8 @@ def _content_rows(sheet_id: int, sheet: Sheet, deduction_codes: Mapping | frozen
              for kind, codes in ((NA, sheet.na), (VETO, sheet.veto), (DECIDED, sheet.decided)) for code in sorted(codes)]
     marks.extend({"sheet_id": sheet_id, "kind": NOTE, "code": code, "note": note}
                  for code, note in sheet.notes.items() if note and code not in deduction_codes)
+    marks.extend({"sheet_id": sheet_id, "kind": UNCERTAIN, "code": code, "note": reason}
+                 for code, reason in sorted(sheet.uncertain.items()))
     return deductions, marks
 
 

@@ -52,6 +52,10 @@ class SheetEditor:
         """Confirm an item as having nothing to deduct (or take that back)."""
         raise NotImplementedError
 
+    def set_uncertain(self, code: str, reason: str) -> None:
+        """请组长确认 on an item or veto with ``reason``; an empty reason withdraws it."""
+        raise NotImplementedError
+
     def reload(self) -> None:
         """Read the sheet again (another process may have changed it)."""
 
@@ -137,6 +141,9 @@ class StoredSheetEditor(SheetEditor):
 
     def set_decided(self, code: str, decided: bool) -> None:
         self._change(code=code, decided=decided)
+
+    def set_uncertain(self, code: str, reason: str) -> None:
+        self._change(code=code, uncertain=reason)
 
     def reload(self) -> None:
         self.state = read_sheet(self.store, self.ref)

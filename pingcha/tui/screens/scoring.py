@@ -65,6 +65,7 @@ class ScoringScreen(CodeEntry, Screen):
         Binding(pre.ACCEPT_KEY, "accept_finding", "采纳预检提示", show=False),
         Binding(pre.DISMISS_KEY, "dismiss_finding", "不采纳预检提示", show=False),
         Binding("ctrl+z", "undo", "撤销", show=False),
+        Binding("u", "ask_leader", "请组长确认", show=False),
         Binding("f5,r", "reload", "刷新", key_display="F5"),
     ]
 
@@ -84,6 +85,7 @@ class ScoringScreen(CodeEntry, Screen):
         self._restoring = False
         self.note_code: str | None = None  # "" while the comment is being edited
         self.dismissing: str | None = None  # the 预检 check whose dismissal reason is being typed
+        self.asking = False  # the input holds a 请组长确认 reason for note_code rather than a note
         self._facts_shown: tuple | None = None
         lines = []
         for category in self.rubric.categories:
@@ -512,13 +514,25 @@ class ScoringScreen(CodeEntry, Screen):
         if comment is not None:
             self._apply(self.editor.set_comment, comment)
 
+    def action_ask_leader(self) -> None:
+        """请组长确认: the evaluator is unsure of this item (or veto); the file then goes to 复核 with the reason."""
+        code = self.item.code if self.item is not None else (self.veto.code if self.veto else None)
+        if code is None or self.editor.review:
+            return
+        self._open_input(code, self.editor.sheet.uncertain.get(code, ""),
+                         f"请组长确认 {code}：写明拿不准的理由后回车（清空后回车即撤回），Esc 取消", f"请组长确认 {code}")
+        self.asking = True
+
     def close_note(self, save: bool) -> None:
         if self.dismissing is not None:
             return self._close_dismissal(save)
         note = self.query_one("#note", NoteInput)
         code, self.note_code = self.note_code, None
+        asking, self.asking = self.asking, False
         if save and code is not None:
-            if code:
+            if asking:
+                self._apply(self.editor.set_uncertain, code, note.value.strip())
+            elif code:
                 self._apply(self.editor.set_note, code, note.value.strip())
             else:
                 self._apply(self.editor.set_comment, note.value.strip())
@@ -580,6 +594,9 @@ class ScoringScreen(CodeEntry, Screen):
         self.dismiss(False)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
+        if not self.editor.review:
+            yield SystemCommand("请组长确认", "对当前项目拿不准：写明理由，本案卷将交组长复核（快捷键 u）",
+                                self.action_ask_leader)
         yield SystemCommand("提交评查表" if not self.editor.review else "确认复核结果", "显示汇总并确认",
                             self.action_submit)
         yield SystemCommand("下一未定项", "转到下一个尚未确定的评查项目", self.action_next_undecided)

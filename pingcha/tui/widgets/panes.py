@@ -13,6 +13,7 @@ from pingcha.services.queries import AssignedFile, Progress, assigned_files, cas
 from pingcha.services.results import activity_results, colleagues_sheets
 from pingcha.text import case_no_key
 from pingcha.tui.format import grade_markup, grade_marks, grade_style, score_text, status_label
+from pingcha.tui.widgets.agreement_chart import AgreementChart
 from pingcha.vocabulary import NOT_STARTED, SheetStatus
 
 BAR_WIDTH = 30
@@ -202,6 +203,7 @@ class ProgressPane(ScrollingPane):
             if self.who.activity.rubric.checks:
                 yield Static("抽查案卷的预检提示及评查人员的处理（多数不采纳的预检规则需要修订）", classes="section")
                 yield table("by-check", "预检", "提示", "采纳（人次）", "不采纳（人次）", "采纳率", "内容")
+            yield AgreementChart(id="agreement-chart")
 
     def refresh_data(self) -> None:
         view: Progress | None = self.app.call(progress, self.app.store, str(self.who.activity.id))
@@ -221,6 +223,7 @@ class ProgressPane(ScrollingPane):
             (a.agency, str(a.files), f"{a.sheets_submitted}/{a.sheets_due}", str(a.pending), str(a.needs_review),
              str(a.final), score_text(a.mean), Text.from_markup(grade_markup(view.results.rubric, a.grade)))
             for a in view.agencies])
+        self.query_one(AgreementChart).show(view.results)
         if self.who.activity.rubric.checks:
             self._fill_checks()
 

@@ -106,9 +106,15 @@ def item_panel(rubric: Rubric, sheet: Sheet, result: SheetResult | None, item: I
         if note:
             table.add_row([Text(""), Text(""), Text(f"说明：{note}", style="cyan")], style="on #303030" if current else None)
     hint = Text("a–i 扣一次 · ←→ 选情形 · ＋/－ 增减 · 空格 循环 · n 或直接输入汉字写说明（回车保存）", style="dim")
+    if item.code in sheet.uncertain:
+        na_line = Text.assemble(na_line, "\n", asking_line(sheet.uncertain[item.code]))
     if compact:  # a short screen: the rules first, the guide below them
         return Group(head, table, Text(""), guide, na_line, hint)
     return Group(head, guide, na_line, Text(""), table, Text(""), hint)
+
+
+def asking_line(reason: str) -> Text:
+    return Text(f"已请组长确认：{reason}（u 修改，清空后回车撤回）", style="bold yellow")
 
 
 class LightTable:
@@ -168,6 +174,8 @@ def veto_panel(rubric: Rubric, sheet: Sheet, veto: Veto, others: tuple[SheetView
     note = sheet.notes.get(veto.code)
     if note:
         parts.append(Text(f"说明：{note}", style="cyan"))
+    if veto.code in sheet.uncertain:
+        parts.append(asking_line(sheet.uncertain[veto.code]))
     parts.append(Text(""))
     parts.append(Text("n 说明（回车保存）", style="dim"))
     return Group(*parts)
