@@ -1,5 +1,46 @@
-"""The one exception type a person is meant to read: a Chinese message, exit status 1."""
+"""The one exception type a person is meant to read (a Chinese message, exit status 1), and database failures
+put in words a person can act on (shared by the command line and the UI)."""
 
 
 class UserError(Exception):
     """Bad input or a refused action, explained in Chinese; never shown as a traceback."""
+
+
+# What the database says (lower case, found in its message) → what the user can do about it.
+_SQLITE_CAUSES = (
+    ("attempt to write a readonly database", "数据库文件只读：可以查看，但不能修改。请检查文件的权限"
+     "（或它所在的文件夹是否可写），或把它复制为可写的文件后用 --db 指定。本次操作未写入任何内容。"),
+    ("database or disk is full", "磁盘已满，数据库无法写入。请腾出磁盘空间后重做本次操作；本次操作未写入任何内容，"
+     "此前保存的数据不受影响。"),
+    ("unable to open database file", "无法打开数据库文件：请检查 --db 给出的路径、所在文件夹是否存在，以及是否有读写权限。"),
+    ("database is locked", "数据库正被其他程序长时间占用（等待 30 秒后仍未释放），请稍后重试。本次操作未写入任何内容。"),
+    ("disk i/o error", "读写数据库文件时发生磁盘错误：请检查磁盘或网络盘是否可用。本次操作未写入任何内容。"),
+    ("file is not a database", "--db 指定的文件不是 pingcha 的数据库（也不是 SQLite 数据库）。"),
+    ("database disk image is malformed", "数据库文件已损坏。请从备份恢复（pingcha backup 生成的副本），"
+     "或运行 pingcha check 查看损坏情况。"),
+    ("check constraint failed", "数据库拒绝了这次写入：数据不符合数据库的约束。本次操作未写入任何内容。"),
+)
+
+
+def database_problem(exc: Exception) -> str:
+    """A database failure in words a user can act on, with what the database said as a detail line."""
+    from sqlalchemy.exc import OperationalError
+
+    said = str(getattr(exc, "orig", None) or exc).strip()
+    detail = said.splitlines()[0] if said else type(exc).__name__
+    lowered = detail.lower()
+    for cause, message in _SQLITE_CAUSES:
+        if lowered.startswith(cause) or cause in lowered:
+            return f"{message}\n（数据库报告：{detail}）"
+    if isinstance(exc, OperationalError) and "connect" in str(exc).lower():
+        return f"无法连接数据库，请检查 --db / PINGCHA_DB 的地址和数据库服务是否已启动\n（数据库报告：{detail}）"
+    return f"数据库操作失败。\n（数据库报告：{detail}）"
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """The exceptions a database failure arrives as (SQLAlchemy's, and the sqlite3 driver's raised outside it)."""
+    import sqlite3
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return (SQLAlchemyError, sqlite3.Error)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
-import argparse
-
-from sqlalchemy.exc import SQLAlchemyError
-
 from pingcha.cli import argparse_zh
-from pingcha.errors import UserError
+from pingcha.errors import UserError, database_errors, database_problem
 
 DB_HELP = "数据库：SQLite 文件路径或 SQLAlchemy URL（也可用环境变量 PINGCHA_DB）"
 AS_HELP = "以谁的身份操作（也可用环境变量 PINGCHA_USER）"
@@ -27,7 +24,7 @@ def _global_options_everywhere(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse_zh.Parser:
-    from pingcha.cli import activity_cmds, demo_cmds, report_cmds, rubric_cmds
+    from pingcha.cli import activity_cmds, demo_cmds, report_cmds, rubric_cmds, store_cmds
 
     argparse_zh.install()
     parser = argparse_zh.Parser(prog="pingcha", description="行政处罚案卷评查工具。不带子命令时打开终端界面。")
@@ -38,6 +35,7 @@ def build_parser() -> argparse_zh.Parser:
     activity_cmds.register(commands)
     demo_cmds.register(commands)
     report_cmds.register(commands)
+    store_cmds.register(commands)
     _global_options_everywhere(parser)
     return parser
 
@@ -68,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
-    except SQLAlchemyError as exc:
+    except database_errors() as exc:
         print(f"错误：{database_problem(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -78,19 +76,16 @@ def main(argv: list[str] | None = None) -> int:
         # The reader (e.g. `| head`) has gone; nothing left to say to it.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
         return 0
+    finally:
+        _close_store(args)
 
 
-def database_problem(exc: Exception) -> str:
-    """A database failure in words a user can act on (which database, and what it said)."""
-    from sqlalchemy.exc import OperationalError
-
-    said = str(getattr(exc, "orig", None) or exc).strip()
-    detail = said.splitlines()[0] if said else type(exc).__name__
-    if isinstance(exc, OperationalError) and "connect" in str(exc).lower():
-        return f"无法连接数据库，请检查 --db / PINGCHA_DB 的地址和数据库服务是否已启动（{detail}）"
-    if "file is not a database" in detail:
-        return "--db 指定的文件不是 pingcha 的数据库（也不是 SQLite 数据库）"
-    return f"数据库操作失败：{detail}"
+def _close_store(args: argparse.Namespace) -> None:
+    """Every command (and the UI it opened) leaves the database whole in its main file (Store.dispose)."""
+    store = getattr(args, "_store", None)
+    if store is not None:
+        args._store = None
+        store.dispose()
 
 
 def _os_user() -> str:

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from pingcha.errors import UserError
+from pingcha.files import write_file
 
 
 def print_json(data: object) -> None:
@@ -18,10 +18,7 @@ def write_text_out(text: str, out: str | None) -> None:
     if out is None:
         sys.stdout.write(text)
         return
-    try:
-        Path(out).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"无法写入 {out}：{exc.strerror}") from None
+    write_file(Path(out), text.encode("utf-8"))
 
 
 def store_for(args):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from pingcha.errors import UserError
+from pingcha.files import os_problem
 from pingcha.cli.output import print_json, store_for, table, write_text_out
 from pingcha.services.tables import read_json_file
 from pingcha.rubric import Rubric, RubricError, load_rubric_file
@@ -132,7 +133,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         try:
             write_rubric_xlsx(rubric, args.xlsx)
         except OSError as exc:
-            raise UserError(f"无法写入 {args.xlsx}：{exc.strerror}") from None
+            raise UserError(f"无法写入 {args.xlsx}：{os_problem(exc)}") from None
         print(f"已写出 {args.xlsx}（可在 Excel/WPS 中编辑后用 pingcha rubric load 载入为新版本）")
         return 0
     write_text_out(rubric_to_toml(rubric) if args.toml else describe(rubric), args.out)

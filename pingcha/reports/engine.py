@@ -25,6 +25,7 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
 from pingcha.errors import UserError
+from pingcha.files import os_problem, write_atomically
 from pingcha.paths import templates_dir
 from pingcha.reports.masking import Masker
 
@@ -201,11 +202,12 @@ def write_output(out: Path, data: bytes) -> Path:
         raise UserError(f"输出路径 {out} 是一个文件夹，请给出文件名（如 {out / '通报.docx'}）")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
+        # A temporary file renamed into place: a full disk never leaves a truncated document where a good one was.
+        write_atomically(out, data)
     except PermissionError:
         raise UserError(f"无法写入 {out}：没有权限，或该文件正在被 Word、WPS 或 Excel 打开（请先关闭）") from None
     except OSError as error:
-        raise UserError(f"无法写入 {out}：{error.strerror or error}") from None
+        raise UserError(f"无法写入 {out}：{os_problem(error)}") from None
     return out
 
 

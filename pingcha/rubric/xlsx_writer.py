@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pingcha.files import write_atomically
 from pingcha.rubric.model import VETO_CAP, Rubric
 from pingcha.rubric.toml_writer import toml_number
 from pingcha.rubric.xlsx import (
@@ -106,4 +108,6 @@ def write_rubric_xlsx(rubric: Rubric, path: str | Path) -> None:
         "procedures": "、".join(rubric.procedures),
     }
     _sheet(workbook, INFO_SHEET, ("键", "值", "含义"), [(key, values[key], INFO_KEYS[key]) for key in INFO_KEYS])
-    workbook.save(path)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_atomically(path, buffer.getvalue())

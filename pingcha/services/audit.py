@@ -66,7 +66,7 @@ def describe(entry: AuditRecord) -> str:
     """One audit row in words: whose sheet, which code, what it was and what it became."""
     before = json.loads(entry.before) if entry.before else {}
     after = json.loads(entry.after) if entry.after else {}
-    sheet_keys = ("evaluator", "case_no", "deductions", "na", "veto", "notes", "comment", "file", "leader", "reasons")
+    sheet_keys = ("evaluator", "kind", "case_no", "deductions", "na", "veto", "notes", "comment", "file", "leader", "reasons")
     if entry.entity == "sheet":
         who = after.get("evaluator") or before.get("evaluator") or ""
         if "score" in after:
@@ -74,7 +74,7 @@ def describe(entry: AuditRecord) -> str:
         if "file" in after:
             return f"{who}：从 {after['file']} 导入（{_sheet_summary(after)}）"
         code = after.get("code") or before.get("code")
-        return f"{who} {code or ''}：" + _changes(before, after, ("evaluator", "code"))
+        return f"{who} {code or ''}：" + _changes(before, after, ("evaluator", "code", "kind"))
     if entry.entity == "review":
         reasons = "；".join(after.get("reasons", []))
         replaced = f"（取代此前的复核结果：{_sheet_summary(before)}）" if before else ""

@@ -137,11 +137,19 @@ class ImportSummary:
 
 
 def import_register(store: Store, activity_ref: str, path: str | Path, actor: str) -> ImportSummary:
-    """Import a register into an activity in one transaction; nothing is written if any row is bad."""
+    """Import a register into an activity in one transaction; nothing is written if any row is bad. The file is
+    read and checked before the transaction takes the write lock, so others keep saving meanwhile."""
+    with store.read() as session:
+        activity = find_activity(session, activity_ref)
+        existing = register.case_numbers(session, activity.id)
+    records = parse_register(path, existing)
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
         existing = register.case_numbers(session, activity.id)
-        records = parse_register(path, existing)
+        clashes = [f"第 {row_no} 行：案号“{case.case_no}”已在本次评查活动中导入过"
+                   for row_no, case in records if case.case_no in existing]
+        if clashes:  # imported by someone else since the file was checked
+            raise _report(Path(path).name, clashes, "案卷目录")
         agencies = register.add_agencies(session, activity.id, (case.agency for _, case in records))
         register.insert_cases(session, activity.id, [(row_no, agencies[case.agency], case) for row_no, case in records])
         procedures: dict[str, int] = {}
@@ -187,13 +195,20 @@ def parse_roster(path: str | Path, existing_names: set[str] = frozenset()) -> li
 
 
 def import_roster(store: Store, activity_ref: str, path: str | Path, actor: str) -> list[tuple[str, str, str]]:
+    """Import a roster; as a register, the file is read and checked before the write lock is taken."""
+    with store.read() as session:
+        activity = find_activity(session, activity_ref)
+        existing = roster_store.person_names(session, activity.id)
+    people = parse_roster(path, existing)
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
         existing = roster_store.person_names(session, activity.id)
-        entries = parse_roster(path, existing)
-        roster_store.add_people(session, activity.id, entries)
+        clashes = [f"“{name}”已在本次评查活动的人员名单中" for name, _, _ in people if name in existing]
+        if clashes:
+            raise _report(Path(path).name, clashes, "人员名单")
+        roster_store.add_people(session, activity.id, people)
         record(
             session, actor, "roster", "导入人员名单", activity_id=activity.id,
-            after={"file": Path(path).name, "people": [f"{n}（{u}，{r}）" for n, u, r in entries]},
+            after={"file": Path(path).name, "people": [f"{n}（{u}，{r}）" for n, u, r in people]},
         )
-        return entries
+        return people

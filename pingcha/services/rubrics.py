@@ -43,8 +43,21 @@ def shipped_rubrics(folder: Path | None = None) -> list[Rubric]:
     return rubrics
 
 
+def content_hash(content: str) -> str:
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def _altered(version: RubricVersionRecord) -> UserError:
+    return UserError(
+        f"数据库中评分标准 {version.rubric_id}@{version.version} 的内容与载入时的哈希不符，已被改动过；"
+        "依据它的计分不再可信。请运行 pingcha check 查看，并从备份恢复数据库。"
+    )
+
+
 def rubric_of(version: RubricVersionRecord) -> Rubric:
-    """The Rubric a stored version holds (parsed once per content hash)."""
+    """The Rubric a stored version holds, checked against its hash on every read (parsed once per hash)."""
+    if content_hash(version.content) != version.sha256:
+        raise _altered(version)
     rubric = _parsed.get(version.sha256)
     if rubric is None:
         rubric = parse_rubric_text(version.content, f"{version.rubric_id}@{version.version}")
@@ -85,10 +98,12 @@ def store_rubric(store: Store, rubric: Rubric, actor: str) -> LoadOutcome:
     """Store a rubric version. A version, once stored, never changes: different content under an
     existing ``ID@VERSION`` is refused."""
     content = rubric_to_toml(rubric)
-    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    digest = content_hash(content)
     with store.transaction() as session:
         existing = find_version(session, rubric.id, rubric.version)
         if existing is not None:
+            if content_hash(existing.content) != existing.sha256:
+                raise _altered(existing)
             if existing.sha256 == digest:
                 return LoadOutcome(rubric, created=False)
             raise UserError(

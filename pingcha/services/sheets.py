@@ -207,8 +207,13 @@ def change_sheet(
             raise UserError(f"未知的编号“{code}”")
         rows.update_sheet(session, row.id, **changes)
         record(session, actor, "sheet", "修改评查表", activity_id=ref.activity_id, case_no=ref.case_no,
-               before={"evaluator": ref.evaluator, **before}, after={"evaluator": ref.evaluator, **after})
+               before={"evaluator": ref.evaluator, **before}, after={"evaluator": ref.evaluator, **_kind(ref), **after})
         return SheetState(ref, _applied(current, code, after), row.status, row.submitted_at)
+
+
+def _kind(ref: SheetRef) -> dict:
+    """Marks the audit entries of a 复核 sheet, so replaying the log (pingcha check) knows which sheet changed."""
+    return {"kind": REVIEW} if ref.kind == REVIEW else {}
 
 
 def _applied(sheet: Sheet, code: str, after: dict) -> Sheet:
@@ -241,7 +246,8 @@ def _submit_row(session: Transaction, rubric: Rubric, ref: SheetRef, row: SheetR
     result = score_sheet(rubric, sheet)
     rows.mark_submitted(session, [row.id])
     record(session, actor, "sheet", "提交评查表", activity_id=ref.activity_id, case_no=ref.case_no,
-           after={"evaluator": ref.evaluator, "score": str(result.score), "grade": result.grade, **sheet.to_json()})
+           after={"evaluator": ref.evaluator, **_kind(ref), "score": str(result.score), "grade": result.grade,
+                  **sheet.to_json()})
     return result
 
 

@@ -1,21 +1,69 @@
-"""Writing to the append-only audit log (全过程留痕)."""
+"""Writing to the append-only audit log (全过程留痕), each row chained to the one before by a hash.
+
+A row's ``hash`` covers its content and the ``prev_hash`` it carries (the hash of the row before it, by id),
+so changing, removing or inserting a row anywhere breaks the chain from there on; ``pingcha check`` follows it.
+Writers take turns: on SQLite the write transaction already holds the database's write lock (BEGIN IMMEDIATE);
+on PostgreSQL every write transaction takes a transaction-scoped advisory lock (engine.lock_writers), so two writers
+never chain onto the same row.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, event, func, or_, select
 from sqlmodel import Session
 
+from pingcha.store.engine import lock_writers
 from pingcha.store.models import AuditEntry
+
+# The chain's first row has no predecessor; its prev_hash is this.
+GENESIS = ""
+_LAST_HASH = "pingcha_audit_last_hash"
 
 
 def _dump(value: object) -> str | None:
     if value is None:
         return None
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def canonical_time(moment: datetime) -> str:
+    """``at`` as both databases give it back: SQLite naive (UTC wall time), PostgreSQL aware."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.isoformat(timespec="microseconds")
+
+
+def row_hash(prev_hash: str, at: datetime, actor: str, activity_id: int | None, case_no: str | None,
+             entity: str, action: str, before: str | None, after: str | None) -> str:
+    """The sha256 of one audit row's canonical content (a JSON array, so no field can bleed into the next)."""
+    content = [prev_hash, canonical_time(at), actor, activity_id, case_no, entity, action, before, after]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def hash_of(entry: AuditEntry) -> str:
+    return row_hash(entry.prev_hash, entry.at, entry.actor, entry.activity_id, entry.case_no, entry.entity,
+                    entry.action, entry.before, entry.after)
+
+
+def _last_hash(session: Session) -> str:
+    """The hash the next row chains onto, read once per transaction under the writers' lock."""
+    if _LAST_HASH not in session.info:
+        lock_writers(session)  # held already in Store.transaction; taking it again is free
+        last = session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalars().first()
+        session.info[_LAST_HASH] = last if last is not None else GENESIS
+    return session.info[_LAST_HASH]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_last_hash(session: Session, transaction) -> None:
+    """The remembered end of the chain is only good inside the transaction that read it."""
+    if transaction.parent is None:
+        session.info.pop(_LAST_HASH, None)
 
 
 def record(
@@ -30,17 +78,12 @@ def record(
     after: object = None,
 ) -> None:
     """Add one audit row in the caller's transaction, so the change and its trace commit together."""
-    session.add(
-        AuditEntry(
-            actor=actor,
-            activity_id=activity_id,
-            case_no=case_no,
-            entity=entity,
-            action=action,
-            before=_dump(before),
-            after=_dump(after),
-        )
-    )
+    entry = AuditEntry(actor=actor, activity_id=activity_id, case_no=case_no, entity=entity, action=action,
+                       before=_dump(before), after=_dump(after), prev_hash=_last_hash(session))
+    entry.hash = hash_of(entry)
+    session.info[_LAST_HASH] = entry.hash
+    # The unit of work inserts rows in the order they were added, so ids follow the chain.
+    session.add(entry)
 
 
 @dataclass(frozen=True)
@@ -82,3 +125,30 @@ def data_version(session: Session) -> tuple[int, ...]:
         return (session.execute(newest).scalar_one(),)
     return tuple(session.execute(select(newest.scalar_subquery(), select(func.count()).select_from(log)
                                         .scalar_subquery())).one())
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """Where the audit chain does not hold: the row's id and what is wrong with it."""
+
+    entry_id: int
+    at: datetime
+    action: str
+    problem: str  # "content" (the row was changed) or "link" (a row before it was removed, added or changed)
+
+
+def verify_chain(session: Session, limit: int = 20) -> tuple[int, list[ChainBreak]]:
+    """Follow the chain from the first row; returns how many rows were read and the first ``limit`` breaks."""
+    breaks: list[ChainBreak] = []
+    previous = GENESIS
+    rows = 0
+    query = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=2000)
+    for entry in session.execute(query).scalars():
+        rows += 1
+        if len(breaks) < limit:
+            if hash_of(entry) != entry.hash:
+                breaks.append(ChainBreak(entry.id, entry.at, entry.action, "content"))
+            elif entry.prev_hash != previous:
+                breaks.append(ChainBreak(entry.id, entry.at, entry.action, "link"))
+        previous = entry.hash
+    return rows, breaks

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK condition: ``column`` holds one of ``values`` (the vocabulary the services write)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+# The vocabularies the database enforces (migration 0002 creates the same constraints).
+SHEET_STATUSES = ("草稿", "已提交", "复核")
+SHEET_KINDS = ("evaluation", "review")
+ROLES = ("评查员", "组长")
+MARK_KINDS = ("na", "veto", "note", "decided")
+DRAW_MODES = ("per_agency", "total")
+PARTY_TYPES = ("个人", "单位")
+PROCEDURES = ("普通程序", "简易程序")
 
 
 class RubricVersion(SQLModel, table=True):
@@ -31,6 +46,8 @@ class RubricVersion(SQLModel, table=True):
 
 class Activity(SQLModel, table=True):
     """评查活动: pinned to one rubric version."""
+
+    __table_args__ = (CheckConstraint("per_file >= 1", name="ck_activity_per_file"),)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
@@ -55,6 +72,11 @@ class Agency(SQLModel, table=True):
 class Draw(SQLModel, table=True):
     """One random draw (抽查) of files: seed, quota, who and when."""
 
+    __table_args__ = (
+        CheckConstraint(one_of("mode", DRAW_MODES), name="ck_draw_mode"),
+        CheckConstraint("quota >= 1", name="ck_draw_quota"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     activity_id: int = Field(foreign_key="activity.id", index=True)
     seed: str
@@ -69,7 +91,11 @@ class CaseFile(SQLModel, table=True):
     """案卷: a register row; ``draw_id`` is set while the file is in the current draw."""
 
     __tablename__ = "case_file"
-    __table_args__ = (UniqueConstraint("activity_id", "case_no"),)
+    __table_args__ = (
+        UniqueConstraint("activity_id", "case_no"),
+        CheckConstraint(one_of("party_type", PARTY_TYPES), name="ck_case_file_party_type"),
+        CheckConstraint(one_of("procedure", PROCEDURES), name="ck_case_file_procedure"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     activity_id: int = Field(foreign_key="activity.id", index=True)
@@ -93,7 +119,10 @@ class CaseFile(SQLModel, table=True):
 class Evaluator(SQLModel, table=True):
     """评查人员 of an activity; ``unit`` decides 回避."""
 
-    __table_args__ = (UniqueConstraint("activity_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("activity_id", "name"),
+        CheckConstraint(one_of("role", ROLES), name="ck_evaluator_role"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     activity_id: int = Field(foreign_key="activity.id", index=True)
@@ -118,7 +147,14 @@ class ScoreSheet(SQLModel, table=True):
     """评查表: one evaluator's sheet on one file, or the 组长's reconciled sheet (status 复核)."""
 
     __tablename__ = "score_sheet"
-    __table_args__ = (UniqueConstraint("case_file_id", "evaluator_id", "status_kind"),)
+    __table_args__ = (
+        UniqueConstraint("case_file_id", "evaluator_id", "status_kind"),
+        CheckConstraint(one_of("status", SHEET_STATUSES), name="ck_score_sheet_status"),
+        CheckConstraint(one_of("status_kind", SHEET_KINDS), name="ck_score_sheet_status_kind"),
+        # One 复核 sheet per file, whichever 组长 holds it.
+        Index("uq_score_sheet_one_review", "case_file_id", unique=True,
+              sqlite_where=text("status_kind = 'review'"), postgresql_where=text("status_kind = 'review'")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     activity_id: int = Field(foreign_key="activity.id", index=True)
@@ -135,7 +171,11 @@ class SheetDeduction(SQLModel, table=True):
     """One deduction rule found on a sheet, with how many times and where (note)."""
 
     __tablename__ = "sheet_deduction"
-    __table_args__ = (UniqueConstraint("sheet_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("sheet_id", "code"),
+        # 0 is kept where the deduction carries only a note.
+        CheckConstraint("count >= 0", name="ck_sheet_deduction_count"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     sheet_id: int = Field(foreign_key="score_sheet.id", index=True)
@@ -145,10 +185,14 @@ class SheetDeduction(SQLModel, table=True):
 
 
 class SheetMark(SQLModel, table=True):
-    """A 不适用 item (kind na), a triggered veto (kind veto) or a note on an item (kind note)."""
+    """A 不适用 item (kind na), a triggered veto (kind veto), a note on an item (kind note), or an item
+    confirmed as having nothing to deduct (kind decided)."""
 
     __tablename__ = "sheet_mark"
-    __table_args__ = (UniqueConstraint("sheet_id", "kind", "code"),)
+    __table_args__ = (
+        UniqueConstraint("sheet_id", "kind", "code"),
+        CheckConstraint(one_of("kind", MARK_KINDS), name="ck_sheet_mark_kind"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     sheet_id: int = Field(foreign_key="score_sheet.id", index=True)
@@ -158,7 +202,8 @@ class SheetMark(SQLModel, table=True):
 
 
 class AuditEntry(SQLModel, table=True):
-    """Append-only log (全过程留痕): who did what, when, with before and after values."""
+    """Append-only log (全过程留痕): who did what, when, with before and after values; each row carries the
+    hash of the row before it and its own (see store/audit.py)."""
 
     __tablename__ = "audit_log"
 
@@ -171,3 +216,5 @@ class AuditEntry(SQLModel, table=True):
     action: str
     before: str | None = Field(default=None, sa_column=Column(Text))
     after: str | None = Field(default=None, sa_column=Column(Text))
+    prev_hash: str
+    hash: str

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from pingcha.errors import UserError
+from pingcha.errors import UserError, database_problem
 from pingcha.services.activities import ActivityInfo, get_activity, list_activities
 from pingcha.services.queries import RosterEntry, roster
 from pingcha.store import Store
@@ -111,8 +111,7 @@ class PingchaApp(App):
         except UserError as exc:
             self.notify(str(exc), title="未完成", severity="error", timeout=8)
         except SQLAlchemyError as exc:
-            self.notify(f"数据库暂时不可用（{type(exc).__name__}），请稍后按 F5 刷新重试。", title="数据库",
-                        severity="error", timeout=8)
+            self.notify(database_problem(exc), title="数据库", severity="error", timeout=8)
         return None
 
     # -- command palette and keys --------------------------------------------------------------------------
