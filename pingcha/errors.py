@@ -44,3 +44,14 @@ def database_errors() -> tuple[type[Exception], ...]:
     from sqlalchemy.exc import SQLAlchemyError
 
     return (SQLAlchemyError, sqlite3.Error)
+
+
+class Refused(UserError):
+    """An action §10 forbids: nothing of it is written, but the refusal itself is audited (by the store, in a
+    transaction of its own after the refused one has been rolled back)."""
+
+    def __init__(self, message: str, actor: str, action: str, activity_id: int | None = None) -> None:
+        super().__init__(message)
+        self.actor = actor
+        self.action = action
+        self.activity_id = activity_id

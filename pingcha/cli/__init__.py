@@ -24,7 +24,7 @@ def _global_options_everywhere(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse_zh.Parser:
-    from pingcha.cli import activity_cmds, demo_cmds, report_cmds, rubric_cmds, store_cmds
+    from pingcha.cli import access_cmds, activity_cmds, demo_cmds, report_cmds, rubric_cmds, store_cmds
 
     argparse_zh.install()
     parser = argparse_zh.Parser(prog="pingcha", description="行政处罚案卷评查工具。不带子命令时打开终端界面。")
@@ -36,6 +36,7 @@ def build_parser() -> argparse_zh.Parser:
     demo_cmds.register(commands)
     report_cmds.register(commands)
     store_cmds.register(commands)
+    access_cmds.register(commands)
     _global_options_everywhere(parser)
     return parser
 
@@ -62,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
             from pingcha.cli.demo_cmds import open_ui
 
             return open_ui(args)
+        from pingcha.cli.access_cmds import sign_in
+
+        sign_in(args)
         return handler(args) or 0
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)

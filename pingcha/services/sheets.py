@@ -6,7 +6,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from pingcha.errors import UserError
+from pingcha import policy
+from pingcha.errors import Refused, UserError
+from pingcha.services import access
 from pingcha.rubric import Rubric
 from pingcha.scoring import Sheet, SheetError, SheetResult, check_sheet, score_sheet, sheet_from_json
 from pingcha.services.activities import find_activity, info_of
@@ -187,6 +189,7 @@ def change_sheet(
     a deduction), 不适用 on an item or a veto (``marked``), a note on an item or veto, or the comment.
     Refused on a submitted sheet, and wherever the rubric forbids it."""
     with store.transaction() as session:
+        _own(session, ref, actor, "修改")
         rubric = activity_rubric(store, session, ref.activity_id)
         row = _editable_row(session, ref)
         current = sheet_of(session, row, ref)
@@ -251,9 +254,16 @@ def _submit_row(session: Transaction, rubric: Rubric, ref: SheetRef, row: SheetR
     return result
 
 
+def _own(session: Transaction, ref: SheetRef, actor: str, verb: str) -> None:
+    """§10: a 评查员 changes only their own sheets (a 复核 sheet is the 组长's, checked by services.review)."""
+    if ref.kind == EVALUATION:
+        access.require_own_sheet(session, ref.activity_id, actor, ref.evaluator, verb)
+
+
 def submit_sheet(store: Store, ref: SheetRef, actor: str) -> SheetResult:
     """Lock the sheet; from now on it changes only through 复核."""
     with store.transaction() as session:
+        _own(session, ref, actor, "提交")
         rubric = activity_rubric(store, session, ref.activity_id)
         row = _editable_row(session, ref)
         return _submit_row(session, rubric, ref, row, actor)
@@ -344,6 +354,7 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
                     refs.append((index, ref, row, sheet))
                 except UserError as exc:
                     problems.append((index, _problem(index, entries, entry, exc)))
+            access.require_own_sheets(session, activity.id, actor, [ref.evaluator for _, ref, _, _ in refs], "导入")
             if problems:
                 shown = [message for _, message in sorted(problems, key=lambda p: p[0])]
                 raise UserError(f"{path.name}：有 {len(shown)} 张评查表不能导入，整个文件未导入：\n" + "\n".join(shown))
@@ -389,8 +400,15 @@ def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file
     return done
 
 
-def export_sheets(store: Store, activity_ref: str, evaluator: str) -> list[dict]:
+def export_sheets(store: Store, activity_ref: str, evaluator: str, actor: str) -> list[dict]:
     """One §3 sheet per file assigned to ``evaluator`` (empty where not yet scored), for offline work."""
+    with store.read() as session:
+        activity = find_activity(session, activity_ref)
+        reason = policy.sheet_refusal(actor, access.role_of(session, activity.id, actor), evaluator, "导出")
+    if reason:
+        refusal = Refused(reason, actor, "导出评查表", activity.id)
+        store.audit_refusal(refusal)
+        raise refusal
     with store.read() as session:
         activity = find_activity(session, activity_ref)
         person = _person(session, activity.id, evaluator)
