@@ -133,6 +133,19 @@ class DeductionTally:
 
 
 @dataclass(frozen=True)
+class DrawFacts:
+    """How the files were drawn, so an outsider can reproduce the draw: the seed, whether it was fixed in advance
+    (and when), the mode and quota, and how many draws there were (every redraw is audited)."""
+
+    seed: str
+    mode: str  # per_agency or total
+    quota: int
+    drawn_at: datetime
+    fixed_at: datetime | None = None
+    draws: int = 1
+
+
+@dataclass(frozen=True)
 class ActivityResults:
     """Everything about one activity's outcome that a report or screen needs."""
 
@@ -148,6 +161,7 @@ class ActivityResults:
     settings: dict[str, str] = field(default_factory=dict)  # document settings (发文字号, 主送, …)
     register_size: int = 0  # files in the imported registers
     register_agencies: int = 0
+    draw: DrawFacts | None = None
 
     def __post_init__(self) -> None:
         # Whoever builds the results, agencies come out ordered and ranked by the one rule of §2.

@@ -193,3 +193,17 @@ def test_unprotected_single_seat(cli, tmp_path):
     # 组长-only commands stay open to whoever runs them on an unprotected activity
     cli.ok("assign", activity, "--seed", "8", "--force", user="林静")
     assert "0.0.0.0" in refused(cli, "serve", "--host", "0.0.0.0")
+
+
+def test_the_bulletin_states_how_the_files_were_drawn(cli, tmp_path):
+    from docx import Document
+
+    cli.ok("activity", "create", "通报种子", "--rubric", RUBRIC, "--seed", "20240601")
+    cli.ok("cases", "import", "通报种子", REGISTER)
+    cli.ok("evaluators", "import", "通报种子", ROSTER)
+    cli.ok("sample", "通报种子", "--seed", "20240601", "--per-agency", "2")
+    cli.ok("sample", "通报种子", "--seed", "20240601", "--per-agency", "3", "--force")
+    cli.ok("report", "bulletin", "通报种子", "--out", tmp_path / "b.docx")
+    text = "\n".join(p.text for p in Document(tmp_path / "b.docx").paragraphs)
+    assert "随机种子“20240601”" in text and "事先确定" in text and "每个执法部门抽取3件" in text
+    assert "此前另有1次抽取" in text

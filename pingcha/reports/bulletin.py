@@ -133,6 +133,7 @@ def bulletin_context(results: ActivityResults, settings: DocumentSettings, maske
         "register_size": results.register_size,
         "register_agencies": results.register_agencies,
         "file_count": len(results.files),
+        "draw_text": facts.draw_text(results),
         "agency_count": len({f.case.agency for f in results.files}),
         "evaluator_count": len(results.evaluators),
         "evaluator_units": "、".join(units) if units else "各评查单位",
