@@ -207,3 +207,17 @@ def test_the_bulletin_states_how_the_files_were_drawn(cli, tmp_path):
     text = "\n".join(p.text for p in Document(tmp_path / "b.docx").paragraphs)
     assert "随机种子“20240601”" in text and "事先确定" in text and "每个执法部门抽取3件" in text
     assert "此前另有1次抽取" in text
+
+
+def test_a_roster_imported_before_the_register_is_checked_at_assignment(cli, tmp_path):
+    cli.ok("activity", "create", "先名单", "--rubric", RUBRIC)
+    roster = write_csv(tmp_path / "r.csv", ROSTER.read_text(encoding="utf-8").replace(
+        "董文,区市场监管局", "董文,区市场监督管理局"))
+    cli.ok("evaluators", "import", "先名单", roster)
+    cli.ok("cases", "import", "先名单", REGISTER)
+    cli.ok("sample", "先名单", "--seed", "5", "--total", "60")
+    err = refused(cli, "assign", "先名单", "--seed", "5")
+    assert "区市场监督管理局" in err and "evaluators import 先名单 --map" in err
+    assert "已记住" in cli.ok("evaluators", "import", "先名单", "--map", "区市场监督管理局=区市场监管局")
+    cli.ok("assign", "先名单", "--seed", "5")
+    assert all("董文" not in f["evaluators"] for f in files(cli, "先名单").values() if f["agency"] == "区市场监管局")

@@ -64,6 +64,9 @@ def cmd_evaluators_import(args) -> int:
             raise UserError(f"--map 应写成 名单中的单位=案卷目录中的执法部门，如 区市场监督管理局=区市场监管局；实际为“{pair}”")
         mapping[unit.strip()] = agency.strip()
     people = registers.import_roster(store_for(args), args.activity, args.file, args.acting, mapping=mapping)
+    if args.file is None:
+        print("已记住单位与执法部门的对应：" + "，".join(f"{u} → {a}" for u, a in mapping.items()) + "。")
+        return 0
     leaders = [n for n, _, r in people if r == Role.LEADER]
     print(f"已导入 {len(people)} 名评查人员" + (f"，其中组长：{'、'.join(leaders)}" if leaders else "") + "。")
     return 0
@@ -201,7 +204,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     ev_sub = evaluators.add_subparsers(dest="evaluators_command", metavar="子命令", parser_class=parser_class)
     ev_import = ev_sub.add_parser("import", help="导入评查人员名单（CSV 或 XLSX）")
     ev_import.add_argument("activity", metavar="活动")
-    ev_import.add_argument("file", metavar="文件")
+    ev_import.add_argument("file", metavar="文件", nargs="?", help="人员名单（只给 --map 时可省略）")
     ev_import.add_argument("--map", action="append", metavar="单位=执法部门",
                            help="名单中的单位对应案卷目录中的哪个执法部门（用于回避；记住后不必再给）")
     ev_import.set_defaults(handler=cmd_evaluators_import)

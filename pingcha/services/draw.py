@@ -195,6 +195,14 @@ def assign(store: Store, activity_ref: str, seed: str, actor: str, force: bool =
         persons = people.people(session, activity.id)
         if not persons:
             raise UserError("还没有导入评查人员名单，请先运行 pingcha evaluators import")
+        from pingcha.services.registers import unit_problems
+
+        problems = unit_problems([(p.name, p.unit, p.role) for p in persons],
+                                 list(register.agency_ids(session, activity.id)), aliases)
+        if problems:  # a roster imported before the register was not checked then
+            raise UserError("无法分配（回避需要认清每个人的单位）：\n" + "\n".join(
+                problem.replace("请用 --map", f"请用 pingcha evaluators import {activity.name} --map")
+                for problem in problems))
         if rows.scoring_started(session, activity.id) and not force:
             raise UserError("已有评查表，不能重新分配；确需重新分配请加 --force（已有评查表将作废，并记入日志）")
         by_id = {p.id: p for p in persons}

@@ -200,7 +200,7 @@ def parse_roster(path: str | Path, existing_names: set[str] = frozenset()) -> li
     return people
 
 
-def _unit_problems(people: list[tuple[str, str, str]], agencies: list[str], aliases: dict[str, str]) -> list[str]:
+def unit_problems(people: list[tuple[str, str, str]], agencies: list[str], aliases: dict[str, str]) -> list[str]:
     """回避 compares a person's 单位 with a file's 执法部门: a unit spelled close to an agency but not as it
     (区市场监督管理局 / 区市场监管局) would defeat it, so it is refused with the nearest agencies offered, unless
     mapped. A unit far from every agency is one that holds no file (区司法局)."""
@@ -227,14 +227,16 @@ def _checked_map(mapping: dict[str, str], agencies: list[str]) -> dict[str, str]
     return {normal_name(unit): by_normal[normal_name(agency)] for unit, agency in mapping.items()}
 
 
-def import_roster(store: Store, activity_ref: str, path: str | Path, actor: str,
+def import_roster(store: Store, activity_ref: str, path: str | Path | None, actor: str,
                   mapping: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
     """Import a roster; as a register, the file is read and checked before the write lock is taken. ``mapping``
-    (单位 → 执法部门) is stored for 回避."""
+    (单位 → 执法部门) is stored for 回避; with no ``path``, only the mapping is stored."""
+    if path is None and not mapping:
+        raise UserError("请给出人员名单文件，或用 --map 单位=执法部门 说明单位的对应关系")
     with store.read() as session:
         activity = find_activity(session, activity_ref)
         existing = roster_store.person_names(session, activity.id)
-    people = parse_roster(path, existing)
+    people = parse_roster(path, existing) if path is not None else []
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
         access.require_leader(session, activity.id, actor, LeaderAction.IMPORT_ROSTER)
@@ -245,12 +247,14 @@ def import_roster(store: Store, activity_ref: str, path: str | Path, actor: str,
         agencies = list(register.agency_ids(session, activity.id))
         given = _checked_map(mapping or {}, agencies)
         aliases = {**stored_people.unit_aliases(session, activity.id), **given}
-        problems = _unit_problems(people, agencies, aliases)
+        problems = unit_problems(people, agencies, aliases)
         if problems:
             raise _report(Path(path).name, problems, "人员名单")
         if given:
             stored_people.add_unit_aliases(session, activity.id, given)
             record(session, actor, "roster", "对应单位与执法部门", activity_id=activity.id, after=given)
+        if path is None:
+            return people
         roster_store.add_people(session, activity.id, people)
         record(
             session, actor, "roster", "导入人员名单", activity_id=activity.id,
