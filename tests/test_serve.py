@@ -51,3 +51,19 @@ def test_serve_refuses_other_hosts_while_an_activity_is_unprotected(tmp_path, ca
     prepared(cli)
     status, _, err = cli("serve", "--host", host)
     assert status == 1 and "未受保护" in err and "people credentials" in err
+
+
+def test_once_every_activity_is_protected_other_hosts_are_allowed(tmp_path, capsys):
+    from pingcha.errors import UserError
+    from pingcha.services.access import check_serve_host, issue_credentials
+    from pingcha.store import open_store
+
+    activity = prepared(Cli(tmp_path / "p.db", capsys))
+    store = open_store(str(tmp_path / "p.db"))
+    try:
+        with pytest.raises(UserError):
+            check_serve_host(store, "0.0.0.0")
+        issue_credentials(store, activity, [], tmp_path / "slips.csv", "组织者")
+        check_serve_host(store, "0.0.0.0")  # no refusal
+    finally:
+        store.dispose()
