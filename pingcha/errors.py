@@ -78,3 +78,14 @@ def os_error_text(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return _OS_ERRORS["ENOENT"]
     return f"系统错误（{name or exc.errno or type(exc).__name__}）"
+
+
+class Refused(UserError):
+    """An action §10 forbids: nothing of it is written, but the refusal itself is audited (by the store, in a
+    transaction of its own after the refused one has been rolled back)."""
+
+    def __init__(self, message: str, actor: str, action: str, activity_id: int | None = None) -> None:
+        super().__init__(message)
+        self.actor = actor
+        self.action = action
+        self.activity_id = activity_id

@@ -135,6 +135,19 @@ class DeductionTally:
 
 
 @dataclass(frozen=True)
+class DrawFacts:
+    """How the files were drawn, so an outsider can reproduce the draw: the seed, whether it was fixed in advance
+    (and when), the mode and quota, and how many draws there were (every redraw is audited)."""
+
+    seed: str
+    mode: str  # per_agency or total
+    quota: int
+    drawn_at: datetime
+    fixed_at: datetime | None = None
+    draws: int = 1
+
+
+@dataclass(frozen=True)
 class ActivityResults:
     """Everything about one activity's outcome that a report or screen needs."""
 
@@ -152,8 +165,7 @@ class ActivityResults:
     register_agencies: int = 0
     # (当事人, 当事人类型) of every file of the register, drawn or not: every individual is masked.
     register_parties: tuple[tuple[str, str], ...] = ()
-    draw_seed: str = ""  # the seed of the current draw (抽查), so anyone can repeat it
-    draw_method: str = ""  # how it was drawn: 每个执法部门随机抽取3件 / 随机抽取40件
+    draw: DrawFacts | None = None
 
     def __post_init__(self) -> None:
         # Whoever builds the results, agencies come out ordered and ranked by the one rule of §2.

@@ -10,7 +10,7 @@ from alembic import command
 
 from pingcha.store import open_store
 from pingcha.store.engine import make_engine
-from pingcha.store.migrate import alembic_config, current_revision
+from pingcha.store.migrate import HEAD, alembic_config, current_revision
 from tests.helpers import REGISTER, ROSTER, RUBRIC, Cli
 
 # 100 − 8 = 92 (优秀) and 100 − 12 = 88 (合格): 4 points apart, within the default spread of 5.
@@ -69,8 +69,8 @@ def test_an_activity_of_an_older_database_keeps_the_rule_it_was_created_under(tm
         connection.execute("INSERT INTO activity (id, name, rubric_version_id, per_file, spread, settings, created_at,"
                            " created_by) VALUES (1, '旧活动', 1, 2, '5.0', '{}', '2024-01-01 00:00:00', '某')")
     connection.close()
-    store = open_store(str(db))  # migrates 0002 → 0003
-    assert current_revision(store.engine) == "0003"
+    store = open_store(str(db))  # migrates 0002 → 0003 and on
+    assert current_revision(store.engine) == HEAD
     with store.read() as session:
         from pingcha.store.activities import activity_named
 

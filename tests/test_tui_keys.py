@@ -173,6 +173,7 @@ async def test_the_comment_takes_several_lines(store):
         await pilot.pause()
         assert sheet(store, case_no).sheet.comment == "证据较充分\n送达不规范"
         await pilot.press("ctrl+z")
+        await pilot.pause()
         assert sheet(store, case_no).sheet.comment == ""
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
-
-import argparse
 
 from pingcha.cli import argparse_zh
 from pingcha.errors import DATABASE_ERRORS, UserError, database_problem
@@ -25,8 +24,8 @@ def _global_options_everywhere(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse_zh.Parser:
-    from pingcha.cli import (activity_cmds, agreement_cmds, demo_cmds, precheck_cmds, report_cmds, rubric_cmds,
-                             store_cmds)
+    from pingcha.cli import (access_cmds, activity_cmds, agreement_cmds, demo_cmds, precheck_cmds, report_cmds,
+                             rubric_cmds, store_cmds)
 
     argparse_zh.install()
     parser = argparse_zh.Parser(prog="pingcha", description="行政处罚案卷评查工具。不带子命令时打开终端界面。")
@@ -40,6 +39,7 @@ def build_parser() -> argparse_zh.Parser:
     precheck_cmds.register(commands)
     store_cmds.register(commands)
     agreement_cmds.register(commands)
+    access_cmds.register(commands)
     _global_options_everywhere(parser)
     return parser
 
@@ -66,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
             from pingcha.cli.demo_cmds import open_ui
 
             return open_ui(args)
+        from pingcha.cli.access_cmds import sign_in
+
+        sign_in(args)
         return handler(args) or 0
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)

@@ -10,7 +10,7 @@ from pingcha.services.tables import read_json_file
 from pingcha.errors import UserError
 from pingcha.results import STATUS_LABELS
 from pingcha.scoring import sheet_from_json
-from pingcha.services import activities, audit, draw, registers, results, review, sheets
+from pingcha.services import access, activities, draw, registers, review, sheets
 from pingcha.vocabulary import FileStatus, Role
 
 
@@ -23,10 +23,11 @@ def _int(text: str) -> int:
 
 def cmd_activity_create(args) -> int:
     info = activities.create_activity(store_for(args), args.name, args.rubric, args.acting, args.per_file,
-                                      activities.parse_spread(args.spread), band_review=args.band_review)
+                                      activities.parse_spread(args.spread), band_review=args.band_review,
+                                      seed=args.seed)
     bands = "，各评查表得分分属不同等次的也需复核" if info.band_review else ""
     print(f"已创建评查活动 #{info.id}“{info.name}”：评分标准 {info.rubric.key}，每卷 {info.per_file} 人评查，"
-          f"分差超过 {info.spread} 分需复核{bands}")
+          f"分差超过 {info.spread} 分需复核{bands}" + (f"；抽取的随机种子已事先确定为 {args.seed}" if args.seed else ""))
     return 0
 
 
@@ -64,7 +65,16 @@ def cmd_cases_import(args) -> int:
 
 
 def cmd_evaluators_import(args) -> int:
-    people = registers.import_roster(store_for(args), args.activity, args.file, args.acting)
+    mapping = {}
+    for pair in args.map or []:
+        unit, sep, agency = pair.partition("=")
+        if not sep or not unit.strip() or not agency.strip():
+            raise UserError(f"--map 应写成 名单中的单位=案卷目录中的执法部门，如 区市场监督管理局=区市场监管局；实际为“{pair}”")
+        mapping[unit.strip()] = agency.strip()
+    people = registers.import_roster(store_for(args), args.activity, args.file, args.acting, mapping=mapping)
+    if args.file is None:
+        print("已记住单位与执法部门的对应：" + "，".join(f"{u} → {a}" for u, a in mapping.items()) + "。")
+        return 0
     leaders = [n for n, _, r in people if r == Role.LEADER]
     print(f"已导入 {len(people)} 名评查人员" + (f"，其中组长：{'、'.join(leaders)}" if leaders else "") + "。")
     return 0
@@ -90,7 +100,7 @@ def cmd_assign(args) -> int:
 
 
 def cmd_sheets_export(args) -> int:
-    data = sheets.export_sheets(store_for(args), args.activity, args.evaluator)
+    data = sheets.export_sheets(store_for(args), args.activity, args.evaluator, args.acting)
     write_text_out(json.dumps(data, ensure_ascii=False, indent=2) + "\n", args.out)
     print(f"已导出 {len(data)} 张评查表到 {args.out}")
     return 0
@@ -120,7 +130,7 @@ def cmd_review(args) -> int:
         result = review.reconcile(store, args.activity, args.case_no, sheet, args.acting)
         print(f"已录入复核结果：“{args.case_no}”最终得分 {result.score}，等次 {result.grade}。")
         return 0
-    queue = review.review_queue(store, args.activity)
+    queue = review.review_queue(store, args.activity)  # needing 复核: no longer blind
     if not queue:
         print("没有需要复核的案卷。")
         return 0
@@ -135,7 +145,7 @@ def cmd_review(args) -> int:
 
 
 def cmd_results(args) -> int:
-    outcome = results.activity_results(store_for(args), args.activity)
+    outcome = access.results_for(store_for(args), args.activity, args.acting)
     if args.json:
         print_json(outcome.to_json())
         return 0
@@ -163,7 +173,7 @@ def cmd_results(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    lines = audit.history(store_for(args), args.activity, args.case_no)
+    lines = access.history_for(store_for(args), args.activity, args.acting, args.case_no)
     if not lines:
         print("没有记录。")
         return 0
@@ -185,7 +195,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     create.add_argument("--spread", default="5.0", metavar="S", help="分差超过 S 分需复核（默认 5.0）")
     create.add_argument("--band-review", action="store_true",
                         help="各评查表得分分属不同等次（如一张优秀、一张合格）时，即使分差未超过上限也需复核")
-    create.set_defaults(handler=cmd_activity_create)
+    create.add_argument("--seed", metavar="S", help="事先确定抽取的随机种子（此后 sample 只接受这个种子）")
+    create.set_defaults(handler=cmd_activity_create, sign_in="leader")
     listing = sub.add_parser("list", help="列出评查活动")
     listing.set_defaults(handler=cmd_activity_list)
     settings = sub.add_parser("settings", help="查看或修改文书设置（发文字号、主送、抄送等）")
@@ -204,7 +215,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     ev_sub = evaluators.add_subparsers(dest="evaluators_command", metavar="子命令", parser_class=parser_class)
     ev_import = ev_sub.add_parser("import", help="导入评查人员名单（CSV 或 XLSX）")
     ev_import.add_argument("activity", metavar="活动")
-    ev_import.add_argument("file", metavar="文件")
+    ev_import.add_argument("file", metavar="文件", nargs="?", help="人员名单（只给 --map 时可省略）")
+    ev_import.add_argument("--map", action="append", metavar="单位=执法部门",
+                           help="名单中的单位对应案卷目录中的哪个执法部门（用于回避；记住后不必再给）")
     ev_import.set_defaults(handler=cmd_evaluators_import)
 
     sample = commands.add_parser("sample", help="随机抽取要评查的案卷")

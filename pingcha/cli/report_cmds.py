@@ -19,8 +19,11 @@ def parse_pairs(pairs: list[str] | None) -> dict[str, str]:
 
 
 def _results(args: argparse.Namespace):
+    from pingcha.policy import LeaderAction
+    from pingcha.services.access import check_leader
     from pingcha.services.results import activity_results
 
+    check_leader(store_for(args), args.activity, args.acting, LeaderAction.REPORT)
     return activity_results(store_for(args), args.activity)
 
 

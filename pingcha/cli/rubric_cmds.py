@@ -173,7 +173,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     load = sub.add_parser("load", help="检查并载入一个评分标准版本（.toml 或 .xlsx），载入后不可修改")
     load.add_argument("file", metavar="文件")
-    load.set_defaults(handler=cmd_load)
+    load.set_defaults(handler=cmd_load, sign_in="leader")
 
     listing = sub.add_parser("list", help="列出已载入的评分标准版本")
     listing.set_defaults(handler=cmd_list)

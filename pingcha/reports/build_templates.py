@@ -39,9 +39,8 @@ def build_bulletin() -> Document:
 
     P(doc, "一、基本情况", gb.HEADING_1)
     P(doc, "本次评查采取{{ method }}的方式进行。{% if register_size %}{{ register_agencies }}个执法部门共报送"
-           "{{ scope }}{{ register_size }}件，{% endif %}{% if draw_method %}按{{ draw_method }}的方式，{% endif %}随机抽取了{{ agency_count }}个执法部门的{{ file_count }}件案卷进行评查"
-           "{% if register_size %}，抽取比例为{{ drawn_share }}%{% endif %}{% if draw_seed %}（随机数种子为“{{ draw_seed }}”，"
-           "抽取结果可以复核）{% endif %}。")
+           "{{ scope }}{{ register_size }}件，{% endif %}随机抽取了{{ agency_count }}个执法部门的{{ file_count }}件案卷进行评查"
+           "{% if register_size %}，抽取比例为{{ drawn_share }}%{% endif %}。{{ draw_text }}")
     P(doc, "评查工作由{{ evaluator_count }}名评查人员承担，评查人员分别来自{{ evaluator_units }}。每件案卷由{{ per_file }}名"
            "评查人员依据《{{ rubric_title }}》独立评分，评查人员不评查本单位的案卷；评分分歧较大的案卷经复核后确定结果。")
     P(doc, "{% if unfinished %}截至{{ issue_date }}，已完成评查{{ final_count }}件，另有{{ unfinished }}，其结果不计入本次通报的统计，"

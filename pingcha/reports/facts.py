@@ -110,3 +110,15 @@ def evaluator_units(results: ActivityResults) -> list[str]:
 
 def date_text(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def draw_text(results: ActivityResults) -> str:
+    """How the files were drawn, in a sentence an outsider can use to reproduce the draw."""
+    draw = results.draw
+    if draw is None:
+        return ""
+    how = f"每个执法部门随机抽取不超过{draw.quota}件" if draw.mode == "per_agency" else f"共抽取{draw.quota}件"
+    fixed = f"（于{draw.fixed_at:%Y年%m月%d日}事先确定）" if draw.fixed_at is not None else ""
+    redraws = f"；此前另有{draw.draws - 1}次抽取被重新抽取取代，均有记录" if draw.draws > 1 else ""
+    return (f"抽取按{how}的方式，以随机种子“{draw.seed}”{fixed}由 pingcha 于{draw.drawn_at:%Y年%m月%d日}完成，"
+            f"依据同一案卷目录和种子可复现同一结果{redraws}。")

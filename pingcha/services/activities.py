@@ -66,10 +66,20 @@ def list_activities(store: Store) -> list[ActivityInfo]:
 def create_activity(
     store: Store, name: str, rubric_ref: str, actor: str, per_file: int = 2, spread: Decimal = Decimal("5.0"),
     band_review: bool = False,
+    seed: str | None = None,
 ) -> ActivityInfo:
     """A new activity pinned to one rubric version (a shipped or file rubric is stored first); ``band_review``
-    sends to 复核 a file whose sheets fall in different grade bands even within the spread (§2)."""
+    sends to 复核 a file whose sheets fall in different grade bands even within the spread (§2); ``seed`` fixes
+    the draw's seed in advance, after which ``sample`` refuses any other."""
+    from pingcha.policy import LeaderAction
+    from pingcha.services import access
+    from pingcha.store import people as stored_people
+
     name = name.strip()
+    if seed is not None and not seed.strip():
+        raise UserError("随机种子不能为空")
+    with store.transaction() as session:
+        access.require_leader_anywhere(session, actor, LeaderAction.CREATE_ACTIVITY)
     if not name:
         raise UserError("评查活动名称不能为空")
     if name.lstrip("#").isdigit():
@@ -90,10 +100,13 @@ def create_activity(
         if rows.activity_named(session, name) is not None:
             raise UserError(f"评查活动“{name}”已经存在")
         activity = rows.add_activity(session, name, version.id, per_file, str(spread), actor, band_review)
+        if seed is not None:
+            stored_people.fix_seed(session, activity.id, seed.strip())
         record(
             session, actor, "activity", "创建评查活动", activity_id=activity.id,
             after={"name": name, "rubric": f"{version.rubric_id}@{version.version}", "per_file": per_file,
-                   "spread": str(spread), "band_review": band_review},
+                   "spread": str(spread), "band_review": band_review,
+                   **({"seed": seed.strip()} if seed is not None else {})},
         )
         return info_of(session, activity)
 
@@ -103,10 +116,14 @@ def update_settings(store: Store, ref: str, changes: dict[str, str], actor: str)
     Unknown keys and values that are not what the key needs (a date, a number) are refused, all named."""
     from pingcha.reports.settings import check_settings
 
+    from pingcha.policy import LeaderAction
+    from pingcha.services import access
+
     problems = check_settings(changes)
     if problems:
         raise UserError("\n".join(problems))
     with store.transaction() as session:
+        access.require_leader(session, find_activity(session, ref).id, actor, LeaderAction.CHANGE_SETTINGS)
         activity = rows.activity_by_id(session, find_activity(session, ref).id, lock=True)
         before = dict(activity.settings)
         after = dict(before)

@@ -9,11 +9,14 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
-from pingcha.errors import UserError
+from pingcha.errors import Refused, UserError
+from pingcha.policy import LeaderAction, normal_name
+from pingcha.services import access
 from pingcha.services.activities import find_activity, info_of
 from pingcha.store import Store, Transaction
 from pingcha.store import activities as people
 from pingcha.store import register
+from pingcha.store import people as stored_people
 from pingcha.store import sheets as rows
 from pingcha.store.audit import record
 from pingcha.store.register import CaseKey
@@ -44,6 +47,11 @@ def draw_files(
         raise UserError(f"抽取数量 {quota} 过大（应不超过 {MAX_QUOTA:,}）")
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
+        access.require_leader(session, activity.id, actor, LeaderAction.DRAW)
+        fixed, fixed_at = stored_people.fixed_seed(session, activity.id)
+        if fixed is not None and seed != fixed:
+            raise Refused(f"评查活动“{activity.name}”的随机种子已于 {fixed_at:%Y-%m-%d %H:%M} 事先确定为 {fixed}，"
+                          f"抽取只能使用这个种子（--seed {fixed}）。", actor, "抽取案卷", activity.id)
         rubric = info_of(session, activity).rubric
         if rows.scoring_started(session, activity.id) and not force:
             raise UserError("本次评查已经开始打分，不能重新抽取；确需重抽请加 --force（已有评查表和分配将作废，并记入日志）")
@@ -110,7 +118,8 @@ def plan_assignment(
     outside: dict[str, list[str]] = {}
     for _, agency in files:
         if agency not in outside:
-            outside[agency] = [name for name, unit in evaluators if unit != agency]
+            own = normal_name(agency)
+            outside[agency] = [name for name, unit in evaluators if normal_name(unit) != own]
             if len(outside[agency]) < per_file:
                 raise UserError(
                     f"无法分配：{agency}的案卷每件需要 {per_file} 名其他单位的评查人员，"
@@ -183,12 +192,22 @@ def _improving_chain(plan, agency_of, eligible, load) -> list[tuple[str, str, st
 def assign(store: Store, activity_ref: str, seed: str, actor: str, force: bool = False) -> AssignOutcome:
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
+        access.require_leader(session, activity.id, actor, LeaderAction.ASSIGN)
+        aliases = stored_people.unit_aliases(session, activity.id)
         drawn = register.case_keys(session, activity.id, drawn=True)
         if not drawn:
             raise UserError("还没有抽取案卷，请先运行 pingcha sample")
         persons = people.people(session, activity.id)
         if not persons:
             raise UserError("还没有导入评查人员名单，请先运行 pingcha evaluators import")
+        from pingcha.services.registers import unit_problems
+
+        problems = unit_problems([(p.name, p.unit, p.role) for p in persons],
+                                 list(register.agency_ids(session, activity.id)), aliases)
+        if problems:  # a roster imported before the register was not checked then
+            raise UserError("无法分配（回避需要认清每个人的单位）：\n" + "\n".join(
+                problem.replace("请用 --map", f"请用 pingcha evaluators import {activity.name} --map")
+                for problem in problems))
         if rows.scoring_started(session, activity.id) and not force:
             raise UserError("已有评查表，不能重新分配；确需重新分配请加 --force（已有评查表将作废，并记入日志）")
         by_id = {p.id: p for p in persons}
@@ -200,7 +219,7 @@ def assign(store: Store, activity_ref: str, seed: str, actor: str, force: bool =
         ) or None
         plan = plan_assignment(
             [(f.case_no, f.agency) for f in drawn],
-            [(p.name, p.unit) for p in persons],
+            [(p.name, aliases.get(normal_name(p.unit), p.unit)) for p in persons],
             activity.per_file,
             seed,
         )

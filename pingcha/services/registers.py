@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -9,10 +10,13 @@ from pathlib import Path
 
 from pingcha.errors import UserError
 from pingcha.results import CaseFile as CaseRecord
+from pingcha.policy import LeaderAction, normal_name
+from pingcha.services import access
 from pingcha.services.activities import find_activity
 from pingcha.services.tables import read_table
 from pingcha.store import Store
 from pingcha.store import activities as roster_store
+from pingcha.store import people as stored_people
 from pingcha.store import register
 from pingcha.store.audit import record
 from pingcha.vocabulary import Role
@@ -25,6 +29,7 @@ PROCEDURES = ("普通程序", "简易程序")
 PARTY_TYPES = ("个人", "单位")
 ROSTER_REQUIRED = ("姓名", "单位")
 ROLES = tuple(Role)
+UNIT_CUTOFF = 0.7  # difflib ratio above which a roster unit is taken for a misspelt agency
 
 # Words that mark an organisation rather than a person, for rows whose 当事人类型 is blank.
 _ORGANISATION = re.compile(
@@ -151,6 +156,7 @@ def import_register(store: Store, activity_ref: str, path: str | Path, actor: st
     records = parse_register(path, existing)
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
+        access.require_leader(session, activity.id, actor, LeaderAction.IMPORT_REGISTER)
         existing = register.case_numbers(session, activity.id)
         clashes = [f"第 {row_no} 行：案号“{case.case_no}”已在本次评查活动中导入过"
                    for row_no, case in records if case.case_no in existing]
@@ -204,18 +210,61 @@ def parse_roster(path: str | Path, existing_names: set[str] = frozenset()) -> li
     return people
 
 
-def import_roster(store: Store, activity_ref: str, path: str | Path, actor: str) -> list[tuple[str, str, str]]:
-    """Import a roster; as a register, the file is read and checked before the write lock is taken."""
+def unit_problems(people: list[tuple[str, str, str]], agencies: list[str], aliases: dict[str, str]) -> list[str]:
+    """回避 compares a person's 单位 with a file's 执法部门: a unit spelled close to an agency but not as it
+    (区市场监督管理局 / 区市场监管局) would defeat it, so it is refused with the nearest agencies offered, unless
+    mapped. A unit far from every agency is one that holds no file (区司法局)."""
+    by_normal = {normal_name(a): a for a in agencies}
+    problems = []
+    for unit in dict.fromkeys(u for _, u, _ in people):
+        key = normal_name(unit)
+        if key in by_normal or key in aliases:
+            continue
+        near = difflib.get_close_matches(key, list(by_normal), n=3, cutoff=UNIT_CUTOFF)
+        if near:
+            offered = "、".join(f"“{by_normal[n]}”" for n in near)
+            problems.append(f"单位“{unit}”与案卷目录中的执法部门都不一致，最接近的是 {offered}；若是同一单位，"
+                            f"请用 --map {unit}={by_normal[near[0]]} 说明（只需一次，会被记住），否则请改正名单。")
+    return problems
+
+
+def _checked_map(mapping: dict[str, str], agencies: list[str]) -> dict[str, str]:
+    by_normal = {normal_name(a): a for a in agencies}
+    wrong = [f"--map {unit}={agency}：案卷目录中没有执法部门“{agency}”" for unit, agency in mapping.items()
+             if normal_name(agency) not in by_normal]
+    if wrong:
+        raise UserError("\n".join(wrong))
+    return {normal_name(unit): by_normal[normal_name(agency)] for unit, agency in mapping.items()}
+
+
+def import_roster(store: Store, activity_ref: str, path: str | Path | None, actor: str,
+                  mapping: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """Import a roster; as a register, the file is read and checked before the write lock is taken. ``mapping``
+    (单位 → 执法部门) is stored for 回避; with no ``path``, only the mapping is stored."""
+    if path is None and not mapping:
+        raise UserError("请给出人员名单文件，或用 --map 单位=执法部门 说明单位的对应关系")
     with store.read() as session:
         activity = find_activity(session, activity_ref)
         existing = roster_store.person_names(session, activity.id)
-    people = parse_roster(path, existing)
+    people = parse_roster(path, existing) if path is not None else []
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
+        access.require_leader(session, activity.id, actor, LeaderAction.IMPORT_ROSTER)
         existing = roster_store.person_names(session, activity.id)
         clashes = [f"“{name}”已在本次评查活动的人员名单中" for name, _, _ in people if name in existing]
         if clashes:
             raise _report(Path(path).name, clashes, "人员名单")
+        agencies = list(register.agency_ids(session, activity.id))
+        given = _checked_map(mapping or {}, agencies)
+        aliases = {**stored_people.unit_aliases(session, activity.id), **given}
+        problems = unit_problems(people, agencies, aliases)
+        if problems:
+            raise _report(Path(path).name, problems, "人员名单")
+        if given:
+            stored_people.add_unit_aliases(session, activity.id, given)
+            record(session, actor, "roster", "对应单位与执法部门", activity_id=activity.id, after=given)
+        if path is None:
+            return people
         roster_store.add_people(session, activity.id, people)
         record(
             session, actor, "roster", "导入人员名单", activity_id=activity.id,

@@ -7,12 +7,14 @@ from collections import defaultdict
 
 from pingcha.outcome import file_outcome
 from pingcha.results import (
+    DrawFacts,
     FINAL, NEEDS_REVIEW, PENDING, ActivityResults, AgencyResult, Evaluator as Person, FileResult, SheetView,
 )
 from pingcha.scoring import SheetError, agency_mean, score_sheet
 from pingcha.services.activities import find_activity, info_of
 from pingcha.store import Store
 from pingcha.store import activities as people
+from pingcha.store import people as stored_people
 from pingcha.store import register
 from pingcha.store import sheets as rows
 from pingcha.store.audit import data_version
@@ -97,17 +99,17 @@ def _compute(session, activity) -> ActivityResults:
         evaluators=tuple(Person(p.name, p.unit, p.role) for p in sorted(persons.values(), key=lambda p: p.name)),
         files=tuple(files), agencies=tuple(agencies), settings=info.settings,
         register_size=register_files, register_agencies=register_agencies,
-        register_parties=tuple(register.parties(session, activity.id)), **_draw_facts(session, activity.id),
+        register_parties=tuple(register.parties(session, activity.id)), draw=_draw_facts(session, activity.id),
     )
 
 
-def _draw_facts(session, activity_id: int) -> dict[str, str]:
-    """The seed and the method of the activity's latest draw, as the 通报 states them."""
-    draw = register.latest_draw(session, activity_id)
-    if draw is None:
-        return {}
-    method = f"每个执法部门随机抽取不超过{draw.quota}件" if draw.mode == "per_agency" else f"随机抽取{draw.quota}件"
-    return {"draw_seed": draw.seed, "draw_method": method}
+def _draw_facts(session, activity_id: int) -> DrawFacts | None:
+    latest = register.latest_draw(session, activity_id)
+    if latest is None:
+        return None
+    fixed, fixed_at = stored_people.fixed_seed(session, activity_id)
+    return DrawFacts(latest.seed, latest.mode, latest.quota, latest.drawn_at,
+                     fixed_at if fixed == latest.seed else None, register.draw_count(session, activity_id))
 
 
 def colleagues_sheets(store: Store, activity_ref: str, case_no: str, evaluator: str) -> tuple[SheetView, ...]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pingcha.errors import UserError
+from pingcha.errors import Refused, UserError
+from pingcha.policy import LeaderAction
 from pingcha.results import NEEDS_REVIEW, PENDING, FileResult
 from pingcha.scoring import Sheet, SheetError, SheetResult, canonical_codes, check_sheet, score_sheet
+from pingcha.services import access
 from pingcha.services.activities import find_activity
 from pingcha.services.results import activity_results
 from pingcha.services.sheets import (
@@ -17,17 +19,21 @@ from pingcha.store import activities as people
 from pingcha.store import register
 from pingcha.store import sheets as rows
 from pingcha.store.audit import record
-from pingcha.vocabulary import Role
+from pingcha.vocabulary import Role, SheetStatus
 
 
 def review_queue(store: Store, activity_ref: str) -> list[FileResult]:
     return [f for f in activity_results(store, activity_ref).files if f.status == NEEDS_REVIEW]
 
 
-def _leader(session: Transaction, activity_id: int, actor: str) -> people.PersonRecord:
+def _leader(session: Transaction, activity_id: int, actor: str, current: FileResult) -> people.PersonRecord:
+    """The 组长 recording a file's 复核, who submitted no sheet on it (§10)."""
     leader = people.person_named(session, activity_id, actor)
     if leader is None or leader.role != Role.LEADER:
-        raise UserError(f"只有组长可以录入复核结果；“{actor}”不是本次评查活动的组长（用 --as 指定组长姓名）")
+        raise Refused(f"只有组长可以录入复核结果；“{actor}”不是本次评查活动的组长（用 --as 指定组长姓名）",
+                      actor, LeaderAction.REVIEW.value, activity_id)
+    access.require_not_scored(session, activity_id, actor, current.case.case_no,
+                              {s.evaluator for s in current.sheets if s.status == SheetStatus.SUBMITTED})
     return leader
 
 
@@ -55,11 +61,11 @@ def open_review(store: Store, activity_ref: str, case_no: str, actor: str, start
     """The 组长's draft 复核 sheet for a file, saved change by change like an evaluator's sheet
     (use ``change_sheet`` with the returned ref, then ``confirm_review``). ``start`` replaces the
     draft's contents, e.g. with one evaluator's sheet to adjust; the replaced draft stays in the audit log."""
-    _reviewable(store, activity_ref, case_no)
+    current = _reviewable(store, activity_ref, case_no)
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
         rubric = activity_rubric(store, session, activity.id)
-        leader = _leader(session, activity.id, actor)
+        leader = _leader(session, activity.id, actor, current)
         case = register.case_by_no(session, activity.id, case_no)
         ref = SheetRef(activity.id, case.id, leader.id, case_no, leader.name, REVIEW)
         row = _review_row(session, activity.id, case.id, leader.id)
@@ -110,7 +116,7 @@ def reconcile(store: Store, activity_ref: str, case_no: str, sheet: Sheet, actor
 def _settle(store: Store, session: Transaction, activity_id: int, case_no: str, sheet: Sheet, actor: str,
             current: FileResult, row: rows.SheetRow | None = None) -> SheetResult:
     rubric = activity_rubric(store, session, activity_id)
-    leader = _leader(session, activity_id, actor)
+    leader = _leader(session, activity_id, actor, current)
     if not sheet.comment.strip():
         raise UserError(f"录入“{case_no}”的复核结果须写明集体评议意见（复核评查表的 comment；界面中按 m 填写），"
                         "它将印在评查表上")

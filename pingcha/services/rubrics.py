@@ -99,7 +99,11 @@ def store_rubric(store: Store, rubric: Rubric, actor: str) -> LoadOutcome:
     existing ``ID@VERSION`` is refused."""
     content = rubric_to_toml(rubric)
     digest = content_hash(content)
+    from pingcha.policy import LeaderAction
+    from pingcha.services import access
+
     with store.transaction() as session:
+        access.require_leader_anywhere(session, actor, LeaderAction.LOAD_RUBRIC)
         existing = find_version(session, rubric.id, rubric.version)
         if existing is not None:
             if content_hash(existing.content) != existing.sha256:

@@ -8,7 +8,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pingcha.errors import DATABASE_ERRORS, UserError
+from pingcha import policy
+from pingcha.errors import DATABASE_ERRORS, Refused, UserError
+from pingcha.services import access
 from pingcha.rubric import Rubric
 from pingcha.scoring import (Sheet, SheetError, SheetResult, canonical_codes, check_sheet, score_sheet,
                              sheet_from_json)
@@ -220,6 +222,7 @@ def change_sheet(
     Refused on a submitted sheet, and wherever the rubric forbids it."""
     try:
         with store.transaction() as session:
+            _own(session, ref, actor, "修改")
             rubric = activity_rubric(store, session, ref.activity_id)
             original = find_row(session, ref)
             row = _editable_row(session, ref)
@@ -339,9 +342,16 @@ def _submit_row(session: Transaction, rubric: Rubric, ref: SheetRef, row: SheetR
     return result
 
 
+def _own(session: Transaction, ref: SheetRef, actor: str, verb: str) -> None:
+    """§10: a 评查员 changes only their own sheets (a 复核 sheet is the 组长's, checked by services.review)."""
+    if ref.kind == EVALUATION:
+        access.require_own_sheet(session, ref.activity_id, actor, ref.evaluator, verb)
+
+
 def submit_sheet(store: Store, ref: SheetRef, actor: str) -> SheetResult:
     """Lock the sheet; from now on it changes only through 复核."""
     with store.transaction() as session:
+        _own(session, ref, actor, "提交")
         rubric = activity_rubric(store, session, ref.activity_id)
         row = _editable_row(session, ref)
         return _submit_row(session, rubric, ref, row, actor)
@@ -490,6 +500,7 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
                     resolved.append((index, entry, replace(sheet, case_no=ref.case_no, evaluator=ref.evaluator), ref, row))
                 except UserError as exc:
                     problems.append((index, _problem(index, entries, entry, exc)))
+            access.require_own_sheets(session, activity.id, actor, [ref.evaluator for *_, ref, _ in resolved], "导入")
             stored_contents = rows.contents_of(session, [row for *_, row in resolved if row is not None])
             refs = []
             for index, entry, sheet, ref, row in resolved:
@@ -560,8 +571,15 @@ def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file
     return done
 
 
-def export_sheets(store: Store, activity_ref: str, evaluator: str) -> list[dict]:
+def export_sheets(store: Store, activity_ref: str, evaluator: str, actor: str) -> list[dict]:
     """One §3 sheet per file assigned to ``evaluator`` (empty where not yet scored), for offline work."""
+    with store.read() as session:
+        activity = find_activity(session, activity_ref)
+        reason = policy.sheet_refusal(actor, access.role_of(session, activity.id, actor), evaluator, "导出")
+    if reason:
+        refusal = Refused(reason, actor, "导出评查表", activity.id)
+        store.audit_refusal(refusal)
+        raise refusal
     with store.read() as session:
         activity = find_activity(session, activity_ref)
         person = _person(session, activity.id, evaluator)

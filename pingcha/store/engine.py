@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
-from pingcha.errors import UserError, os_error_text
+from pingcha.errors import Refused, UserError, os_error_text
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -150,11 +150,25 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One short unit of work: committed when the block ends, rolled back on any error."""
+        """One short unit of work: committed when the block ends, rolled back on any error. A refusal
+        (``errors.Refused``) is then audited in a transaction of its own."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                with session.begin():
+                    lock_writers(session)
+                    yield session
+        except Refused as refusal:
+            self.audit_refusal(refusal)
+            raise
+
+    def audit_refusal(self, refusal: Refused) -> None:
+        from pingcha.store.audit import record
+
         with Session(self.engine, expire_on_commit=False) as session:
             with session.begin():
                 lock_writers(session)
-                yield session
+                record(session, refusal.actor, "access", "拒绝", activity_id=refusal.activity_id,
+                       after={"action": refusal.action, "reason": str(refusal)})
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -59,6 +59,8 @@ class Activity(SQLModel, table=True):
     created_by: str
     # §2's band rule (--band-review): sheets in different grade bands send the file to 复核 (migration 0003).
     band_review: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    fixed_seed: str | None = None  # a draw seed fixed in advance (§6 activity create --seed); sample takes only it
+    seed_fixed_at: datetime | None = None
 
 
 class Agency(SQLModel, table=True):
@@ -220,3 +222,30 @@ class AuditEntry(SQLModel, table=True):
     after: str | None = Field(default=None, sa_column=Column(Text))
     prev_hash: str
     hash: str
+
+
+class Credential(SQLModel, table=True):
+    """A person's passphrase (§10), as a salted slow hash only; wrong tries in a row and the lock-out's end."""
+
+    __table_args__ = (CheckConstraint("failures >= 0", name="ck_credential_failures"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    evaluator_id: int = Field(foreign_key="evaluator.id", unique=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    secret_hash: str
+    issued_at: datetime = Field(default_factory=now)
+    issued_by: str
+    failures: int = 0
+    locked_until: datetime | None = None
+
+
+class UnitAlias(SQLModel, table=True):
+    """A roster 单位 mapped once by the 组长 to an agency of the register, so 回避 holds whatever the spelling."""
+
+    __tablename__ = "unit_alias"
+    __table_args__ = (UniqueConstraint("activity_id", "unit"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    unit: str
+    agency: str

@@ -189,6 +189,10 @@ def latest_draw(session: Session, activity_id: int) -> DrawRecord | None:
     return DrawRecord(*row) if row is not None else None
 
 
+def draw_count(session: Session, activity_id: int) -> int:
+    return session.execute(select(func.count()).select_from(DRAW).where(DRAW.c.activity_id == activity_id)).scalar_one()
+
+
 def add_draw(session: Session, activity_id: int, seed: str, mode: str, quota: int, forced: bool, actor: str) -> int:
     """A new draw row; its id."""
     return session.execute(insert(DRAW).values(

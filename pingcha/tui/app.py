@@ -18,6 +18,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from pingcha.errors import UserError, database_problem
+from pingcha.services.access import is_protected, sign_in
 from pingcha.services.activities import ActivityInfo, get_activity, list_activities
 from pingcha.services.queries import RosterEntry, roster
 from pingcha.store import Store
@@ -75,6 +76,8 @@ class PingchaApp(App):
             person = next((p for p in self.call(roster, self.store, str(activity.id)) or []
                            if p.name == self.wanted_user), None)
             if person is not None:
+                if self.call(is_protected, self.store, str(activity.id)):
+                    self.push_screen(WhoScreen(activity))  # under the passphrase dialog
                 self.start_as(activity, person)
                 return
         self.push_screen(WhoScreen(activity))
@@ -85,9 +88,21 @@ class PingchaApp(App):
         activities = self.call(list_activities, self.store) or []
         return activities[0] if len(activities) == 1 else None
 
-    def start_as(self, activity: ActivityInfo, person: RosterEntry) -> None:
-        """Enter the work screens as ``person`` on ``activity`` (replacing whatever screen is showing)."""
+    def start_as(self, activity: ActivityInfo, person: RosterEntry, signed_in: bool = False) -> None:
+        """Enter the work screens as ``person`` on ``activity`` (replacing whatever screen is showing); on a
+        protected activity only after the person's passphrase is accepted by the services."""
         from pingcha.tui.screens.home import HomeScreen
+
+        if not signed_in and self.call(is_protected, self.store, str(activity.id)):
+            from pingcha.tui.screens.dialogs import PassphraseScreen
+
+            def given(passphrase: str | None) -> None:
+                if passphrase is not None and self.call(
+                        sign_in, self.store, str(activity.id), person.name, lambda: passphrase):
+                    self.start_as(activity, person, signed_in=True)
+
+            self.push_screen(PassphraseScreen(person.name, activity.name), given)
+            return
 
         self.who = Who(activity, person)
         self.sub_title = f"{activity.name} · {person.name}（{person.role}）"

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from pingcha.rubric import Rubric
 from pingcha.scoring import Sheet, SheetResult
@@ -150,6 +150,31 @@ class CommentScreen(ModalScreen[str | None]):
         from textual.widgets import TextArea
 
         self.dismiss(self.query_one("#comment-text", TextArea).text.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PassphraseScreen(ModalScreen[str | None]):
+    """Asks a person for their passphrase on a protected activity (§10); the services check it."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消", key_display="Esc")]
+
+    def __init__(self, name: str, activity: str) -> None:
+        super().__init__()
+        self.person, self.activity = name, activity
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="small"):
+            yield Static(f"“{self.activity}”受口令保护：请{self.person}输入本人口令，回车确认", id="dialog-title")
+            yield Input(password=True, placeholder="口令", id="passphrase")
+
+    def on_mount(self) -> None:
+        self.query_one("#passphrase", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
