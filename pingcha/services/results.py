@@ -15,6 +15,7 @@ from pingcha.scoring import Sheet, SheetError, agency_mean, combine, score_sheet
 from pingcha.services.activities import find_activity, info_of
 from pingcha.services.sheets import DRAFT, RECONCILED, REVIEW
 from pingcha.store import Store
+from pingcha.store.audit import last_entry_id
 from pingcha.store.models import Agency, Assignment, CaseFile, Evaluator, ScoreSheet, SheetDeduction, SheetMark
 
 
@@ -57,6 +58,12 @@ def _sheets(session: Session, activity_id: int) -> dict[int, Sheet]:
                         notes=notes[sheet_id], comment=comment)
         for sheet_id, comment in rows
     }
+
+
+def data_version(store: Store) -> int:
+    """Changes when anything is changed (each change writes one audit row), so derived views can be kept until then."""
+    with store.read() as session:
+        return last_entry_id(session)
 
 
 def activity_results(store: Store, activity_ref: str) -> ActivityResults:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from pingcha.store.models import AuditEntry
@@ -38,3 +39,8 @@ def record(
             after=_dump(after),
         )
     )
+
+
+def last_entry_id(session: Session) -> int:
+    """The newest audit row's id: every change commits one, so this names the data's version (0 when empty)."""
+    return session.execute(select(func.max(AuditEntry.id))).scalar() or 0

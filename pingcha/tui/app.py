@@ -88,7 +88,10 @@ class PingchaApp(App):
         """Enter the work screens as ``person`` on ``activity`` (replacing whatever screen is showing)."""
         from pingcha.tui.screens.home import HomeScreen
 
+        from pingcha.tui.derived import DerivedViews
+
         self.who = Who(activity, person)
+        self.derived = DerivedViews(self.store, str(activity.id))
         self.sub_title = f"{activity.name} · {person.name}（{person.role}）"
         if len(self.screen_stack) > 1:
             self.switch_screen(HomeScreen())

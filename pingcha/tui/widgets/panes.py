@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from sqlalchemy.exc import SQLAlchemyError
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
+from pingcha.errors import UserError
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults
-from pingcha.services.queries import AssignedFile, Progress, assigned_files, case_facts, progress
-from pingcha.services.results import activity_results
+from pingcha.services.queries import AssignedFile, Progress, assigned_files, case_facts
 from pingcha.tui.format import grade_markup, score_text, status_label
 
 BAR_WIDTH = 30
@@ -41,10 +45,80 @@ class Pane(Vertical):
             table.move_cursor(row=min(row, len(rows) - 1), animate=False)
 
 
-def table(table_id: str, *columns: str) -> DataTable:
-    widget = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
+def table(table_id: str, *columns: str, lazy: bool = False) -> DataTable:
+    widget = (LazyTable if lazy else DataTable)(id=table_id, cursor_type="row", zebra_stripes=True)
     widget.add_columns(*columns)
     return widget
+
+
+@dataclass(frozen=True)
+class TableRows:
+    """A table's rows made ready for display (texts and column widths), so a worker thread can do that work."""
+
+    rows: list[tuple[Text, ...]]
+    keys: list[str] | None
+    widths: list[int]
+
+
+def table_rows(rows: list[tuple], keys: list[str] | None = None) -> TableRows:
+    """Cells as Text (shown as they are: a ``[`` in a party's name is not markup) and each column's widest cell."""
+    cells = [tuple(c if isinstance(c, Text) else Text(str(c), end="") for c in row) for row in rows]
+    widths = [max(c.cell_len for c in column) for column in zip(*cells)] if cells else []
+    return TableRows(cells, keys, widths)
+
+
+class LazyTable(DataTable):
+    """A table for tens of thousands of rows: column widths come from the texts up front, and rows are added a
+    chunk at a time as the cursor or the scrolling nears the last one added, so no page waits for every row to
+    be measured and laid out."""
+
+    CHUNK = 200
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._all = TableRows([], None, [])
+        self._adding = False
+
+    def set_rows(self, rows: TableRows) -> None:
+        """Replace the rows, keeping the cursor on the same row where it still exists."""
+        row = self.cursor_row
+        self.clear()
+        self._all = rows
+        for index, column in enumerate(self.ordered_columns):
+            widest = rows.widths[index] if index < len(rows.widths) else 0
+            column.width = max(widest, column.label.cell_len)
+            column.auto_width = False
+        self._add_up_to(max(self.CHUNK, row + self.CHUNK // 2))
+        if rows.rows:
+            self.move_cursor(row=min(row, len(rows.rows) - 1), animate=False)
+
+    @property
+    def total_rows(self) -> int:
+        return len(self._all.rows)
+
+    def _add_up_to(self, count: int) -> None:
+        if self._adding:  # adding a row moves the cursor, which asks for more rows
+            return
+        self._adding = True
+        try:
+            keys, end = self._all.keys, min(count, self.total_rows)
+            while self.row_count < end:
+                index = self.row_count
+                self.add_row(*self._all.rows[index], key=keys[index] if keys else None)
+        finally:
+            self._adding = False
+
+    def _near_the_end(self, row: int) -> None:
+        if row >= self.row_count - self.CHUNK // 4 and self.row_count < self.total_rows:
+            self._add_up_to(self.row_count + self.CHUNK)
+
+    def watch_cursor_coordinate(self, old, new) -> None:
+        super().watch_cursor_coordinate(old, new)
+        self._near_the_end(new.row)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._near_the_end(int(new_value) + self.scrollable_content_region.height)
 
 
 class FilesPane(Pane):
@@ -111,7 +185,55 @@ def grade_chart(results: ActivityResults) -> Text:
     return chart
 
 
-class ScrollingPane(Pane):
+def _raise(exc: Exception) -> None:
+    raise exc
+
+
+class DerivedPane(Pane):
+    """A page showing a view of the activity's results. The view and the page's rows are computed in a worker
+    thread behind a loading indicator, so the screen keeps answering keys however large the activity; coming
+    back to the page when nothing has changed shows it as it was, with no work at all."""
+
+    VIEW = "results"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: object | None = None
+
+    def refresh_data(self) -> None:
+        ready = self.app.call(self.app.derived.current, self.VIEW)
+        if ready is not None and ready is self.shown:
+            return
+        self.loading = True
+        self.compute()
+
+    @work(thread=True, exclusive=True, group="derived", exit_on_error=False)
+    def compute(self) -> None:
+        try:
+            view = self.app.derived.get(self.VIEW)
+        except (UserError, SQLAlchemyError) as exc:
+            self.app.call_from_thread(self._computed, None, None, exc)
+            return
+        self.app.call_from_thread(self._computed, view, self.prepare(view), None)
+
+    def _computed(self, view: object, prepared: dict | None, problem: Exception | None) -> None:
+        self.loading = False
+        if problem is not None:
+            self.app.call(_raise, problem)  # shown as every refusal is
+            return
+        self.shown = view
+        self.show(view, prepared)
+
+    def prepare(self, view) -> dict[str, TableRows]:
+        """The rows of each table of the page, by table id (runs in the worker thread)."""
+        raise NotImplementedError
+
+    def show(self, view, tables: dict[str, TableRows]) -> None:
+        for table_id, rows in tables.items():
+            self.query_one(f"#{table_id}", LazyTable).set_rows(rows)
+
+
+class ScrollingPane(DerivedPane):
     """A page taller than the screen: the keyboard scrolls the page rather than entering a table."""
 
     def focus_main(self) -> None:
@@ -123,18 +245,29 @@ class ScrollingPane(Pane):
 class ProgressPane(ScrollingPane):
     """进度: per evaluator and per agency, files pending / needing 复核 / final, and the grade chart."""
 
+    VIEW = "progress"
+
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(id="progress-summary")
             yield Static("按评查人员", classes="section")
-            yield table("by-evaluator", "评查人员", "角色", "分配", "未开始", "草稿", "已提交", "待复核", "已完成", "单位")
+            yield table("by-evaluator", "评查人员", "角色", "分配", "未开始", "草稿", "已提交", "待复核", "已完成", "单位",
+                        lazy=True)
             yield Static("按执法部门", classes="section")
-            yield table("by-agency", "执法部门", "抽查", "评查表", "评查中", "待复核", "已完成", "平均分", "等次")
+            yield table("by-agency", "执法部门", "抽查", "评查表", "评查中", "待复核", "已完成", "平均分", "等次", lazy=True)
 
-    def refresh_data(self) -> None:
-        view: Progress | None = self.app.call(progress, self.app.store, str(self.who.activity.id))
-        if view is None:
-            return
+    def prepare(self, view: Progress) -> dict[str, TableRows]:
+        return {
+            "by-evaluator": table_rows([
+                (p.name, p.role, str(p.assigned), str(p.not_started), str(p.draft), str(p.submitted),
+                 str(p.needs_review), str(p.final), p.unit) for p in view.evaluators]),
+            "by-agency": table_rows([
+                (a.agency, str(a.files), f"{a.sheets_submitted}/{a.sheets_due}", str(a.pending), str(a.needs_review),
+                 str(a.final), score_text(a.mean), Text.from_markup(grade_markup(a.grade))) for a in view.agencies]),
+        }
+
+    def show(self, view: Progress, tables: dict[str, TableRows]) -> None:
+        super().show(view, tables)
         summary = Text.assemble(
             ("活动进度", "bold"),
             f"  抽查案卷 {view.files} 件：评查中 {view.count(PENDING)} · 待复核 {view.count(NEEDS_REVIEW)} · "
@@ -142,15 +275,9 @@ class ProgressPane(ScrollingPane):
             grade_chart(view.results),
         )
         self.query_one("#progress-summary", Static).update(summary)
-        self.fill(self.query_one("#by-evaluator", DataTable), [
-            (p.name, p.role, str(p.assigned), str(p.not_started), str(p.draft), str(p.submitted),
-             str(p.needs_review), str(p.final), p.unit) for p in view.evaluators])
-        self.fill(self.query_one("#by-agency", DataTable), [
-            (a.agency, str(a.files), f"{a.sheets_submitted}/{a.sheets_due}", str(a.pending), str(a.needs_review),
-             str(a.final), score_text(a.mean), Text.from_markup(grade_markup(a.grade))) for a in view.agencies])
 
 
-class ReviewPane(Pane):
+class ReviewPane(DerivedPane):
     """复核: the files whose sheets disagree; Enter opens them side by side."""
 
     def __init__(self) -> None:
@@ -159,21 +286,22 @@ class ReviewPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="review-summary")
-        yield table("review-table", "案号", "原因", "评查人员及得分", "执法部门", "案由")
+        yield table("review-table", "案号", "原因", "评查人员及得分", "执法部门", "案由", lazy=True)
         yield Static("回车：并排比较各评查表并录入复核结果 · F5 刷新", classes="hint")
 
-    def refresh_data(self) -> None:
-        results = self.app.call(activity_results, self.app.store, str(self.who.activity.id))
-        if results is None:
-            return
-        self.queue = [f for f in results.files if f.status == NEEDS_REVIEW]
+    def prepare(self, results: ActivityResults) -> dict[str, TableRows]:
+        queue = [f for f in results.files if f.status == NEEDS_REVIEW]
         rows = [
             (f.case.case_no, "；".join(f.reasons),
              "，".join(f"{s.evaluator} {score_text(s.result.score)}" for s in f.sheets if s.result is not None),
              f.case.agency, f.case.cause)
-            for f in self.queue
+            for f in queue
         ]
-        self.fill(self.query_one("#review-table", DataTable), rows, [f.case.case_no for f in self.queue])
+        return {"review-table": table_rows(rows, [f.case.case_no for f in queue])}
+
+    def show(self, results: ActivityResults, tables: dict[str, TableRows]) -> None:
+        super().show(results, tables)
+        self.queue = [f for f in results.files if f.status == NEEDS_REVIEW]
         reviewed = sum(1 for f in results.files if f.review is not None)
         self.query_one("#review-summary", Static).update(
             Text.assemble(("待复核案卷", "bold"), f"  {len(self.queue)} 件 · 已复核 {reviewed} 件")
@@ -194,23 +322,26 @@ class ResultsPane(ScrollingPane):
         with VerticalScroll():
             yield Static(id="results-summary")
             yield Static("执法部门排名", classes="section")
-            yield table("results-agencies", "名次", "执法部门", "抽查", "已完成", "评查中", "待复核", "平均分", "等次")
+            yield table("results-agencies", "名次", "执法部门", "抽查", "已完成", "评查中", "待复核", "平均分", "等次",
+                        lazy=True)
             yield Static("案卷结果", classes="section")
-            yield table("results-files", "案号", "执法部门", "案由", "状态", "得分", "等次", "评查人员")
+            yield table("results-files", "案号", "执法部门", "案由", "状态", "得分", "等次", "评查人员", lazy=True)
 
-    def refresh_data(self) -> None:
-        results = self.app.call(activity_results, self.app.store, str(self.who.activity.id))
-        if results is None:
-            return
+    def prepare(self, results: ActivityResults) -> dict[str, TableRows]:
+        return {
+            "results-agencies": table_rows([
+                (str(rank) if a.mean is not None else "—", a.agency, str(a.files), str(a.final), str(a.pending),
+                 str(a.needs_review), score_text(a.mean), Text.from_markup(grade_markup(a.grade)))
+                for rank, a in enumerate(results.agencies, start=1)]),
+            "results-files": table_rows([
+                (f.case.case_no, f.case.agency, f.case.cause, status_label(f.status), score_text(f.score),
+                 Text.from_markup(grade_markup(f.grade)), "、".join(f.evaluators))
+                for f in results.files]),
+        }
+
+    def show(self, results: ActivityResults, tables: dict[str, TableRows]) -> None:
+        super().show(results, tables)
         counts = results.grade_counts()
         self.query_one("#results-summary", Static).update(Text.assemble(
             ("评查结果", "bold"), "  ", "  ".join(f"{name} {count} 件" for name, count in counts.items()),
             "   （★ 优秀  ✗ 不合格）"))
-        self.fill(self.query_one("#results-agencies", DataTable), [
-            (str(rank) if a.mean is not None else "—", a.agency, str(a.files), str(a.final), str(a.pending),
-             str(a.needs_review), score_text(a.mean), Text.from_markup(grade_markup(a.grade)))
-            for rank, a in enumerate(results.agencies, start=1)])
-        self.fill(self.query_one("#results-files", DataTable), [
-            (f.case.case_no, f.case.agency, f.case.cause, status_label(f.status), score_text(f.score),
-             Text.from_markup(grade_markup(f.grade)), "、".join(f.evaluators))
-            for f in results.files])

@@ -1,0 +1,49 @@
+"""The activity's results as the 组长's pages show them: computed once per data version, off the event loop.
+
+An activity of 50,000 files takes seconds to turn into results; the 进度, 复核 and 结果 pages (and the reports)
+share one computation, kept until anything in the database changes (every change writes an audit row, whose
+newest id is the version). Workers call ``get`` from their threads; the event loop calls ``current`` to show a
+page at once when nothing has changed since it was last computed.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from pingcha.results import ActivityResults
+from pingcha.services.queries import progress_of
+from pingcha.services.results import activity_results, data_version
+from pingcha.store import Store
+
+VIEWS: dict[str, Callable[[ActivityResults], object]] = {"results": lambda results: results, "progress": progress_of}
+
+
+class DerivedViews:
+    """Results and the views built from them, for one activity, valid while the data version stays the same."""
+
+    def __init__(self, store: Store, activity_ref: str) -> None:
+        self.store = store
+        self.activity_ref = activity_ref
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._views: dict[str, object] = {}
+
+    def current(self, name: str) -> object | None:
+        """The view if it is computed and the data has not changed since (one cheap query); else None."""
+        if name not in self._views:
+            return None
+        version = data_version(self.store)
+        with self._lock:
+            return self._views.get(name) if version == self._version else None
+
+    def get(self, name: str) -> object:
+        """The view, computed now if the data changed since it was last computed (call from a worker thread)."""
+        with self._lock:
+            version = data_version(self.store)
+            if version != self._version:
+                self._views = {"results": activity_results(self.store, self.activity_ref)}
+                self._version = version
+            if name not in self._views:
+                self._views[name] = VIEWS[name](self._views["results"])
+            return self._views[name]
