@@ -28,7 +28,8 @@ from pingcha.results import (
     SheetView,
 )
 from pingcha.rubric import load_rubric_file
-from pingcha.scoring import Sheet, agency_mean, combine, score_sheet
+from pingcha.outcome import file_outcome
+from pingcha.scoring import Sheet, agency_mean, score_sheet
 
 TARGETS = {"通报": 5.0, "汇总表": 3.0}
 AGENCIES = ["区综合执法局", "区市场监管局", "区文广旅局", "区应急管理局", "区农业农村和交通运输局", "格里坪镇人民政府",
@@ -66,7 +67,7 @@ def synthetic_results(count: int, seed: int = 2024) -> ActivityResults:
         if rng.random() < 0.01:
             files.append(FileResult(case, PENDING, None, None, tuple(s.evaluator for s in sheets), sheets[:1]))
             continue
-        outcome = combine(rubric, [s.result for s in sheets], Decimal("10"))
+        outcome = file_outcome(rubric, len(sheets), [s.result for s in sheets], None, Decimal("10"))
         files.append(FileResult(case, outcome.status, outcome.score, outcome.grade, tuple(s.evaluator for s in sheets),
                                 sheets, reasons=outcome.reasons))
     agencies = []
@@ -75,7 +76,6 @@ def synthetic_results(count: int, seed: int = 2024) -> ActivityResults:
         mean, grade = agency_mean(rubric, [f.score for f in mine if f.status == FINAL])
         counts = [sum(f.status == status for f in mine) for status in (FINAL, PENDING, NEEDS_REVIEW)]
         agencies.append(AgencyResult(name, len(mine), *counts, mean, grade))
-    agencies.sort(key=lambda a: (a.mean is None, -(a.mean or 0)))
     return ActivityResults("2024年度全市行政处罚案卷评查", 1, rubric, datetime(2024, 3, 1), 2, Decimal("10"), evaluators,
                            tuple(files), tuple(agencies), register_size=count * 3, register_agencies=len(AGENCIES))
 

@@ -13,7 +13,8 @@ Prints, per step: seconds (wall), CPU seconds, milliseconds per file, peak RSS o
 ratio of the per-file time at the largest size to that at the smallest (target ≤ 1.5), also net of the fixed cost
 of starting a command (``activity list`` on the same database), which otherwise flatters the small size.
 
-Then, on the largest database: saving one change to a draft sheet of that activity (``sheets.change_sheet``,
+Then, on the largest database: the 组长's 进度, 结果 and 复核 pages in the UI (Pilot, 120×40): key to the first
+repaint, to the data shown, and key presses while it loads (switching between two light pages, key to repaint); and saving one change to a draft sheet of that activity (``sheets.change_sheet``,
 300 changes, ``synchronous=FULL``) next to a raw sqlite3 INSERT + COMMIT in WAL with ``synchronous=FULL`` on the
 same disk, interleaved so both see the same disk; median, 99th percentile and their ratio.
 
@@ -77,6 +78,74 @@ def child(out: str, argv: list[str]) -> None:
         "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
         "rss_mb": after.ru_maxrss / 1024, "base_rss_mb": base_rss / 1024,
     }), encoding="utf-8")
+
+
+async def ui_timings(db: str, leader: str) -> dict:
+    """The 组长's pages on this activity, driven with Pilot at 120×40: from the key to the first repaint (the page
+    with its loading indicator), to the page ready, and key presses answered meanwhile (key to its repaint)."""
+    import asyncio
+
+    from pingcha.store import open_store
+    from pingcha.tui.app import PingchaApp
+    from pingcha.tui.widgets.panes import DerivedPane
+
+    store = open_store(db)
+    app = PingchaApp(store, activity=ACTIVITY, user=leader)
+    painted: list[float] = []
+    figures: dict = {}
+    start = time.perf_counter()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        figures["open"] = time.perf_counter() - start
+        display = app._display
+
+        def timed_display(screen, renderable):
+            if renderable is not None:
+                render = getattr(renderable, "render_segments", None)
+                if render is not None:
+                    render(app.console)  # what a real terminal write costs
+                painted.append(time.perf_counter())
+            display(screen, renderable)
+
+        app._display = timed_display
+        for tab, key in (("progress", "2"), ("results", "4"), ("review", "3")):
+            pane = app.screen.query_one(f"#{tab}").query_one(DerivedPane)
+            painted.clear()
+            began = time.perf_counter()
+            await pilot.press(key)
+            first = (painted[0] if painted else time.perf_counter()) - began
+            keys = []
+            while pane.loading:  # meanwhile, switch between two light pages: each key must repaint at once
+                painted.clear()
+                pressed = time.perf_counter()
+                await pilot.press("6" if len(keys) % 2 == 0 else "5")
+                if painted:
+                    keys.append(painted[0] - pressed)
+                await asyncio.sleep(0.05)
+            ready = time.perf_counter() - began
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            figures[tab] = {"first": first, "ready": ready, "keys": keys}
+    store.dispose()
+    return figures
+
+
+def child_ui(out: str, db: str, leader: str) -> None:
+    import asyncio
+
+    figures = asyncio.run(ui_timings(db, leader))
+    figures["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    Path(out).write_text(json.dumps(figures), encoding="utf-8")
+
+
+def run_ui(folder: Path, db: Path) -> dict:
+    out = folder / "ui.json"
+    proc = subprocess.run([sys.executable, __file__, "--child-ui", str(out), str(db), "评查员0"],
+                          capture_output=True, text=True)
+    if proc.returncode != 0 or not out.exists():
+        sys.exit(f"界面测量失败：\n{proc.stderr[-3000:]}")
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
 def run_step(folder: Path, argv: list[str]) -> dict:
@@ -255,14 +324,15 @@ def human(size: int | None) -> str:
     return f"{size} B"
 
 
-def report(runs: list[dict], latency: dict | None) -> None:
+def report(runs: list[dict], latency: dict | None, ui: dict | None = None) -> None:
     small, large = runs[0], runs[-1]
     print("\n规模：" + "；".join(f"{r['files']:,} 件 / {r['sheets']:,} 张评查表 / {r['people']} 名评查人员 / "
                                f"{r['agencies']} 个执法部门，数据库 {human(r['db_bytes'])}" for r in runs))
     head = "| 步骤 | " + " | ".join(f"{r['files']:,} 件：秒（每件 ms）" for r in runs)
-    head += f" | 每件耗时比 {large['files']:,}/{small['files']:,} | 扣除启动后 | 最大内存 | 大小 | 目标 |"
+    head += (f" | 每件耗时比 {large['files']:,}/{small['files']:,}（墙钟 / CPU / 扣除启动） | "
+             f"{large['files']:,} 件最大内存 | 大小 | 目标 |")
     print(head)
-    print("|---" * (len(runs) + 6) + "|")
+    print("|---" * (len(runs) + 5) + "|")
     for name in STEPS:
         cells = []
         for r in runs:
@@ -270,13 +340,26 @@ def report(runs: list[dict], latency: dict | None) -> None:
             cells.append(f"{f['seconds']:.2f}（{f['seconds'] / r['files'] * 1000:.3f}）")
         per_small = small["steps"][name]["seconds"] / small["files"]
         per_large = large["steps"][name]["seconds"] / large["files"]
-        net_small = max(small["steps"][name]["seconds"] - small["baseline"], 1e-3) / small["files"]
-        net_large = max(large["steps"][name]["seconds"] - large["baseline"], 1e-3) / large["files"]
+        cpu = (large["steps"][name]["cpu"] / large["files"]) / (small["steps"][name]["cpu"] / small["files"])
+        net_small = small["steps"][name]["seconds"] - small["baseline"]
+        net_large = large["steps"][name]["seconds"] - large["baseline"]
+        # Net of the start-up only where the small run did measurable work beyond it.
+        net = f"{(net_large / large['files']) / (net_small / small['files']):.2f}" if net_small > small["baseline"] else "—"
         target = f"< {TARGETS[name]:g} s" if name in TARGETS else ""
         mine = large["steps"][name]
-        print(f"| {name}（{STEP_EN[name]}） | " + " | ".join(cells) + f" | {per_large / per_small:.2f} | {net_large / net_small:.2f} | "
+        print(f"| {name}（{STEP_EN[name]}） | " + " | ".join(cells) + f" | {per_large / per_small:.2f} / {cpu:.2f} / {net} | "
               f"{mine['rss_mb']:.0f} MB | {human(mine.get('bytes'))} | {target} |")
     print("启动（打开并检查数据库，每个步骤都含）：" + "；".join(f"{r['files']:,} 件 {r['baseline']:.2f} s" for r in runs))
+    if ui:
+        print(f"\n组长页面（{large['files']:,} 件，Pilot 120×40，以组长“评查员0”打开用时 {ui['open']:.2f} s，"
+              f"界面进程最大内存 {ui['rss_mb']:.0f} MB）：")
+        for tab, title in (("progress", "进度"), ("results", "结果"), ("review", "复核")):
+            f = ui[tab]
+            keys = f["keys"]
+            during = (f"加载中按键 {len(keys)} 次，中位数 {statistics.median(keys) * 1000:.0f} ms、最慢 "
+                      f"{max(keys) * 1000:.0f} ms（目标 < 50 ms）" if keys else "加载太快，未测到加载中的按键")
+            print(f"  {title}：按键到页面出现（加载指示）{f['first'] * 1000:.0f} ms（目标 < 1 s），"
+                  f"到数据显示 {f['ready']:.2f} s；{during}")
     if latency:
         (om, op), (rm, rp) = latency["ours"], latency["raw"]
         print(f"\n保存一次修改（{large['files']:,} 件的活动，synchronous={latency['synchronous']}（2 = FULL），300 次）："
@@ -289,17 +372,22 @@ def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         child(sys.argv[2], sys.argv[4:])
         return
+    if len(sys.argv) > 4 and sys.argv[1] == "--child-ui":
+        child_ui(*sys.argv[2:5])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2000,20000,50000", help="逗号分隔的案卷件数，如 2000,20000")
     parser.add_argument("--keep", action="store_true", help="保留临时文件夹（数据库和生成的文件）")
     parser.add_argument("--no-latency", action="store_true", help="不测保存一次修改的延迟")
+    parser.add_argument("--no-ui", action="store_true", help="不测组长页面（进度、结果、复核）")
     args = parser.parse_args()
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
     root = Path(tempfile.mkdtemp(prefix="pingcha-scale-"))
     try:
         runs = [build(files, root) for files in sizes]
+        ui = None if args.no_ui else run_ui(runs[-1]["db"].parent, runs[-1]["db"])
         latency = None if args.no_latency else save_latency(runs[-1]["db"], runs[-1]["kept"])
-        report(runs, latency)
+        report(runs, latency, ui)
     finally:
         if args.keep:
             print(f"\n文件保存在 {root}")

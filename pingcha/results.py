@@ -6,25 +6,27 @@ No database rows and no widgets here, so a report can be rendered from data a te
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
+from pingcha.outcome import ranked
 from pingcha.rubric import Rubric
 from pingcha.scoring import Sheet, SheetResult, round1
+from pingcha.vocabulary import FILE_STATUS_LABELS, FileStatus, Role, SheetStatus
 
-PENDING = "pending"
-NEEDS_REVIEW = "needs_review"
-FINAL = "final"
+PENDING = FileStatus.PENDING
+NEEDS_REVIEW = FileStatus.NEEDS_REVIEW
+FINAL = FileStatus.FINAL
 
-STATUS_LABELS = {PENDING: "评查中", NEEDS_REVIEW: "待复核", FINAL: "已完成"}
+STATUS_LABELS = FILE_STATUS_LABELS
 
 
 @dataclass(frozen=True)
 class Evaluator:
     name: str
     unit: str
-    role: str = "评查员"  # or 组长
+    role: str = Role.EVALUATOR  # or Role.LEADER
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ class FileResult:
         """The sheets behind the final result: the reconciled one, else the submitted ones."""
         if self.review is not None:
             return (self.review,)
-        return tuple(s for s in self.sheets if s.status != "草稿")
+        return tuple(s for s in self.sheets if s.status != SheetStatus.DRAFT)
 
     def to_json(self) -> dict:
         return {
@@ -100,10 +102,12 @@ class AgencyResult:
     needs_review: int
     mean: Decimal | None
     grade: str | None
+    rank: int | None = None  # set by ActivityResults from the one ranking rule (pingcha.outcome)
 
     def to_json(self) -> dict:
         return {
             "agency": self.agency,
+            "rank": self.rank,
             "files": self.files,
             "final": self.final,
             "pending": self.pending,
@@ -140,10 +144,15 @@ class ActivityResults:
     spread: Decimal
     evaluators: tuple[Evaluator, ...]
     files: tuple[FileResult, ...]
-    agencies: tuple[AgencyResult, ...]  # ranked: mean descending, agencies without a mean last
+    agencies: tuple[AgencyResult, ...]  # ranked on construction: mean descending, agencies without a mean last
     settings: dict[str, str] = field(default_factory=dict)  # document settings (发文字号, 主送, …)
     register_size: int = 0  # files in the imported registers
     register_agencies: int = 0
+
+    def __post_init__(self) -> None:
+        # Whoever builds the results, agencies come out ordered and ranked by the one rule of §2.
+        agencies = ranked(self.agencies, lambda a: a.mean, lambda a: a.agency)
+        object.__setattr__(self, "agencies", tuple(replace(a, rank=rank) for rank, a in agencies))
 
     def grade_counts(self) -> dict[str, int]:
         """Final files per grade, in the rubric's order (best first), zeros included."""

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pingcha.errors import UserError
 from pingcha.rubric.model import VETO_CAP, VETO_ZERO, Rubric
+from pingcha.vocabulary import FileStatus
 
 ZERO = Decimal(0)
 TENTH = Decimal("0.1")
@@ -255,7 +256,7 @@ def score_sheet(rubric: Rubric, sheet: Sheet) -> SheetResult:
 class FileOutcome:
     """A file's combined result over its submitted sheets (§2): final, or needing 复核."""
 
-    status: str  # "final" or "needs_review"
+    status: str  # FileStatus.FINAL or FileStatus.NEEDS_REVIEW
     score: Decimal | None
     grade: str | None
     reasons: tuple[str, ...] = ()
@@ -275,9 +276,9 @@ def combine(rubric: Rubric, results: Sequence[SheetResult], spread: Decimal = DE
     if difference > spread:
         reasons.append(f"分差 {difference} 超过允许的 {spread}")
     if reasons:
-        return FileOutcome("needs_review", None, None, tuple(reasons))
+        return FileOutcome(FileStatus.NEEDS_REVIEW, None, None, tuple(reasons))
     score = round1(sum(scores, ZERO) / len(scores))
-    return FileOutcome("final", score, graded(rubric, score, results[0].vetoes))
+    return FileOutcome(FileStatus.FINAL, score, graded(rubric, score, results[0].vetoes))
 
 
 def agency_mean(rubric: Rubric, final_scores: Sequence[Decimal]) -> tuple[Decimal | None, str | None]:

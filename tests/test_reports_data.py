@@ -29,8 +29,9 @@ from pingcha.results import (
     FileResult,
     SheetView,
 )
+from pingcha.outcome import file_outcome
 from pingcha.rubric import load_rubric_file
-from pingcha.scoring import Sheet, agency_mean, combine, score_sheet
+from pingcha.scoring import Sheet, agency_mean, score_sheet
 
 RUBRIC = load_rubric_file(scoring_rules_dir() / "xiqu-xzcf-2024.1.toml")
 
@@ -67,16 +68,13 @@ def sheet(evaluator, deductions=(), *, na=(), veto=(), notes=None, comment="", s
 
 
 def file_result(case_file, sheets=(), review=None) -> FileResult:
-    """Combine the submitted sheets as the scoring rules do; a 复核 sheet settles the file."""
+    """Each file is given to two evaluators; the core's outcome rule decides it from their submitted
+    sheets, or from the 复核 sheet that settles it."""
     evaluators = tuple(s.evaluator for s in sheets)
-    if review is not None:
-        return FileResult(case_file, FINAL, review.result.score, review.result.grade, evaluators, tuple(sheets), review)
     submitted = [s.result for s in sheets if s.status == "已提交"]
-    if not submitted or len(submitted) < 2:
-        return FileResult(case_file, PENDING, None, None, evaluators, tuple(sheets))
-    outcome = combine(RUBRIC, submitted)
-    return FileResult(case_file, outcome.status, outcome.score, outcome.grade, evaluators, tuple(sheets),
-                      reasons=outcome.reasons)
+    outcome = file_outcome(RUBRIC, 2, submitted, review.result if review is not None else None)
+    return FileResult(case_file, outcome.status, outcome.score, outcome.grade, evaluators, tuple(sheets), review,
+                      outcome.reasons)
 
 
 def all_files() -> list[FileResult]:
@@ -116,7 +114,6 @@ def build_results(files: list[FileResult] | None = None, **settings) -> Activity
         agencies.append(AgencyResult(name, len(mine), sum(f.status == FINAL for f in mine),
                                      sum(f.status == PENDING for f in mine),
                                      sum(f.status == NEEDS_REVIEW for f in mine), mean, grade))
-    agencies.sort(key=lambda a: (a.mean is None, -(a.mean or 0)))
     return ActivityResults(
         activity="2024年度行政处罚案卷评查", activity_id=1, rubric=RUBRIC, created_at=datetime(2024, 3, 5, 9, 0),
         per_file=2, spread=Decimal("5.0"), evaluators=EVALUATORS, files=tuple(files), agencies=tuple(agencies),

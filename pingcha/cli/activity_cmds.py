@@ -11,6 +11,7 @@ from pingcha.errors import UserError
 from pingcha.results import STATUS_LABELS
 from pingcha.scoring import sheet_from_json
 from pingcha.services import activities, audit, draw, registers, results, review, sheets
+from pingcha.vocabulary import FileStatus, Role
 
 
 def _int(text: str) -> int:
@@ -35,11 +36,11 @@ def cmd_activity_list(args) -> int:
 
 
 def cmd_activity_settings(args) -> int:
-    from pingcha.cli.report_cmds import checked_overrides
+    from pingcha.cli.report_cmds import parse_pairs
     from pingcha.reports import LABELS, default_text
 
     store = store_for(args)
-    changes = checked_overrides(args.set)
+    changes = parse_pairs(args.set)
     settings = activities.update_settings(store, args.activity, changes, args.acting) if changes else \
         activities.get_activity(store, args.activity).settings
     rows = [[key, label, settings.get(key, ""), default_text(key)] for key, label in LABELS.items()]
@@ -57,7 +58,7 @@ def cmd_cases_import(args) -> int:
 
 def cmd_evaluators_import(args) -> int:
     people = registers.import_roster(store_for(args), args.activity, args.file, args.acting)
-    leaders = [n for n, _, r in people if r == "组长"]
+    leaders = [n for n, _, r in people if r == Role.LEADER]
     print(f"已导入 {len(people)} 名评查人员" + (f"，其中组长：{'、'.join(leaders)}" if leaders else "") + "。")
     return 0
 
@@ -108,8 +109,6 @@ def cmd_review(args) -> int:
         if not args.sheet:
             raise UserError("录入复核结果需要 --sheet 复核评查表.json")
         sheet = sheet_from_json(read_json_file(args.sheet))
-        if sheet.case_no and sheet.case_no != args.case_no:
-            raise UserError(f"复核评查表中的案号“{sheet.case_no}”与命令中的“{args.case_no}”不一致")
         result = review.reconcile(store, args.activity, args.case_no, sheet, args.acting)
         print(f"已录入复核结果：“{args.case_no}”最终得分 {result.score}，等次 {result.grade}。")
         return 0
@@ -140,13 +139,13 @@ def cmd_results(args) -> int:
     print(table(
         ["案号", "执法部门", "案由", "评查人员", "状态", "得分", "等次"],
         [[f.case.case_no, f.case.agency, f.case.cause, "、".join(f.evaluators), STATUS_LABELS[f.status],
-          f.score if f.status == "final" else "", f.grade or ""] for f in outcome.files],
+          f.score if f.status == FileStatus.FINAL else "", f.grade or ""] for f in outcome.files],
     ))
     print()
     print(table(
         ["排名", "执法部门", "抽查", "已完成", "待复核", "评查中", "平均分", "等次"],
-        [[i if a.mean is not None else "", a.agency, a.files, a.final, a.needs_review, a.pending,
-          a.mean if a.mean is not None else "", a.grade or ""] for i, a in enumerate(outcome.agencies, start=1)],
+        [[a.rank if a.rank is not None else "", a.agency, a.files, a.final, a.needs_review, a.pending,
+          a.mean if a.mean is not None else "", a.grade or ""] for a in outcome.agencies],
     ))
     counts = outcome.grade_counts()
     shares = outcome.grade_shares()

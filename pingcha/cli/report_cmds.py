@@ -18,16 +18,6 @@ def parse_pairs(pairs: list[str] | None) -> dict[str, str]:
     return changes
 
 
-def checked_overrides(pairs: list[str] | None) -> dict[str, str]:
-    from pingcha.reports import check_settings
-
-    overrides = parse_pairs(pairs)
-    problems = check_settings(overrides)
-    if problems:
-        raise UserError("\n".join(problems))
-    return overrides
-
-
 def _results(args: argparse.Namespace):
     from pingcha.services.results import activity_results
 
@@ -37,7 +27,7 @@ def _results(args: argparse.Namespace):
 def cmd_bulletin(args: argparse.Namespace) -> int:
     from pingcha.reports import render_bulletin
 
-    overrides = checked_overrides(args.set)
+    overrides = parse_pairs(args.set)
     path = render_bulletin(_results(args), args.out, templates=args.templates, overrides=overrides,
                            mask_companies=args.mask_companies)
     print(f"已生成通报：{path}")
@@ -47,7 +37,7 @@ def cmd_bulletin(args: argparse.Namespace) -> int:
 def cmd_sheets(args: argparse.Namespace) -> int:
     from pingcha.reports import render_sheets
 
-    paths = render_sheets(_results(args), args.out, templates=args.templates, overrides=checked_overrides(args.set),
+    paths = render_sheets(_results(args), args.out, templates=args.templates, overrides=parse_pairs(args.set),
                           mask_companies=args.mask_companies)
     print(f"已生成 {len(paths)} 份评查表，保存在 {args.out}")
     return 0
@@ -56,7 +46,7 @@ def cmd_sheets(args: argparse.Namespace) -> int:
 def cmd_notices(args: argparse.Namespace) -> int:
     from pingcha.reports import render_notices
 
-    paths = render_notices(_results(args), args.out, templates=args.templates, overrides=checked_overrides(args.set),
+    paths = render_notices(_results(args), args.out, templates=args.templates, overrides=parse_pairs(args.set),
                            threshold=args.threshold, mask_companies=args.mask_companies)
     if paths:
         print(f"已生成 {len(paths)} 份整改通知书，保存在 {args.out}")

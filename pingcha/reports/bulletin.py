@@ -35,17 +35,16 @@ def _file_rows(files: list[FileResult], masker: Masker) -> list[dict]:
 
 
 def _agency_rows(results: ActivityResults) -> list[dict]:
-    ranks = facts.agency_ranks(results.agencies)
     return [
         {
-            "rank": facts.DASH if rank is None else rank,
+            "rank": facts.DASH if a.rank is None else a.rank,
             "agency": a.agency,
             "files": a.files,
             "final": a.final,
             "mean": facts.score_text(a.mean),
             "grade": a.grade or "暂无",
         }
-        for rank, a in zip(ranks, results.agencies)
+        for a in results.agencies
     ]
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, STATUS_LABELS, ActivityResults, AgencyResult, FileResult
+from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, STATUS_LABELS, ActivityResults, FileResult
 from pingcha.scoring import round1
 
 DASH = "—"
@@ -38,12 +37,6 @@ def cn_number(number: int) -> str:
 def case_key(case_no: str) -> tuple:
     """Natural order for 案号: 〔2024〕9号 before 〔2024〕12号."""
     return tuple(int(part) if part.isdigit() else part for part in _NUMBER_RUN.split(case_no))
-
-
-def agency_ranks(agencies: Sequence[AgencyResult]) -> list[int | None]:
-    """Competition ranks by mean (1, 2, 2, 4); an agency without a finished file has no rank."""
-    means = sorted((a.mean for a in agencies if a.mean is not None), reverse=True)
-    return [None if a.mean is None else 1 + sum(1 for m in means if m > a.mean) for a in agencies]
 
 
 def ordered_files(results: ActivityResults) -> list[FileResult]:

@@ -11,8 +11,10 @@ from pingcha.reports.settings import as_context, for_results
 from pingcha.results import STATUS_LABELS, ActivityResults, FileResult, SheetView
 from pingcha.rubric import Rubric
 from pingcha.rubric.model import VETO_ZERO
+from pingcha.vocabulary import Role, SheetStatus
 
-SHEET_STATUS = {"草稿": "草稿（未提交，不计入结果）", "已提交": "已提交", "复核": "复核确定"}
+SHEET_STATUS = {SheetStatus.DRAFT: "草稿（未提交，不计入结果）", SheetStatus.SUBMITTED: "已提交",
+                SheetStatus.RECONCILED: "复核确定"}
 
 
 def _findings(view: SheetView, item, masker: Masker) -> str:
@@ -127,7 +129,7 @@ def sheet_context(results: ActivityResults, file: FileResult, masker: Masker, ba
     signers = []
     for view in views:
         evaluator = roster.get(view.evaluator)
-        role = "复核人" if view.reconciled else (evaluator.role if evaluator else "评查员")
+        role = "复核人" if view.reconciled else (evaluator.role if evaluator else Role.EVALUATOR)
         signers.append({"role": role, "name": view.evaluator, "unit": units.get(view.evaluator, "")})
     return {
         **base,

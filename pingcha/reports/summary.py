@@ -71,8 +71,8 @@ def file_rows(results: ActivityResults, masker: Masker):
 
 
 def agency_rows(results: ActivityResults):
-    for rank, agency in zip(facts.agency_ranks(results.agencies), results.agencies):
-        yield (rank, agency.agency, agency.files, agency.final, agency.needs_review, agency.pending,
+    for agency in results.agencies:
+        yield (agency.rank, agency.agency, agency.files, agency.final, agency.needs_review, agency.pending,
                _score(agency.mean), agency.grade)
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal
-
-from sqlmodel import Session, select
 
 from pingcha.errors import UserError
 from pingcha.rubric import Rubric
 from pingcha.services.rubrics import find_version, resolve_rubric, rubric_of, split_ref, store_rubric
-from pingcha.store import Store
+from pingcha.store import Store, Transaction
+from pingcha.store import activities as rows
+from pingcha.store import rubrics as stored_rubrics
+from pingcha.store.activities import ActivityRecord
 from pingcha.store.audit import record
-from pingcha.store.models import Activity, RubricVersion
 from pingcha.values import non_negative_decimal
 
 
@@ -25,31 +24,32 @@ class ActivityInfo:
     per_file: int
     spread: Decimal
     settings: dict
+    band_review: bool = False  # §2's band rule; activities do not record it yet
 
 
 def parse_spread(text: str | Decimal | float) -> Decimal:
     return non_negative_decimal(text, "分差上限")
 
 
-def find_activity(session: Session, ref: str) -> Activity:
+def find_activity(session: Transaction, ref: str) -> ActivityRecord:
     """An activity by its name, or by its number (``#3`` or ``3``) when no activity has that name."""
-    activity = session.exec(select(Activity).where(Activity.name == ref)).first()
+    activity = rows.activity_named(session, ref)
     if activity is None:
         number = ref.lstrip("#")
         if number.isdigit():
-            activity = session.get(Activity, int(number))
+            activity = rows.activity_by_id(session, int(number))
     if activity is None:
-        names = [a.name for a in session.exec(select(Activity).order_by(Activity.id)).all()]
+        names = [a.name for a in rows.all_activities(session)]
         known = "；现有：" + "、".join(f"{n}" for n in names) if names else "；数据库中还没有评查活动"
         raise UserError(f"没有找到评查活动“{ref}”{known}")
     return activity
 
 
-def info_of(session: Session, activity: Activity) -> ActivityInfo:
-    version = session.get(RubricVersion, activity.rubric_version_id)
+def info_of(session: Transaction, activity: ActivityRecord) -> ActivityInfo:
+    version = stored_rubrics.version_by_id(session, activity.rubric_version_id)
     return ActivityInfo(
-        activity.id, activity.name, rubric_of(version), activity.per_file,
-        Decimal(activity.spread), json.loads(activity.settings or "{}"),
+        activity.id, activity.name, rubric_of(version), activity.per_file, Decimal(activity.spread),
+        dict(activity.settings),
     )
 
 
@@ -60,7 +60,7 @@ def get_activity(store: Store, ref: str) -> ActivityInfo:
 
 def list_activities(store: Store) -> list[ActivityInfo]:
     with store.read() as session:
-        return [info_of(session, a) for a in session.exec(select(Activity).order_by(Activity.id)).all()]
+        return [info_of(session, a) for a in rows.all_activities(session)]
 
 
 def create_activity(
@@ -83,13 +83,9 @@ def create_activity(
         with store.read() as session:
             version = find_version(session, rubric.id, rubric.version)
     with store.transaction() as session:
-        if session.exec(select(Activity).where(Activity.name == name)).first() is not None:
+        if rows.activity_named(session, name) is not None:
             raise UserError(f"评查活动“{name}”已经存在")
-        activity = Activity(
-            name=name, rubric_version_id=version.id, per_file=per_file, spread=str(spread), created_by=actor
-        )
-        session.add(activity)
-        session.flush()
+        activity = rows.add_activity(session, name, version.id, per_file, str(spread), actor)
         record(
             session, actor, "activity", "创建评查活动", activity_id=activity.id,
             after={"name": name, "rubric": f"{version.rubric_id}@{version.version}", "per_file": per_file, "spread": str(spread)},
@@ -98,17 +94,22 @@ def create_activity(
 
 
 def update_settings(store: Store, ref: str, changes: dict[str, str], actor: str) -> dict:
-    """Change the activity's document settings (发文字号, 主送, …); an empty value removes a key."""
+    """Change the activity's document settings (发文字号, 主送, …); an empty value removes a key.
+    Unknown keys and values that are not what the key needs (a date, a number) are refused, all named."""
+    from pingcha.reports.settings import check_settings
+
+    problems = check_settings(changes)
+    if problems:
+        raise UserError("\n".join(problems))
     with store.transaction() as session:
-        activity = find_activity(session, ref)
-        before = json.loads(activity.settings or "{}")
+        activity = rows.activity_by_id(session, find_activity(session, ref).id, lock=True)
+        before = dict(activity.settings)
         after = dict(before)
         for key, value in changes.items():
             if value == "":
                 after.pop(key, None)
             else:
                 after[key] = value
-        activity.settings = json.dumps(after, ensure_ascii=False, sort_keys=True)
-        session.add(activity)
+        rows.save_settings(session, activity.id, after)
         record(session, actor, "activity", "修改文书设置", activity_id=activity.id, before=before, after=after)
         return after

@@ -6,11 +6,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlmodel import or_, select
-
 from pingcha.services.activities import find_activity
 from pingcha.store import Store
-from pingcha.store.models import AuditEntry
+from pingcha.store.audit import AuditRecord, entries
 
 _FIELD_LABELS = {
     "count": "次数", "note": "说明", "na": "不适用", "veto": "否决", "comment": "总体评价", "score": "得分",
@@ -64,7 +62,7 @@ def _changes(before: dict, after: dict, skip: tuple[str, ...]) -> str:
     return "，".join(changes)
 
 
-def describe(entry: AuditEntry) -> str:
+def describe(entry: AuditRecord) -> str:
     """One audit row in words: whose sheet, which code, what it was and what it became."""
     before = json.loads(entry.before) if entry.before else {}
     after = json.loads(entry.after) if entry.after else {}
@@ -95,11 +93,8 @@ def describe(entry: AuditEntry) -> str:
 def history(store: Store, activity_ref: str, case_no: str | None = None) -> list[HistoryLine]:
     with store.read() as session:
         activity = find_activity(session, activity_ref)
-        query = select(AuditEntry).where(or_(AuditEntry.activity_id == activity.id, AuditEntry.entity == "rubric"))
-        if case_no:
-            query = select(AuditEntry).where(AuditEntry.activity_id == activity.id, AuditEntry.case_no == case_no)
-        entries = session.exec(query.order_by(AuditEntry.id)).all()
-        return [HistoryLine(_local(e.at), e.actor, e.action, e.case_no, describe(e)) for e in entries]
+        return [HistoryLine(_local(e.at), e.actor, e.action, e.case_no, describe(e))
+                for e in entries(session, activity.id, case_no)]
 
 
 def _local(moment: datetime) -> datetime:

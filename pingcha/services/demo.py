@@ -20,6 +20,7 @@ from pingcha.services import activities, draw, registers, review, rubrics, sheet
 from pingcha.services.results import activity_results
 from pingcha.services.tables import read_table
 from pingcha.store import Store
+from pingcha.vocabulary import FileStatus, Role
 
 DEMO_ACTIVITY = "2024年度行政处罚案卷交叉评查（演示）"
 SEED = "2024"
@@ -119,7 +120,7 @@ def build_demo(store: Store, actor: str = "区司法局") -> DemoSummary:
 
     rng = random.Random(f"demo:{SEED}")
     results = activity_results(store, DEMO_ACTIVITY)
-    leaders = [e.name for e in results.evaluators if e.role == "组长"]
+    leaders = [e.name for e in results.evaluators if e.role == Role.LEADER]
     for file in results.files:
         defects = _file_defects(rubric, rng, rng.betavariate(3, 1.3))
         disputed = rng.random() < 0.25
@@ -131,7 +132,7 @@ def build_demo(store: Store, actor: str = "区司法局") -> DemoSummary:
             _enter(store, ref, _as_read(rubric, rng, defects, strict=disputed and position == 1))
             if roll >= 0.06:
                 sheets.submit_sheet(store, ref, evaluator)
-    queue = [f for f in activity_results(store, DEMO_ACTIVITY).files if f.status == "needs_review"]
+    queue = [f for f in activity_results(store, DEMO_ACTIVITY).files if f.status == FileStatus.NEEDS_REVIEW]
     if queue and leaders:
         settled = queue[0]
         first = next(v for v in settled.sheets if v.result is not None)
@@ -141,7 +142,7 @@ def build_demo(store: Store, actor: str = "区司法局") -> DemoSummary:
         DEMO_ACTIVITY,
         len(final.files),
         sum(1 for f in final.files for v in f.sheets if v.status != sheets.DRAFT),
-        sum(f.status == "needs_review" for f in final.files),
-        sum(f.status == "final" for f in final.files),
-        sum(f.status == "pending" for f in final.files),
+        sum(f.status == FileStatus.NEEDS_REVIEW for f in final.files),
+        sum(f.status == FileStatus.FINAL for f in final.files),
+        sum(f.status == FileStatus.PENDING for f in final.files),
     )

@@ -9,14 +9,14 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import delete, update
-from sqlmodel import Session, select
-
 from pingcha.errors import UserError
 from pingcha.services.activities import find_activity, info_of
-from pingcha.store import Store
+from pingcha.store import Store, Transaction
+from pingcha.store import activities as people
+from pingcha.store import register
+from pingcha.store import sheets as rows
 from pingcha.store.audit import record
-from pingcha.store.models import Agency, Assignment, CaseFile, Draw, Evaluator, ScoreSheet, SheetDeduction, SheetMark
+from pingcha.store.register import CaseKey
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,6 @@ class DrawOutcome:
     by_agency: dict[str, int]
     short: dict[str, int]  # agencies with fewer eligible files than the quota: how many they had
     excluded: int  # register files of procedures the rubric does not cover
-
-
-def _scoring_started(session: Session, activity_id: int) -> bool:
-    return session.exec(select(ScoreSheet.id).where(ScoreSheet.activity_id == activity_id).limit(1)).first() is not None
 
 
 def draw_files(
@@ -44,10 +40,9 @@ def draw_files(
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
         rubric = info_of(session, activity).rubric
-        if _scoring_started(session, activity.id) and not force:
+        if rows.scoring_started(session, activity.id) and not force:
             raise UserError("本次评查已经开始打分，不能重新抽取；确需重抽请加 --force（已有评查表和分配将作废，并记入日志）")
-        agency_names = {a.id: a.name for a in session.exec(select(Agency).where(Agency.activity_id == activity.id))}
-        files = session.exec(select(CaseFile).where(CaseFile.activity_id == activity.id)).all()
+        files = register.case_keys(session, activity.id)
         if not files:
             raise UserError(f"评查活动“{activity.name}”还没有导入案卷目录")
         eligible = sorted((f for f in files if f.procedure in rubric.procedures), key=lambda f: f.case_no)
@@ -61,48 +56,39 @@ def draw_files(
                 )
             chosen = rng.sample(eligible, total)
         else:
-            by_agency: dict[str, list[CaseFile]] = defaultdict(list)
+            by_agency: dict[str, list[CaseKey]] = defaultdict(list)
             for f in eligible:
-                by_agency[agency_names[f.agency_id]].append(f)
+                by_agency[f.agency].append(f)
             chosen = []
             for agency in sorted(by_agency):
                 pool = by_agency[agency]
                 if len(pool) < per_agency:
                     short[agency] = len(pool)
                 chosen.extend(rng.sample(pool, min(per_agency, len(pool))))
-        previous = session.exec(
-            select(Draw).where(Draw.activity_id == activity.id).order_by(Draw.id.desc())
-        ).first()
+        previous = register.latest_draw(session, activity.id)
         before = None
         if previous is not None:
             before = {"seed": previous.seed, "mode": previous.mode, "quota": previous.quota,
                       "files": sorted(f.case_no for f in files if f.draw_id == previous.id)}
             _discard_scoring(session, activity.id)
-        new = Draw(activity_id=activity.id, seed=seed, mode="per_agency" if per_agency else "total",
-                   quota=quota, forced=force and previous is not None, drawn_by=actor)
-        session.add(new)
-        session.flush()
-        session.execute(update(CaseFile).where(CaseFile.activity_id == activity.id).values(draw_id=None))
-        chosen_ids = [f.id for f in chosen]
-        session.execute(update(CaseFile).where(CaseFile.id.in_(chosen_ids)).values(draw_id=new.id))
+        mode = "per_agency" if per_agency else "total"
+        draw_id = register.add_draw(session, activity.id, seed, mode, quota, force and previous is not None, actor)
+        register.set_draw(session, activity.id, draw_id, [f.id for f in chosen])
         counts: dict[str, int] = defaultdict(int)
         for f in chosen:
-            counts[agency_names[f.agency_id]] += 1
+            counts[f.agency] += 1
         record(
             session, actor, "draw", "重新抽取案卷（强制）" if before else "抽取案卷", activity_id=activity.id,
             before=before,
-            after={"seed": seed, "mode": new.mode, "quota": quota, "files": sorted(f.case_no for f in chosen)},
+            after={"seed": seed, "mode": mode, "quota": quota, "files": sorted(f.case_no for f in chosen)},
         )
         return DrawOutcome(len(chosen), dict(sorted(counts.items())), short, excluded)
 
 
-def _discard_scoring(session: Session, activity_id: int) -> None:
+def _discard_scoring(session: Transaction, activity_id: int) -> None:
     """A forced redraw voids the assignments and sheets of the old draw (they stay in the audit log)."""
-    sheet_ids = select(ScoreSheet.id).where(ScoreSheet.activity_id == activity_id)
-    session.execute(delete(SheetDeduction).where(SheetDeduction.sheet_id.in_(sheet_ids)))
-    session.execute(delete(SheetMark).where(SheetMark.sheet_id.in_(sheet_ids)))
-    session.execute(delete(ScoreSheet).where(ScoreSheet.activity_id == activity_id))
-    session.execute(delete(Assignment).where(Assignment.activity_id == activity_id))
+    rows.delete_activity_sheets(session, activity_id)
+    register.delete_assignments(session, activity_id)
 
 
 @dataclass(frozen=True)
@@ -192,37 +178,33 @@ def _improving_chain(plan, agency_of, eligible, load) -> list[tuple[str, str, st
 def assign(store: Store, activity_ref: str, seed: str, actor: str, force: bool = False) -> AssignOutcome:
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
-        agency_names = {a.id: a.name for a in session.exec(select(Agency).where(Agency.activity_id == activity.id))}
-        drawn = session.exec(
-            select(CaseFile).where(CaseFile.activity_id == activity.id, CaseFile.draw_id.is_not(None))
-        ).all()
+        drawn = register.case_keys(session, activity.id, drawn=True)
         if not drawn:
             raise UserError("还没有抽取案卷，请先运行 pingcha sample")
-        people = session.exec(select(Evaluator).where(Evaluator.activity_id == activity.id).order_by(Evaluator.name)).all()
-        if not people:
+        persons = people.people(session, activity.id)
+        if not persons:
             raise UserError("还没有导入评查人员名单，请先运行 pingcha evaluators import")
-        if _scoring_started(session, activity.id) and not force:
+        if rows.scoring_started(session, activity.id) and not force:
             raise UserError("已有评查表，不能重新分配；确需重新分配请加 --force（已有评查表将作废，并记入日志）")
-        existing = session.exec(select(Assignment).where(Assignment.activity_id == activity.id)).all()
-        by_id = {p.id: p for p in people}
+        by_id = {p.id: p for p in persons}
         file_by_id = {f.id: f for f in drawn}
         before = sorted(
-            f"{file_by_id[a.case_file_id].case_no}:{by_id[a.evaluator_id].name}"
-            for a in existing if a.case_file_id in file_by_id and a.evaluator_id in by_id
+            f"{file_by_id[case_id].case_no}:{by_id[person_id].name}"
+            for case_id, person_id in register.assignments(session, activity.id)
+            if case_id in file_by_id and person_id in by_id
         ) or None
         plan = plan_assignment(
-            [(f.case_no, agency_names[f.agency_id]) for f in drawn],
-            [(p.name, p.unit) for p in people],
+            [(f.case_no, f.agency) for f in drawn],
+            [(p.name, p.unit) for p in persons],
             activity.per_file,
             seed,
         )
         _discard_scoring(session, activity.id)
-        id_of_person = {p.name: p.id for p in people}
+        id_of_person = {p.name: p.id for p in persons}
         id_of_file = {f.case_no: f.id for f in drawn}
-        for case_no, team in plan.items():
-            for name in team:
-                session.add(Assignment(activity_id=activity.id, case_file_id=id_of_file[case_no], evaluator_id=id_of_person[name]))
-        loads = {p.name: 0 for p in people}
+        register.add_assignments(session, activity.id, [
+            (id_of_file[case_no], id_of_person[name]) for case_no, team in plan.items() for name in team])
+        loads = {p.name: 0 for p in persons}
         for team in plan.values():
             for name in team:
                 loads[name] += 1

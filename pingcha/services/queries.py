@@ -7,18 +7,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlmodel import select
-
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults
 from pingcha.results import CaseFile as CaseRecord
 from pingcha.scoring import SheetError, SheetResult, score_sheet
-from pingcha.services.activities import find_activity, info_of
-from pingcha.services.results import _sheets, activity_results, case_record
-from pingcha.services.sheets import EVALUATION, SheetRef
+from pingcha.services.activities import find_activity
+from pingcha.services.results import activity_results
+from pingcha.services.sheets import EVALUATION, SheetRef, activity_rubric
 from pingcha.store import Store
-from pingcha.store.models import Agency, Assignment, CaseFile, Evaluator, ScoreSheet
-
-NOT_STARTED = "未开始"
+from pingcha.store import activities as people
+from pingcha.store import register
+from pingcha.store import sheets as rows
+from pingcha.store.audit import data_version
+from pingcha.vocabulary import NOT_STARTED, Role, SheetStatus
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class RosterEntry:
 
     @property
     def is_leader(self) -> bool:
-        return self.role == "组长"
+        return self.role == Role.LEADER
 
 
 @dataclass(frozen=True)
@@ -50,66 +50,50 @@ def roster(store: Store, activity_ref: str) -> list[RosterEntry]:
     """The activity's 评查人员, leaders first, then by name."""
     with store.read() as session:
         activity = find_activity(session, activity_ref)
-        people = session.exec(select(Evaluator).where(Evaluator.activity_id == activity.id)).all()
-        assigned: dict[int, int] = defaultdict(int)
-        for person_id in session.exec(
-            select(Assignment.evaluator_id).where(Assignment.activity_id == activity.id)
-        ).all():
-            assigned[person_id] += 1
-        submitted: dict[int, int] = defaultdict(int)
-        for person_id in session.exec(
-            select(ScoreSheet.evaluator_id).where(
-                ScoreSheet.activity_id == activity.id, ScoreSheet.status_kind == EVALUATION, ScoreSheet.status != "草稿"
-            )
-        ).all():
-            submitted[person_id] += 1
-        entries = [RosterEntry(p.name, p.unit, p.role, assigned[p.id], submitted[p.id]) for p in people]
+        persons = people.people(session, activity.id)
+        assigned = register.assignment_counts(session, activity.id)
+        submitted = rows.submitted_counts(session, activity.id)
+        entries = [RosterEntry(p.name, p.unit, p.role, assigned.get(p.id, 0), submitted.get(p.id, 0)) for p in persons]
     return sorted(entries, key=lambda e: (not e.is_leader, e.name))
 
 
 def assigned_files(store: Store, activity_ref: str, evaluator: str) -> list[AssignedFile]:
-    """The files assigned to ``evaluator``, by agency then case number, each with its sheet's status."""
+    """The files assigned to ``evaluator``, by agency then case number, each with its sheet's status.
+    Reads that person's own files and sheets only, and only when something changed since the last call."""
     with store.read() as session:
         activity = find_activity(session, activity_ref)
-        rubric = info_of(session, activity).rubric
-        person = session.exec(
-            select(Evaluator).where(Evaluator.activity_id == activity.id, Evaluator.name == evaluator)
-        ).first()
+        key, version = ("assigned", activity.id, evaluator), data_version(session)
+        remembered = store.memo.get(key)
+        if remembered is not None and remembered[0] == version:
+            return list(remembered[1])
+        person = people.person_named(session, activity.id, evaluator)
         if person is None:
             return []
-        agencies = {a.id: a.name for a in session.exec(select(Agency).where(Agency.activity_id == activity.id))}
-        cases = session.exec(
-            select(CaseFile).join(Assignment, Assignment.case_file_id == CaseFile.id)
-            .where(Assignment.evaluator_id == person.id)
-        ).all()
-        rows = {
-            r.case_file_id: r
-            for r in session.exec(
-                select(ScoreSheet).where(ScoreSheet.evaluator_id == person.id, ScoreSheet.status_kind == EVALUATION)
-            )
-        }
-        contents = _sheets(session, activity.id) if rows else {}
-        files = []
-        for case in cases:
-            ref = SheetRef(activity.id, case.id, person.id, case.case_no, person.name)
-            row = rows.get(case.id)
-            status = row.status if row is not None else NOT_STARTED
-            result = None
-            if row is not None and row.status != "草稿":
-                try:
-                    result = score_sheet(rubric, contents[row.id])
-                except SheetError:
-                    result = None
-            files.append(AssignedFile(ref, case_record(case, agencies[case.agency_id]), status, result))
-    return sorted(files, key=lambda f: (f.case.agency, f.case.case_no))
+        rubric = activity_rubric(store, session, activity.id)
+        cases = register.assigned_cases(session, person.id)
+        own, contents = rows.evaluator_sheets(session, person.id, EVALUATION)
+    by_case = {row.case_file_id: row for row in own}
+    files = []
+    for case in cases:
+        ref = SheetRef(activity.id, case.id, person.id, case.case_no, person.name)
+        row = by_case.get(case.id)
+        status = row.status if row is not None else NOT_STARTED
+        result = None
+        if row is not None and row.status != SheetStatus.DRAFT:
+            try:
+                result = score_sheet(rubric, contents[row.id])
+            except SheetError:
+                result = None
+        files.append(AssignedFile(ref, case.facts, status, result))
+    files.sort(key=lambda f: (f.case.agency, f.case.case_no))
+    store.memo[key] = (version, tuple(files))
+    return files
 
 
 def case_facts(store: Store, case_file_id: int) -> CaseRecord:
     """One file's register facts (案号, 执法部门, 案由, 当事人, dates, officers)."""
     with store.read() as session:
-        case = session.get(CaseFile, case_file_id)
-        agency = session.get(Agency, case.agency_id)
-        return case_record(case, agency.name)
+        return register.case_by_id(session, case_file_id).facts
 
 
 @dataclass(frozen=True)
@@ -177,7 +161,7 @@ def progress_of(results: ActivityResults) -> Progress:
             counts["assigned"] += 1
             sheet = sheets.get(name)
             status = sheet.status if sheet is not None else NOT_STARTED
-            counts[{NOT_STARTED: "not_started", "草稿": "draft"}.get(status, "submitted")] += 1
+            counts[{NOT_STARTED: "not_started", SheetStatus.DRAFT: "draft"}.get(status, "submitted")] += 1
             if file.status == NEEDS_REVIEW:
                 counts["needs_review"] += 1
             elif file.status == FINAL:
@@ -187,7 +171,7 @@ def progress_of(results: ActivityResults) -> Progress:
             p.name, p.unit, p.role, *(per_person[p.name][k] for k in
                                       ("assigned", "not_started", "draft", "submitted", "needs_review", "final"))
         )
-        for p in sorted(results.evaluators, key=lambda p: (p.role != "组长", p.name))
+        for p in sorted(results.evaluators, key=lambda p: (p.role != Role.LEADER, p.name))
     )
     by_agency: dict[str, list] = defaultdict(list)
     for file in results.files:
@@ -199,7 +183,7 @@ def progress_of(results: ActivityResults) -> Progress:
         agencies.append(AgencyProgress(
             agency, len(group),
             sum(len(f.evaluators) for f in group),
-            sum(1 for f in group for s in f.sheets if s.status != "草稿"),
+            sum(1 for f in group for s in f.sheets if s.status != SheetStatus.DRAFT),
             sum(f.status == PENDING for f in group),
             sum(f.status == NEEDS_REVIEW for f in group),
             sum(f.status == FINAL for f in group),

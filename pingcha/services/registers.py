@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-from sqlalchemy import insert
-from sqlmodel import select
 
 from pingcha.errors import UserError
 from pingcha.results import CaseFile as CaseRecord
 from pingcha.services.activities import find_activity
 from pingcha.services.tables import read_table
 from pingcha.store import Store
+from pingcha.store import activities as roster_store
+from pingcha.store import register
 from pingcha.store.audit import record
-from pingcha.store.models import Agency, CaseFile, Evaluator
+from pingcha.vocabulary import Role
 
 REGISTER_REQUIRED = ("案号", "执法部门", "案由", "当事人")
 REGISTER_OPTIONAL = ("当事人类型", "程序类型", "处罚决定", "立案日期", "决定日期", "送达日期", "结案日期", "执法人员")
@@ -25,7 +23,7 @@ DATE_COLUMNS = {"立案日期": "filed_on", "决定日期": "decided_on", "送�
 PROCEDURES = ("普通程序", "简易程序")
 PARTY_TYPES = ("个人", "单位")
 ROSTER_REQUIRED = ("姓名", "单位")
-ROLES = ("评查员", "组长")
+ROLES = tuple(Role)
 
 # Words that mark an organisation rather than a person, for rows whose 当事人类型 is blank.
 _ORGANISATION = re.compile(
@@ -142,36 +140,10 @@ def import_register(store: Store, activity_ref: str, path: str | Path, actor: st
     """Import a register into an activity in one transaction; nothing is written if any row is bad."""
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
-        existing = set(session.exec(select(CaseFile.case_no).where(CaseFile.activity_id == activity.id)).all())
+        existing = register.case_numbers(session, activity.id)
         records = parse_register(path, existing)
-        agencies = {a.name: a.id for a in session.exec(select(Agency).where(Agency.activity_id == activity.id)).all()}
-        for _, case in records:
-            if case.agency not in agencies:
-                agency = Agency(activity_id=activity.id, name=case.agency)
-                session.add(agency)
-                session.flush()
-                agencies[case.agency] = agency.id
-        rows = [
-            {
-                "activity_id": activity.id,
-                "agency_id": agencies[case.agency],
-                "case_no": case.case_no,
-                "cause": case.cause,
-                "party": case.party,
-                "party_type": case.party_type,
-                "procedure": case.procedure,
-                "decision": case.decision,
-                "filed_on": case.filed_on,
-                "decided_on": case.decided_on,
-                "served_on": case.served_on,
-                "closed_on": case.closed_on,
-                "officers": "、".join(case.officers),
-                "extra": json.dumps(case.extra, ensure_ascii=False),
-                "row_no": row_no,
-            }
-            for row_no, case in records
-        ]
-        session.execute(insert(CaseFile), rows)
+        agencies = register.add_agencies(session, activity.id, (case.agency for _, case in records))
+        register.insert_cases(session, activity.id, [(row_no, agencies[case.agency], case) for row_no, case in records])
         procedures: dict[str, int] = {}
         for _, case in records:
             procedures[case.procedure] = procedures.get(case.procedure, 0) + 1
@@ -192,7 +164,7 @@ def parse_roster(path: str | Path, existing_names: set[str] = frozenset()) -> li
     for row_no, values in table.rows:
         row_problems = []
         name, unit = values.get("姓名", ""), values.get("单位", "")
-        role = values.get("角色", "") or "评查员"
+        role = values.get("角色", "") or Role.EVALUATOR
         if not name:
             row_problems.append("“姓名”为空")
         elif name in seen:
@@ -217,12 +189,11 @@ def parse_roster(path: str | Path, existing_names: set[str] = frozenset()) -> li
 def import_roster(store: Store, activity_ref: str, path: str | Path, actor: str) -> list[tuple[str, str, str]]:
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
-        existing = set(session.exec(select(Evaluator.name).where(Evaluator.activity_id == activity.id)).all())
-        people = parse_roster(path, existing)
-        for name, unit, role in people:
-            session.add(Evaluator(activity_id=activity.id, name=name, unit=unit, role=role))
+        existing = roster_store.person_names(session, activity.id)
+        entries = parse_roster(path, existing)
+        roster_store.add_people(session, activity.id, entries)
         record(
             session, actor, "roster", "导入人员名单", activity_id=activity.id,
-            after={"file": Path(path).name, "people": [f"{n}（{u}，{r}）" for n, u, r in people]},
+            after={"file": Path(path).name, "people": [f"{n}（{u}，{r}）" for n, u, r in entries]},
         )
-        return people
+        return entries

@@ -1,136 +1,94 @@
-"""An activity's results (§2, §4): derived from the sheet rows each time, never stored."""
+"""An activity's results (§2, §4): derived from the sheet rows, never stored, and computed once per
+version of the data (a Store remembers the last results until a change is committed)."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
-from sqlmodel import Session, select
-
+from pingcha.outcome import file_outcome
 from pingcha.results import (
-    FINAL, NEEDS_REVIEW, PENDING, ActivityResults, AgencyResult, CaseFile as CaseRecord, Evaluator as Person,
-    FileResult, SheetView,
+    FINAL, NEEDS_REVIEW, PENDING, ActivityResults, AgencyResult, Evaluator as Person, FileResult, SheetView,
 )
-from pingcha.scoring import Sheet, SheetError, agency_mean, combine, score_sheet
+from pingcha.scoring import SheetError, agency_mean, score_sheet
 from pingcha.services.activities import find_activity, info_of
-from pingcha.services.sheets import DRAFT, RECONCILED, REVIEW
 from pingcha.store import Store
-from pingcha.store.audit import last_entry_id
-from pingcha.store.models import Agency, Assignment, CaseFile, Evaluator, ScoreSheet, SheetDeduction, SheetMark
+from pingcha.store import activities as people
+from pingcha.store import register
+from pingcha.store import sheets as rows
+from pingcha.store.audit import data_version
+from pingcha.vocabulary import SheetKind, SheetStatus
 
 
-def case_record(row: CaseFile, agency: str) -> CaseRecord:
-    return CaseRecord(
-        case_no=row.case_no, agency=agency, cause=row.cause, party=row.party, party_type=row.party_type,
-        procedure=row.procedure, decision=row.decision, filed_on=row.filed_on, decided_on=row.decided_on,
-        served_on=row.served_on, closed_on=row.closed_on,
-        officers=tuple(o for o in row.officers.split("、") if o), extra=json.loads(row.extra or "{}"),
-    )
-
-
-def _sheets(session: Session, activity_id: int) -> dict[int, Sheet]:
-    """Every sheet of the activity, built from three bulk queries rather than one per sheet."""
-    deductions: dict[int, dict[str, int]] = defaultdict(dict)
-    notes: dict[int, dict[str, str]] = defaultdict(dict)
-    na: dict[int, set[str]] = defaultdict(set)
-    veto: dict[int, set[str]] = defaultdict(set)
-    sheet_ids = select(ScoreSheet.id).where(ScoreSheet.activity_id == activity_id)
-    for sheet_id, code, count, note in session.exec(
-        select(SheetDeduction.sheet_id, SheetDeduction.code, SheetDeduction.count, SheetDeduction.note)
-        .where(SheetDeduction.sheet_id.in_(sheet_ids))
-    ):
-        if count:
-            deductions[sheet_id][code] = count
-        if note:
-            notes[sheet_id][code] = note
-    for sheet_id, kind, code, note in session.exec(
-        select(SheetMark.sheet_id, SheetMark.kind, SheetMark.code, SheetMark.note).where(SheetMark.sheet_id.in_(sheet_ids))
-    ):
-        if kind == "na":
-            na[sheet_id].add(code)
-        elif kind == "veto":
-            veto[sheet_id].add(code)
-        elif note:
-            notes[sheet_id][code] = note
-    rows = session.exec(select(ScoreSheet.id, ScoreSheet.comment).where(ScoreSheet.activity_id == activity_id)).all()
-    return {
-        sheet_id: Sheet(deductions=deductions[sheet_id], na=frozenset(na[sheet_id]), veto=frozenset(veto[sheet_id]),
-                        notes=notes[sheet_id], comment=comment)
-        for sheet_id, comment in rows
-    }
-
-
-def data_version(store: Store) -> int:
-    """Changes when anything is changed (each change writes one audit row), so derived views can be kept until then."""
+def results_version(store: Store) -> tuple[int, ...]:
+    """Changes whenever a change is committed: views derived from the results may be kept until then."""
     with store.read() as session:
-        return last_entry_id(session)
+        return data_version(session)
 
 
 def activity_results(store: Store, activity_ref: str) -> ActivityResults:
+    """The activity's files, their outcomes and the agencies' ranks, as of now."""
     with store.read() as session:
         activity = find_activity(session, activity_ref)
-        info = info_of(session, activity)
-        rubric = info.rubric
-        agencies = {a.id: a.name for a in session.exec(select(Agency).where(Agency.activity_id == activity.id))}
-        people = {p.id: p for p in session.exec(select(Evaluator).where(Evaluator.activity_id == activity.id))}
-        all_files = session.exec(select(CaseFile).where(CaseFile.activity_id == activity.id)).all()
-        drawn = sorted((f for f in all_files if f.draw_id is not None), key=lambda f: (agencies[f.agency_id], f.case_no))
-        team: dict[int, list[int]] = defaultdict(list)
-        for case_id, person_id in session.exec(
-            select(Assignment.case_file_id, Assignment.evaluator_id).where(Assignment.activity_id == activity.id)
-        ):
-            team[case_id].append(person_id)
-        contents = _sheets(session, activity.id)
-        rows: dict[tuple[int, int, str], ScoreSheet] = {
-            (r.case_file_id, r.evaluator_id, r.status_kind): r
-            for r in session.exec(select(ScoreSheet).where(ScoreSheet.activity_id == activity.id))
-        }
-        reviews: dict[int, ScoreSheet] = {
-            r.case_file_id: r for r in rows.values() if r.status_kind == REVIEW and r.status == RECONCILED
-        }
+        version = data_version(session)
+        key = ("results", activity.id)
+        remembered = store.memo.get(key)
+        if remembered is not None and remembered[0] == version:
+            return remembered[1]
+        results = _compute(session, activity)
+    store.memo[key] = (version, results)
+    return results
 
-        def view(row: ScoreSheet, reconciled: bool = False) -> SheetView:
-            sheet = contents[row.id]
-            try:
-                result = score_sheet(rubric, sheet)
-            except SheetError:
-                result = None
-            return SheetView(people[row.evaluator_id].name, row.status, sheet, result, row.submitted_at, reconciled)
 
-        files = []
-        for case in drawn:
-            members = sorted(team[case.id], key=lambda pid: people[pid].name)
-            views = [view(rows[(case.id, pid, "evaluation")]) for pid in members if (case.id, pid, "evaluation") in rows]
-            review = view(reviews[case.id], reconciled=True) if case.id in reviews else None
-            record = case_record(case, agencies[case.agency_id])
-            names = tuple(people[pid].name for pid in members)
-            submitted = [v for v in views if v.status != DRAFT and v.result is not None]
-            if review is not None and review.result is not None:
-                result = FileResult(record, FINAL, review.result.score, review.result.grade, names, tuple(views), review)
-            elif not members or len(submitted) < len(members):
-                result = FileResult(record, PENDING, None, None, names, tuple(views))
-            else:
-                outcome = combine(rubric, [v.result for v in submitted], info.spread)
-                result = FileResult(record, outcome.status, outcome.score, outcome.grade, names, tuple(views),
-                                    None, outcome.reasons)
-            files.append(result)
+def _compute(session, activity) -> ActivityResults:
+    info = info_of(session, activity)
+    rubric = info.rubric
+    persons = {p.id: p for p in people.people(session, activity.id)}
+    drawn = sorted(register.cases(session, activity.id, drawn=True), key=lambda c: (c.agency, c.case_no))
+    register_files, register_agencies = register.register_size(session, activity.id)
+    team: dict[int, list[int]] = defaultdict(list)
+    for case_id, person_id in register.assignments(session, activity.id):
+        team[case_id].append(person_id)
+    sheet_rows, contents = rows.activity_sheets(session, activity.id)
+    evaluations = {(r.case_file_id, r.evaluator_id): r for r in sheet_rows if r.kind == SheetKind.EVALUATION}
+    reviews = {r.case_file_id: r for r in sheet_rows
+               if r.kind == SheetKind.REVIEW and r.status == SheetStatus.RECONCILED}
 
-        by_agency: dict[str, list[FileResult]] = defaultdict(list)
-        for f in files:
-            by_agency[f.case.agency].append(f)
-        agency_results = []
-        for name, group in by_agency.items():
-            finals = [f.score for f in group if f.status == FINAL]
-            mean, grade = agency_mean(rubric, finals)
-            agency_results.append(AgencyResult(
-                name, len(group), len(finals), sum(f.status == PENDING for f in group),
-                sum(f.status == NEEDS_REVIEW for f in group), mean, grade,
-            ))
-        agency_results.sort(key=lambda a: (a.mean is None, -(a.mean or 0), a.agency))
-        return ActivityResults(
-            activity=activity.name, activity_id=activity.id, rubric=rubric, created_at=activity.created_at,
-            per_file=activity.per_file, spread=info.spread,
-            evaluators=tuple(Person(p.name, p.unit, p.role) for p in sorted(people.values(), key=lambda p: p.name)),
-            files=tuple(files), agencies=tuple(agency_results), settings=info.settings,
-            register_size=len(all_files), register_agencies=len({f.agency_id for f in all_files}),
-        )
+    def view(row, reconciled: bool = False) -> SheetView:
+        sheet = contents[row.id]
+        try:
+            result = score_sheet(rubric, sheet)
+        except SheetError:
+            result = None
+        return SheetView(persons[row.evaluator_id].name, row.status, sheet, result, row.submitted_at, reconciled)
+
+    files = []
+    for case in drawn:
+        members = sorted(team[case.id], key=lambda pid: persons[pid].name)
+        views = [view(evaluations[(case.id, pid)]) for pid in members if (case.id, pid) in evaluations]
+        review = view(reviews[case.id], reconciled=True) if case.id in reviews else None
+        submitted = [v.result for v in views if v.status != SheetStatus.DRAFT and v.result is not None]
+        outcome = file_outcome(rubric, len(members), submitted, review.result if review is not None else None,
+                               info.spread, info.band_review)
+        files.append(FileResult(
+            case.facts, outcome.status, outcome.score, outcome.grade, tuple(persons[pid].name for pid in members),
+            tuple(views), review if review is not None and review.result is not None else None, outcome.reasons,
+        ))
+
+    by_agency: dict[str, list[FileResult]] = defaultdict(list)
+    for f in files:
+        by_agency[f.case.agency].append(f)
+    agencies = []
+    for name, group in by_agency.items():
+        finals = [f.score for f in group if f.status == FINAL]
+        mean, grade = agency_mean(rubric, finals)
+        agencies.append(AgencyResult(
+            name, len(group), len(finals), sum(f.status == PENDING for f in group),
+            sum(f.status == NEEDS_REVIEW for f in group), mean, grade,
+        ))
+    return ActivityResults(
+        activity=activity.name, activity_id=activity.id, rubric=rubric, created_at=activity.created_at,
+        per_file=activity.per_file, spread=info.spread,
+        evaluators=tuple(Person(p.name, p.unit, p.role) for p in sorted(persons.values(), key=lambda p: p.name)),
+        files=tuple(files), agencies=tuple(agencies), settings=info.settings,
+        register_size=register_files, register_agencies=register_agencies,
+    )

@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from dataclasses import replace
 
 from pingcha.errors import UserError
 from pingcha.results import NEEDS_REVIEW, PENDING, FileResult
 from pingcha.scoring import Sheet, SheetError, SheetResult, check_sheet, score_sheet
-from pingcha.services.activities import find_activity, info_of
+from pingcha.services.activities import find_activity
 from pingcha.services.results import activity_results
-from pingcha.services.sheets import DRAFT, RECONCILED, REVIEW, SheetRef, SheetState, _replace_contents, _row, sheet_of
-from pingcha.store import Store
+from pingcha.services.sheets import (
+    DRAFT, RECONCILED, REVIEW, SheetRef, SheetState, activity_rubric, find_row, sheet_of, write_contents,
+)
+from pingcha.store import Store, Transaction
+from pingcha.store import activities as people
+from pingcha.store import register
+from pingcha.store import sheets as rows
 from pingcha.store.audit import record
-from pingcha.store.models import CaseFile, Evaluator, ScoreSheet, now
+from pingcha.vocabulary import Role
 
 
 def review_queue(store: Store, activity_ref: str) -> list[FileResult]:
     return [f for f in activity_results(store, activity_ref).files if f.status == NEEDS_REVIEW]
 
 
-def _leader(session, activity_id: int, actor: str) -> Evaluator:
-    leader = session.exec(select(Evaluator).where(Evaluator.activity_id == activity_id, Evaluator.name == actor)).first()
-    if leader is None or leader.role != "组长":
+def _leader(session: Transaction, activity_id: int, actor: str) -> people.PersonRecord:
+    leader = people.person_named(session, activity_id, actor)
+    if leader is None or leader.role != Role.LEADER:
         raise UserError(f"只有组长可以录入复核结果；“{actor}”不是本次评查活动的组长（用 --as 指定组长姓名）")
     return leader
 
@@ -35,6 +40,17 @@ def _reviewable(store: Store, activity_ref: str, case_no: str) -> FileResult:
     return current
 
 
+def _review_row(session: Transaction, activity_id: int, case_file_id: int, leader_id: int) -> rows.SheetRow:
+    """The file's one 复核 sheet, created if need be, locked, and held by ``leader_id``."""
+    row = rows.review_sheet(session, case_file_id, lock=True)
+    if row is None:
+        row = rows.create_sheet(session, activity_id, case_file_id, leader_id, REVIEW)
+    if row.evaluator_id != leader_id:  # one 复核 sheet per file, held by whichever 组长 works on it
+        rows.update_sheet(session, row.id, evaluator_id=leader_id)
+        row = replace(row, evaluator_id=leader_id)
+    return row
+
+
 def open_review(store: Store, activity_ref: str, case_no: str, actor: str, start: Sheet | None = None) -> SheetState:
     """The 组长's draft 复核 sheet for a file, saved change by change like an evaluator's sheet
     (use ``change_sheet`` with the returned ref, then ``confirm_review``). ``start`` replaces the
@@ -42,30 +58,21 @@ def open_review(store: Store, activity_ref: str, case_no: str, actor: str, start
     _reviewable(store, activity_ref, case_no)
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
-        rubric = info_of(session, activity).rubric
+        rubric = activity_rubric(store, session, activity.id)
         leader = _leader(session, activity.id, actor)
-        case = session.exec(select(CaseFile).where(CaseFile.activity_id == activity.id, CaseFile.case_no == case_no)).one()
+        case = register.case_by_no(session, activity.id, case_no)
         ref = SheetRef(activity.id, case.id, leader.id, case_no, leader.name, REVIEW)
-        row = session.exec(
-            select(ScoreSheet).where(ScoreSheet.case_file_id == case.id, ScoreSheet.status_kind == REVIEW)
-        ).first()
-        if row is None:
-            row = ScoreSheet(activity_id=activity.id, case_file_id=case.id, evaluator_id=leader.id,
-                             status=DRAFT, status_kind=REVIEW)
-            session.add(row)
-            session.flush()
-        row.evaluator_id = leader.id  # one 复核 sheet per file, held by whichever 组长 works on it
+        row = _review_row(session, activity.id, case.id, leader.id)
         if start is not None:
             problems = check_sheet(rubric, start)
             if problems:
                 raise SheetError(problems)
             before = sheet_of(session, row).to_json()
-            _replace_contents(session, rubric, row, start)
-            row.status = DRAFT
+            write_contents(session, rubric, row, start)
+            rows.update_sheet(session, row.id, status=DRAFT)
+            row = replace(row, status=DRAFT)
             record(session, actor, "review", "开始复核", activity_id=activity.id, case_no=case_no,
                    before=before, after={"leader": actor, **start.to_json()})
-        session.add(row)
-        session.flush()
         return SheetState(ref, sheet_of(session, row, ref), row.status, row.submitted_at)
 
 
@@ -73,52 +80,48 @@ def draft_review(store: Store, activity_ref: str, case_no: str) -> Sheet | None:
     """The unconfirmed 复核 draft of a file, if a 组长 has begun one."""
     with store.read() as session:
         activity = find_activity(session, activity_ref)
-        row = session.exec(
-            select(ScoreSheet).join(CaseFile, CaseFile.id == ScoreSheet.case_file_id).where(
-                CaseFile.activity_id == activity.id, CaseFile.case_no == case_no,
-                ScoreSheet.status_kind == REVIEW, ScoreSheet.status == DRAFT)
-        ).first()
+        case = register.case_by_no(session, activity.id, case_no)
+        row = rows.review_sheet(session, case.id, status=DRAFT) if case is not None else None
         return sheet_of(session, row) if row is not None else None
 
 
 def confirm_review(store: Store, ref: SheetRef, actor: str) -> SheetResult:
-    """Settle the file with the 组长's draft 复核 sheet as it now stands."""
+    """Settle the file with the 组长's draft 复核 sheet as it stands when the confirmation commits."""
     with store.read() as session:
-        row = _row(session, ref)
+        activity = find_activity(session, str(ref.activity_id))
+    current = _reviewable(store, activity.name, ref.case_no)
+    with store.transaction() as session:
+        row = find_row(session, ref, lock=True)
         if row is None:
             raise UserError(f"案卷“{ref.case_no}”还没有复核评查表")
-        sheet = sheet_of(session, row)
-        activity = find_activity(session, str(ref.activity_id))
-    return reconcile(store, activity.name, ref.case_no, sheet, actor)
+        return _settle(store, session, activity.id, ref.case_no, sheet_of(session, row), actor, current, row)
 
 
 def reconcile(store: Store, activity_ref: str, case_no: str, sheet: Sheet, actor: str) -> SheetResult:
     """Record the 组长's settled sheet for a file; it becomes the file's final result."""
+    if sheet.case_no and sheet.case_no != case_no:
+        raise UserError(f"复核评查表中的案号“{sheet.case_no}”与命令中的“{case_no}”不一致")
     current = _reviewable(store, activity_ref, case_no)
     with store.transaction() as session:
         activity = find_activity(session, activity_ref)
-        rubric = info_of(session, activity).rubric
-        leader = _leader(session, activity.id, actor)
-        problems = check_sheet(rubric, sheet)
-        if problems:
-            raise SheetError(problems)
-        case = session.exec(select(CaseFile).where(CaseFile.activity_id == activity.id, CaseFile.case_no == case_no)).one()
-        row = session.exec(
-            select(ScoreSheet).where(ScoreSheet.case_file_id == case.id, ScoreSheet.status_kind == REVIEW)
-        ).first()
-        before = None
-        if row is None:
-            row = ScoreSheet(activity_id=activity.id, case_file_id=case.id, evaluator_id=leader.id, status_kind=REVIEW)
-        elif row.status == RECONCILED:
-            before = {"leader": actor, **sheet_of(session, row).to_json()}
-        row.evaluator_id = leader.id
-        row.status = RECONCILED
-        row.submitted_at = now()
-        session.add(row)
-        session.flush()
-        _replace_contents(session, rubric, row, sheet)
-        result = score_sheet(rubric, sheet)
-        record(session, actor, "review", "录入复核结果", activity_id=activity.id, case_no=case_no, before=before,
-               after={"leader": actor, "score": str(result.score), "grade": result.grade,
-                      "reasons": list(current.reasons), **sheet.to_json()})
-        return result
+        return _settle(store, session, activity.id, case_no, sheet, actor, current)
+
+
+def _settle(store: Store, session: Transaction, activity_id: int, case_no: str, sheet: Sheet, actor: str,
+            current: FileResult, row: rows.SheetRow | None = None) -> SheetResult:
+    rubric = activity_rubric(store, session, activity_id)
+    leader = _leader(session, activity_id, actor)
+    problems = check_sheet(rubric, sheet)
+    if problems:
+        raise SheetError(problems)
+    if row is None:
+        case = register.case_by_no(session, activity_id, case_no)
+        row = _review_row(session, activity_id, case.id, leader.id)
+    before = {"leader": actor, **sheet_of(session, row).to_json()} if row.status == RECONCILED else None
+    rows.settle_review(session, row.id, leader.id)
+    write_contents(session, rubric, row, sheet)
+    result = score_sheet(rubric, sheet)
+    record(session, actor, "review", "录入复核结果", activity_id=activity_id, case_no=case_no, before=before,
+           after={"leader": actor, "score": str(result.score), "grade": result.grade,
+                  "reasons": list(current.reasons), **sheet.to_json()})
+    return result

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlmodel import Session, select
-
 from pingcha.errors import UserError
 from pingcha.paths import scoring_rules_dir
 from pingcha.rubric import Rubric, RubricError, load_rubric_file, parse_rubric_text
 from pingcha.rubric.toml_writer import rubric_to_toml
-from pingcha.store import Store
+from pingcha.store import Store, Transaction
+from pingcha.store import activities as stored_activities
+from pingcha.store import rubrics as stored
 from pingcha.store.audit import record
-from pingcha.store.models import Activity, RubricVersion
+from pingcha.store.rubrics import RubricVersionRecord
 
 RUBRIC_SUFFIXES = (".toml", ".xlsx")
 
@@ -43,7 +43,7 @@ def shipped_rubrics(folder: Path | None = None) -> list[Rubric]:
     return rubrics
 
 
-def rubric_of(version: RubricVersion) -> Rubric:
+def rubric_of(version: RubricVersionRecord) -> Rubric:
     """The Rubric a stored version holds (parsed once per content hash)."""
     rubric = _parsed.get(version.sha256)
     if rubric is None:
@@ -52,10 +52,8 @@ def rubric_of(version: RubricVersion) -> Rubric:
     return rubric
 
 
-def find_version(session: Session, rubric_id: str, version: str) -> RubricVersion | None:
-    return session.exec(
-        select(RubricVersion).where(RubricVersion.rubric_id == rubric_id, RubricVersion.version == version)
-    ).first()
+def find_version(session: Transaction, rubric_id: str, version: str) -> RubricVersionRecord | None:
+    return stored.find_version(session, rubric_id, version)
 
 
 def resolve_rubric(ref: str, store: Store | None = None) -> Rubric:
@@ -97,17 +95,7 @@ def store_rubric(store: Store, rubric: Rubric, actor: str) -> LoadOutcome:
                 f"评分标准 {rubric.key} 已经载入且内容不同。已载入的版本不能修改"
                 f"（已有评查结果依据它计分），请在 [rubric] 中使用新的 version 后再载入。"
             )
-        session.add(
-            RubricVersion(
-                rubric_id=rubric.id,
-                version=rubric.version,
-                title=rubric.title,
-                replaces=rubric.replaces,
-                content=content,
-                sha256=digest,
-                loaded_by=actor,
-            )
-        )
+        stored.add_version(session, rubric.id, rubric.version, rubric.title, rubric.replaces, content, digest, actor)
         record(session, actor, "rubric", "载入评分标准", after={"rubric": rubric.key, "sha256": digest})
     return LoadOutcome(rubric, created=True)
 
@@ -132,10 +120,8 @@ class StoredRubric:
 
 def list_rubrics(store: Store) -> list[StoredRubric]:
     with store.read() as session:
-        versions = session.exec(select(RubricVersion).order_by(RubricVersion.rubric_id, RubricVersion.loaded_at)).all()
-        used: dict[int, int] = {}
-        for activity in session.exec(select(Activity)).all():
-            used[activity.rubric_version_id] = used.get(activity.rubric_version_id, 0) + 1
+        versions = stored.all_versions(session)
+        used = stored_activities.activity_counts(session)
         return [
             StoredRubric(
                 f"{v.rubric_id}@{v.version}", v.rubric_id, v.version, v.title, v.replaces,

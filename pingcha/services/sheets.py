@@ -6,23 +6,24 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import delete
-from sqlmodel import Session, select
-
 from pingcha.errors import UserError
 from pingcha.rubric import Rubric
 from pingcha.scoring import Sheet, SheetError, SheetResult, check_sheet, score_sheet, sheet_from_json
 from pingcha.services.activities import find_activity, info_of
 from pingcha.services.tables import read_json_file
-from pingcha.store import Store
+from pingcha.store import Store, Transaction
+from pingcha.store import activities as people
+from pingcha.store import register
+from pingcha.store import sheets as rows
 from pingcha.store.audit import record
-from pingcha.store.models import Activity, Assignment, CaseFile, Evaluator, ScoreSheet, SheetDeduction, SheetMark, now
+from pingcha.store.sheets import NA, NOTE, VETO, SheetRow
+from pingcha.vocabulary import NOT_STARTED, SheetKind, SheetStatus
 
-DRAFT = "草稿"
-SUBMITTED = "已提交"
-RECONCILED = "复核"
-EVALUATION = "evaluation"
-REVIEW = "review"
+DRAFT = SheetStatus.DRAFT
+SUBMITTED = SheetStatus.SUBMITTED
+RECONCILED = SheetStatus.RECONCILED
+EVALUATION = SheetKind.EVALUATION
+REVIEW = SheetKind.REVIEW
 
 
 @dataclass(frozen=True)
@@ -61,27 +62,24 @@ def _not_assigned(case_no: str, evaluator: str) -> UserError:
     return UserError(f"案卷“{case_no}”没有分配给“{evaluator}”评查")
 
 
-def _person(session: Session, activity_id: int, name: str) -> Evaluator:
-    person = session.exec(select(Evaluator).where(Evaluator.activity_id == activity_id, Evaluator.name == name)).first()
+def _person(session: Transaction, activity_id: int, name: str) -> people.PersonRecord:
+    person = people.person_named(session, activity_id, name)
     if person is None:
         raise _not_on_roster(name)
     return person
 
 
-def _case(session: Session, activity_id: int, case_no: str) -> CaseFile:
-    case = session.exec(select(CaseFile).where(CaseFile.activity_id == activity_id, CaseFile.case_no == case_no)).first()
+def _case(session: Transaction, activity_id: int, case_no: str) -> register.StoredCase:
+    case = register.case_by_no(session, activity_id, case_no)
     if case is None:
         raise _no_such_case(case_no)
     return case
 
 
-def resolve_ref(session: Session, activity_id: int, evaluator: str, case_no: str) -> SheetRef:
+def resolve_ref(session: Transaction, activity_id: int, evaluator: str, case_no: str) -> SheetRef:
     person = _person(session, activity_id, evaluator)
     case = _case(session, activity_id, case_no)
-    assigned = session.exec(
-        select(Assignment.id).where(Assignment.case_file_id == case.id, Assignment.evaluator_id == person.id)
-    ).first()
-    if assigned is None:
+    if not register.is_assigned(session, case.id, person.id):
         raise _not_assigned(case_no, evaluator)
     return SheetRef(activity_id, case.id, person.id, case.case_no, person.name)
 
@@ -92,105 +90,76 @@ def sheet_ref(store: Store, activity_ref: str, evaluator: str, case_no: str) -> 
         return resolve_ref(session, activity.id, evaluator, case_no)
 
 
-def _row(session: Session, ref: SheetRef) -> ScoreSheet | None:
-    return session.exec(
-        select(ScoreSheet).where(
-            ScoreSheet.case_file_id == ref.case_file_id,
-            ScoreSheet.evaluator_id == ref.evaluator_id,
-            ScoreSheet.status_kind == ref.kind,
-        )
-    ).first()
+def find_row(session: Transaction, ref: SheetRef, lock: bool = False) -> SheetRow | None:
+    """The stored sheet ``ref`` names, if any (``lock``: hold its row until the transaction ends)."""
+    return rows.find_sheet(session, ref.case_file_id, ref.evaluator_id, ref.kind, lock=lock)
 
 
-@dataclass
-class _Contents:
-    """The rows behind one sheet: its deductions by code and its marks by (kind, code)."""
-
-    deductions: dict[str, SheetDeduction]
-    marks: dict[tuple[str, str], SheetMark]
-
-    @classmethod
-    def read(cls, session: Session, row: ScoreSheet) -> _Contents:
-        return cls(
-            {d.code: d for d in session.exec(select(SheetDeduction).where(SheetDeduction.sheet_id == row.id))},
-            {(m.kind, m.code): m for m in session.exec(select(SheetMark).where(SheetMark.sheet_id == row.id))},
-        )
-
-    def sheet(self, row: ScoreSheet, ref: SheetRef | None = None) -> Sheet:
-        notes = {d.code: d.note for d in self.deductions.values() if d.note}
-        notes.update({code: m.note for (kind, code), m in self.marks.items() if kind == "note" and m.note})
-        return Sheet(
-            deductions={d.code: d.count for d in self.deductions.values() if d.count},
-            na=frozenset(code for kind, code in self.marks if kind == "na"),
-            veto=frozenset(code for kind, code in self.marks if kind == "veto"),
-            notes=notes,
-            comment=row.comment,
-            case_no=ref.case_no if ref else None,
-            evaluator=ref.evaluator if ref else None,
-        )
-
-
-def sheet_of(session: Session, row: ScoreSheet, ref: SheetRef | None = None) -> Sheet:
-    return _Contents.read(session, row).sheet(row, ref)
+def sheet_of(session: Transaction, row: SheetRow, ref: SheetRef | None = None) -> Sheet:
+    sheet = rows.contents(session, row)
+    return replace(sheet, case_no=ref.case_no, evaluator=ref.evaluator) if ref is not None else sheet
 
 
 def read_sheet(store: Store, ref: SheetRef) -> SheetState:
     with store.read() as session:
-        row = _row(session, ref)
+        row = find_row(session, ref)
         if row is None:
-            return SheetState(ref, Sheet(case_no=ref.case_no, evaluator=ref.evaluator), "未开始")
+            return SheetState(ref, Sheet(case_no=ref.case_no, evaluator=ref.evaluator), NOT_STARTED)
         return SheetState(ref, sheet_of(session, row, ref), row.status, row.submitted_at)
 
 
-def activity_rubric(store: Store, session: Session, activity_id: int) -> Rubric:
+def activity_rubric(store: Store, session: Transaction, activity_id: int) -> Rubric:
     """The rubric an activity is pinned to (it never changes, so it is remembered per Store)."""
     key = ("rubric", activity_id)
     if key not in store.memo:
-        store.memo[key] = info_of(session, session.get(Activity, activity_id)).rubric
+        store.memo[key] = info_of(session, people.activity_by_id(session, activity_id)).rubric
     return store.memo[key]
 
 
-def _editable_row(session: Session, ref: SheetRef) -> ScoreSheet:
-    row = _row(session, ref)
+def _submitted(ref: SheetRef) -> UserError:
+    return UserError(f"“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再修改；如需更正请由组长复核")
+
+
+def _editable_row(session: Transaction, ref: SheetRef) -> SheetRow:
+    """The sheet's row, created on the first change, locked for the rest of the transaction, and
+    checked editable under that lock (so a change racing a submit either lands first or is refused)."""
+    row = find_row(session, ref, lock=True)
     if row is None:
-        row = ScoreSheet(activity_id=ref.activity_id, case_file_id=ref.case_file_id, evaluator_id=ref.evaluator_id,
-                         status=DRAFT, status_kind=ref.kind)
-        session.add(row)
-        session.flush()
-    elif row.status != DRAFT and ref.kind == EVALUATION:
-        raise UserError(f"“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再修改；如需更正请由组长复核")
-    elif row.status != DRAFT:
+        row = rows.create_sheet(session, ref.activity_id, ref.case_file_id, ref.evaluator_id, ref.kind)
+        if row.evaluator_id != ref.evaluator_id:  # one 复核 sheet per file, held by whichever 组长 works on it
+            rows.update_sheet(session, row.id, evaluator_id=ref.evaluator_id)
+            row = replace(row, evaluator_id=ref.evaluator_id)
+    if row.status != DRAFT and ref.kind == EVALUATION:
+        raise _submitted(ref)
+    if row.status != DRAFT:
         # Changing a settled 复核 sheet reopens it: the file waits for the 组长 to confirm again.
-        row.status = DRAFT
-        session.add(row)
+        rows.update_sheet(session, row.id, status=DRAFT)
+        row = replace(row, status=DRAFT)
     return row
 
 
-def _set_deduction(session: Session, rubric: Rubric, row: ScoreSheet, contents: _Contents, current: Sheet,
-                   code: str, count: int | None, note: str | None) -> tuple[dict, dict]:
+def _set_deduction(session: Transaction, rubric: Rubric, row: SheetRow, current: Sheet, code: str,
+                   count: int | None, note: str | None) -> tuple[dict, dict]:
     deduction = rubric.deduction_by_code[code]
     item = rubric.item_of_deduction[code]
-    entry = contents.deductions.get(code) or SheetDeduction(sheet_id=row.id, code=code, count=0, note="")
-    before = {"code": code, "count": entry.count, "note": entry.note}
+    old_count, old_note = current.deductions.get(code, 0), current.notes.get(code, "")
+    new_count, new_note = old_count, old_note
     if count is not None:
         if not 0 <= count <= deduction.max_times:
             raise UserError(f"扣分情形 {code} 的次数应在 0 到 {deduction.max_times} 之间")
         if count and item.code in current.na:
             raise UserError(f"评查项目 {item.code} 已标记为不适用，请先取消不适用再扣分")
-        entry.count = count
+        new_count = count
     if note is not None:
-        entry.note = note
-    if entry.count or entry.note:
-        session.add(entry)
-    elif entry.id is not None:
-        session.delete(entry)
-    return before, {"code": code, "count": entry.count, "note": entry.note}
+        new_note = note
+    rows.save_deduction(session, row.id, code, new_count, new_note)
+    return {"code": code, "count": old_count, "note": old_note}, {"code": code, "count": new_count, "note": new_note}
 
 
-def _set_mark(session: Session, rubric: Rubric, row: ScoreSheet, contents: _Contents, current: Sheet, code: str,
+def _set_mark(session: Transaction, rubric: Rubric, row: SheetRow, current: Sheet, code: str,
               marked: bool) -> tuple[dict, dict]:
-    kind = "na" if code in rubric.item_by_code else "veto"
-    if kind == "na" and marked:
+    kind = NA if code in rubric.item_by_code else VETO
+    if kind == NA and marked:
         item = rubric.item_by_code[code]
         if not item.na_allowed:
             raise UserError(f"评查项目 {code}“{item.title}”不允许标记为不适用")
@@ -198,22 +167,15 @@ def _set_mark(session: Session, rubric: Rubric, row: ScoreSheet, contents: _Cont
             raise UserError(f"评查项目 {code} 已有扣分，不能标记为不适用")
         if all(i.code in current.na or i.code == code for i in rubric.items):
             raise UserError("不能把所有评查项目都标记为不适用")
-    mark = contents.marks.get((kind, code))
-    if marked and mark is None:
-        session.add(SheetMark(sheet_id=row.id, kind=kind, code=code))
-    elif not marked and mark is not None:
-        session.delete(mark)
-    return {"code": code, kind: mark is not None}, {"code": code, kind: marked}
+    was = code in (current.na if kind == NA else current.veto)
+    if was != marked:
+        rows.save_mark(session, row.id, kind, code, marked)
+    return {"code": code, kind: was}, {"code": code, kind: marked}
 
 
-def _set_note(session: Session, row: ScoreSheet, contents: _Contents, code: str, note: str) -> tuple[dict, dict]:
-    mark = contents.marks.get(("note", code)) or SheetMark(sheet_id=row.id, kind="note", code=code, note="")
-    before = {"code": code, "note": mark.note}
-    mark.note = note
-    if note:
-        session.add(mark)
-    elif mark.id is not None:
-        session.delete(mark)
+def _set_note(session: Transaction, row: SheetRow, current: Sheet, code: str, note: str) -> tuple[dict, dict]:
+    before = {"code": code, "note": current.notes.get(code, "")}
+    rows.save_mark(session, row.id, NOTE, code, bool(note), note)
     return before, {"code": code, "note": note}
 
 
@@ -227,24 +189,23 @@ def change_sheet(
     with store.transaction() as session:
         rubric = activity_rubric(store, session, ref.activity_id)
         row = _editable_row(session, ref)
-        contents = _Contents.read(session, row)
-        current = contents.sheet(row, ref)
+        current = sheet_of(session, row, ref)
+        changes: dict = {}
         if comment is not None:
             before, after = {"comment": row.comment}, {"comment": comment}
-            row.comment = comment
+            changes["comment"] = comment
         elif code in rubric.deduction_by_code:
-            before, after = _set_deduction(session, rubric, row, contents, current, code, count, note)
+            before, after = _set_deduction(session, rubric, row, current, code, count, note)
         elif code in rubric.item_by_code or code in rubric.veto_by_code:
             before, after = {}, {}
             if marked is not None:
-                before, after = _set_mark(session, rubric, row, contents, current, code, marked)
+                before, after = _set_mark(session, rubric, row, current, code, marked)
             if note is not None:
-                note_before, note_after = _set_note(session, row, contents, code, note)
+                note_before, note_after = _set_note(session, row, current, code, note)
                 before, after = {**before, **note_before}, {**after, **note_after}
         else:
             raise UserError(f"未知的编号“{code}”")
-        row.updated_at = now()
-        session.add(row)
+        rows.update_sheet(session, row.id, **changes)
         record(session, actor, "sheet", "修改评查表", activity_id=ref.activity_id, case_no=ref.case_no,
                before={"evaluator": ref.evaluator, **before}, after={"evaluator": ref.evaluator, **after})
         return SheetState(ref, _applied(current, code, after), row.status, row.submitted_at)
@@ -269,33 +230,16 @@ def _applied(sheet: Sheet, code: str, after: dict) -> Sheet:
                    comment=after.get("comment", sheet.comment))
 
 
-def _replace_contents(session: Session, rubric: Rubric, row: ScoreSheet, sheet: Sheet, fresh: bool = False) -> None:
+def write_contents(session: Transaction, rubric: Rubric, row: SheetRow, sheet: Sheet, fresh: bool = False) -> None:
     """Make the sheet's rows say exactly ``sheet`` (``fresh``: the row was just created, nothing to clear)."""
-    if not fresh:
-        session.execute(delete(SheetDeduction).where(SheetDeduction.sheet_id == row.id))
-        session.execute(delete(SheetMark).where(SheetMark.sheet_id == row.id))
-    for code in rubric.deduction_by_code:
-        count, note = sheet.deductions.get(code, 0), sheet.notes.get(code, "")
-        if count or note:
-            session.add(SheetDeduction(sheet_id=row.id, code=code, count=count, note=note))
-    for kind, codes in (("na", sheet.na), ("veto", sheet.veto)):
-        for code in sorted(codes):
-            session.add(SheetMark(sheet_id=row.id, kind=kind, code=code))
-    for code, note in sheet.notes.items():
-        if note and code not in rubric.deduction_by_code:
-            session.add(SheetMark(sheet_id=row.id, kind="note", code=code, note=note))
-    row.comment = sheet.comment
-    row.updated_at = now()
-    session.add(row)
+    rows.replace_contents(session, {row.id: sheet}, rubric.deduction_by_code, fresh=[row.id] if fresh else ())
 
 
-def _submit_row(session: Session, rubric: Rubric, ref: SheetRef, row: ScoreSheet, actor: str,
+def _submit_row(session: Transaction, rubric: Rubric, ref: SheetRef, row: SheetRow, actor: str,
                 sheet: Sheet | None = None) -> SheetResult:
     sheet = sheet or sheet_of(session, row, ref)
     result = score_sheet(rubric, sheet)
-    row.status = SUBMITTED
-    row.submitted_at = now()
-    session.add(row)
+    rows.mark_submitted(session, [row.id])
     record(session, actor, "sheet", "提交评查表", activity_id=ref.activity_id, case_no=ref.case_no,
            after={"evaluator": ref.evaluator, "score": str(result.score), "grade": result.grade, **sheet.to_json()})
     return result
@@ -319,20 +263,19 @@ def _read_sheet_file(path: Path) -> list[dict]:
 
 
 class _Assignments:
-    """An activity's people, files, assignments and sheets, read once for a bulk import."""
+    """The people, files, assignments and sheets one imported file names, and only those, read at once."""
 
-    def __init__(self, session: Session, activity_id: int) -> None:
+    def __init__(self, session: Transaction, activity_id: int, names: set[str], case_nos: set[str]) -> None:
         self.activity_id = activity_id
-        self.people = {p.name: p for p in session.exec(select(Evaluator).where(Evaluator.activity_id == activity_id))}
-        self.cases = {c.case_no: c for c in session.exec(select(CaseFile).where(CaseFile.activity_id == activity_id))}
-        self.assigned = set(session.exec(
-            select(Assignment.case_file_id, Assignment.evaluator_id).where(Assignment.activity_id == activity_id)
-        ).all())
-        self.rows = {
-            (r.case_file_id, r.evaluator_id): r
-            for r in session.exec(select(ScoreSheet).where(
-                ScoreSheet.activity_id == activity_id, ScoreSheet.status_kind == EVALUATION))
-        }
+        self.people = people.people_named(session, activity_id, names)
+        self.cases = register.cases_numbered(session, activity_id, case_nos)
+        case_ids = {case.id for case in self.cases.values()}
+        self.assigned = {pair for pair in register.assignments_of(session, [p.id for p in self.people.values()])
+                         if pair[0] in case_ids}
+        person_ids = {p.id for p in self.people.values()}
+        # Locked: a sheet submitted by someone else while this file is imported is seen as submitted.
+        self.rows = {(r.case_file_id, r.evaluator_id): r for r in rows.sheets_on_cases(session, case_ids, lock=True)
+                     if r.evaluator_id in person_ids}
 
     def ref(self, evaluator: str, case_no: str) -> SheetRef:
         """The same checks and messages as ``resolve_ref``, without a query per sheet."""
@@ -347,50 +290,96 @@ class _Assignments:
         return SheetRef(self.activity_id, case.id, person.id, case.case_no, person.name)
 
 
+def _parse_entries(rubric: Rubric, entries: list) -> tuple[list[tuple[int, object, Sheet | None]], list[tuple[int, str]]]:
+    """Each entry as a checked sheet (or None), with the problems of those that are not."""
+    parsed, problems = [], []
+    for index, entry in enumerate(entries, start=1):
+        try:
+            sheet = sheet_from_json(entry)
+            if not sheet.case_no or not sheet.evaluator:
+                raise SheetError(["必须填写 case_no（案号）和 evaluator（评查人员）"])
+            errors = check_sheet(rubric, sheet)
+            if errors:
+                raise SheetError(errors)
+            parsed.append((index, entry, sheet))
+        except UserError as exc:
+            parsed.append((index, entry, None))
+            problems.append((index, _problem(index, entries, entry, exc)))
+    return parsed, problems
+
+
+def _problem(index: int, entries: list, entry: object, exc: UserError) -> str:
+    where = f"第 {index} 张" if len(entries) > 1 else "评查表"
+    return f"{where}（{entry.get('case_no', '?') if isinstance(entry, dict) else '?'}）：{exc}"
+
+
 def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor: str, submit: bool = False) -> list[tuple[str, str, str]]:
-    """Import §3 sheets; each file is all or nothing. Returns (case_no, evaluator, status) per sheet."""
+    """Import §3 sheets; each file is all or nothing. Returns (case_no, evaluator, status) per sheet.
+
+    A file costs a fixed number of bulk statements, whatever the activity's size: only the people and
+    files it names are read, new sheets are inserted together, their rows written together."""
     done = []
     for path in map(Path, paths):
         entries = _read_sheet_file(path)
         with store.transaction() as session:
             activity = find_activity(session, activity_ref)
             rubric = activity_rubric(store, session, activity.id)
-            known = _Assignments(session, activity.id)
-            problems = []
-            parsed = []
-            for index, entry in enumerate(entries, start=1):
-                where = f"第 {index} 张" if len(entries) > 1 else "评查表"
+            parsed, problems = _parse_entries(rubric, entries)
+            valid = [(index, entry, sheet) for index, entry, sheet in parsed if sheet is not None]
+            known = _Assignments(session, activity.id, {s.evaluator for _, _, s in valid},
+                                 {s.case_no for _, _, s in valid})
+            refs = []
+            for index, entry, sheet in valid:
                 try:
-                    sheet = sheet_from_json(entry)
-                    if not sheet.case_no or not sheet.evaluator:
-                        raise SheetError(["必须填写 case_no（案号）和 evaluator（评查人员）"])
-                    errors = check_sheet(rubric, sheet)
-                    if errors:
-                        raise SheetError(errors)
                     ref = known.ref(sheet.evaluator, sheet.case_no)
                     row = known.rows.get((ref.case_file_id, ref.evaluator_id))
                     if row is not None and row.status != DRAFT:
                         raise UserError(f"“{sheet.evaluator}”对“{sheet.case_no}”的评查表已提交，不能再导入修改")
-                    parsed.append((ref, row, sheet))
+                    refs.append((index, ref, row, sheet))
                 except UserError as exc:
-                    problems.append(f"{where}（{entry.get('case_no', '?') if isinstance(entry, dict) else '?'}）：{exc}")
+                    problems.append((index, _problem(index, entries, entry, exc)))
             if problems:
-                raise UserError(f"{path.name}：有 {len(problems)} 张评查表不能导入，整个文件未导入：\n" + "\n".join(problems))
-            for ref, row, sheet in parsed:
-                before = sheet_of(session, row, ref).to_json() if row is not None else None
-                if row is None:
-                    row = ScoreSheet(activity_id=ref.activity_id, case_file_id=ref.case_file_id,
-                                     evaluator_id=ref.evaluator_id, status=DRAFT, status_kind=EVALUATION)
-                    session.add(row)
-                    session.flush()
-                _replace_contents(session, rubric, row, sheet, fresh=before is None)
-                record(session, actor, "sheet", "导入评查表", activity_id=activity.id, case_no=ref.case_no,
-                       before=before, after={"evaluator": ref.evaluator, "file": path.name, **sheet.to_json()})
-                status = DRAFT
-                if submit:
-                    _submit_row(session, rubric, ref, row, actor, sheet)
-                    status = SUBMITTED
-                done.append((ref.case_no, ref.evaluator, status))
+                shown = [message for _, message in sorted(problems, key=lambda p: p[0])]
+                raise UserError(f"{path.name}：有 {len(shown)} 张评查表不能导入，整个文件未导入：\n" + "\n".join(shown))
+            done.extend(_write_imported(session, rubric, activity.id, path.name, refs, actor, submit))
+    return done
+
+
+def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file_name: str,
+                    refs: list[tuple[int, SheetRef, SheetRow | None, Sheet]], actor: str, submit: bool) -> list:
+    sheet_rows = {(ref.case_file_id, ref.evaluator_id): row for _, ref, row, _ in refs if row is not None}
+    new = [(ref.case_file_id, ref.evaluator_id) for _, ref, row, _ in refs if row is None]
+    rows.create_drafts(session, activity_id, new)
+    if new:
+        # Read back (and lock) the new sheets; on a shared server another import may have created one first.
+        created = {(r.case_file_id, r.evaluator_id): r for r in rows.sheets_on_cases(
+            session, {case_id for case_id, _ in new}, lock=True)}
+        for _, ref, row, _ in refs:
+            key = (ref.case_file_id, ref.evaluator_id)
+            if row is None and key not in sheet_rows:
+                if created[key].status != DRAFT:
+                    raise UserError(f"{file_name}：“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再导入修改")
+                sheet_rows[key] = created[key]
+    before = rows.contents_of(session, list(sheet_rows.values()))
+    rows.replace_contents(session, {sheet_rows[(ref.case_file_id, ref.evaluator_id)].id: sheet
+                                    for _, ref, _, sheet in refs}, rubric.deduction_by_code)
+    done = []
+    for _, ref, row, sheet in refs:
+        earlier = before[sheet_rows[(ref.case_file_id, ref.evaluator_id)].id]
+        earlier_json = replace(earlier, case_no=ref.case_no, evaluator=ref.evaluator).to_json() \
+            if row is not None or earlier != Sheet() else None
+        record(session, actor, "sheet", "导入评查表", activity_id=activity_id, case_no=ref.case_no,
+               before=earlier_json, after={"evaluator": ref.evaluator, "file": file_name, **sheet.to_json()})
+        status = DRAFT
+        if submit:
+            result = score_sheet(rubric, sheet)
+            record(session, actor, "sheet", "提交评查表", activity_id=activity_id, case_no=ref.case_no,
+                   after={"evaluator": ref.evaluator, "score": str(result.score), "grade": result.grade,
+                          **sheet.to_json()})
+            status = SUBMITTED
+        done.append((ref.case_no, ref.evaluator, status))
+    if submit:
+        rows.mark_submitted(session, [row.id for row in sheet_rows.values()])
     return done
 
 
@@ -399,14 +388,10 @@ def export_sheets(store: Store, activity_ref: str, evaluator: str) -> list[dict]
     with store.read() as session:
         activity = find_activity(session, activity_ref)
         person = _person(session, activity.id, evaluator)
-        cases = session.exec(
-            select(CaseFile).join(Assignment, Assignment.case_file_id == CaseFile.id)
-            .where(Assignment.evaluator_id == person.id).order_by(CaseFile.case_no)
-        ).all()
-        sheets = []
-        for case in cases:
-            ref = SheetRef(activity.id, case.id, person.id, case.case_no, person.name)
-            row = _row(session, ref)
-            sheet = sheet_of(session, row, ref) if row else Sheet(case_no=case.case_no, evaluator=person.name)
-            sheets.append(sheet.to_json())
-        return sheets
+        cases = sorted(register.assigned_cases(session, person.id), key=lambda c: c.case_no)
+        own, contents = rows.evaluator_sheets(session, person.id, EVALUATION)
+        by_case = {row.case_file_id: contents[row.id] for row in own}
+        return [
+            replace(by_case.get(case.id, Sheet()), case_no=case.case_no, evaluator=person.name).to_json()
+            for case in cases
+        ]

@@ -1,9 +1,9 @@
 """The activity's results as the 组长's pages show them: computed once per data version, off the event loop.
 
 An activity of 50,000 files takes seconds to turn into results; the 进度, 复核 and 结果 pages (and the reports)
-share one computation, kept until anything in the database changes (every change writes an audit row, whose
-newest id is the version). Workers call ``get`` from their threads; the event loop calls ``current`` to show a
-page at once when nothing has changed since it was last computed.
+share one computation, and the views built from it, kept until a change is committed (the data version of
+``results_version``). Workers call ``get`` from their threads; the event loop calls ``current`` to learn, with
+one cheap query, whether what a page shows is still current.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Callable
 
 from pingcha.results import ActivityResults
 from pingcha.services.queries import progress_of
-from pingcha.services.results import activity_results, data_version
+from pingcha.services.results import activity_results, results_version
 from pingcha.store import Store
 
 VIEWS: dict[str, Callable[[ActivityResults], object]] = {"results": lambda results: results, "progress": progress_of}
@@ -26,21 +26,21 @@ class DerivedViews:
         self.store = store
         self.activity_ref = activity_ref
         self._lock = threading.Lock()
-        self._version: int | None = None
+        self._version: tuple[int, ...] | None = None
         self._views: dict[str, object] = {}
 
     def current(self, name: str) -> object | None:
         """The view if it is computed and the data has not changed since (one cheap query); else None."""
         if name not in self._views:
             return None
-        version = data_version(self.store)
+        version = results_version(self.store)
         with self._lock:
             return self._views.get(name) if version == self._version else None
 
     def get(self, name: str) -> object:
         """The view, computed now if the data changed since it was last computed (call from a worker thread)."""
         with self._lock:
-            version = data_version(self.store)
+            version = results_version(self.store)
             if version != self._version:
                 self._views = {"results": activity_results(self.store, self.activity_ref)}
                 self._version = version

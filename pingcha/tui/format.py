@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pingcha.results import STATUS_LABELS
+from pingcha.rubric import Rubric
 
 
 def num(value: Decimal | int | float | None) -> str:
@@ -33,15 +34,30 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
 
-GRADE_STYLES = {"优秀": "bold green", "不合格": "bold red"}
+def grade_style(rubric: Rubric, grade: str | None, plain: str = "bold") -> str:
+    """The rubric's best grade green, its worst red (whatever they are called), any other ``plain``."""
+    rank = rubric.grade_rank.get(grade or "")
+    if rank is None or len(rubric.grades) < 2:
+        return plain
+    if rank == 0:
+        return "bold green"
+    if rank == len(rubric.grades) - 1:
+        return "bold red"
+    return plain
 
 
-def grade_markup(grade: str | None) -> str:
-    """A grade with 优秀 and 不合格 marked so they stand out in any table."""
+def grade_marks(rubric: Rubric) -> str:
+    """The legend of ``grade_markup``: （★ 优秀  ✗ 不合格） for the shipped bands."""
+    return f"（★ {rubric.grades[0].name}  ✗ {rubric.grades[-1].name}）"
+
+
+def grade_markup(rubric: Rubric, grade: str | None) -> str:
+    """A grade with the rubric's best and worst bands marked so they stand out in any table."""
     if not grade:
         return ""
-    if grade == "优秀":
+    style = grade_style(rubric, grade, plain="")
+    if style == "bold green":
         return f"[bold green]★ {grade}[/]"
-    if grade == "不合格":
+    if style == "bold red":
         return f"[bold red]✗ {grade}[/]"
     return grade

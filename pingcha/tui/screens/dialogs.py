@@ -13,13 +13,13 @@ from textual.widgets import Button, Static
 
 from pingcha.rubric import Rubric
 from pingcha.scoring import Sheet, SheetResult
-from pingcha.tui.format import num, score_text
+from pingcha.tui.format import grade_style, num, score_text
 
 
 def sheet_summary(rubric: Rubric, sheet: Sheet, result: SheetResult) -> Group:
     """Score, grade, every deduction with its note, 不适用 items and vetoes: what is about to be locked."""
     head = Text.assemble(("得分 ", "bold"), (score_text(result.score), "bold reverse"), "   等次 ",
-                         (result.grade, {"优秀": "bold green", "不合格": "bold red"}.get(result.grade, "bold")))
+                         (result.grade, grade_style(rubric, result.grade)))
     if result.applicable != rubric.total:
         head.append(f"   （实得 {num(result.raw)} / 适用 {num(result.applicable)}，折算为 {num(rubric.total)} 分制）")
     table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold", expand=True)

@@ -12,6 +12,7 @@ from pingcha.results import FileResult, SheetView
 from pingcha.rubric.model import Item
 from pingcha.tui.format import num, score_text
 from pingcha.tui.widgets.sheet_parts import DIFFERENT
+from pingcha.vocabulary import SheetStatus
 
 
 def item_cell(view: SheetView, item: Item) -> tuple[str, tuple]:
@@ -44,7 +45,7 @@ class ReviewScreen(Screen):
 
     @property
     def sheets(self) -> tuple[SheetView, ...]:
-        return tuple(s for s in self.file.sheets if s.status != "草稿")
+        return tuple(s for s in self.file.sheets if s.status != SheetStatus.DRAFT)
 
     def compose(self) -> ComposeResult:
         yield Static(id="review-head")

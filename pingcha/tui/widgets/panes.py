@@ -14,7 +14,8 @@ from textual.widgets import DataTable, Static
 from pingcha.errors import UserError
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults
 from pingcha.services.queries import AssignedFile, Progress, assigned_files, case_facts
-from pingcha.tui.format import grade_markup, score_text, status_label
+from pingcha.tui.format import grade_markup, grade_marks, grade_style, score_text, status_label
+from pingcha.vocabulary import NOT_STARTED, SheetStatus
 
 BAR_WIDTH = 30
 
@@ -138,15 +139,16 @@ class FilesPane(Pane):
         if files is None:
             return
         self.files = files
-        styles = {"未开始": "dim", "草稿": "yellow", "已提交": "green"}
+        styles = {NOT_STARTED: "dim", SheetStatus.DRAFT: "yellow", SheetStatus.SUBMITTED: "green"}
         rows = [
             (f.case.case_no, Text(f.status, style=styles.get(f.status, "")), score_text(f.result.score) if f.result else "",
-             Text.from_markup(grade_markup(f.result.grade)) if f.result else "", f.case.agency, f.case.cause)
+             Text.from_markup(grade_markup(self.who.activity.rubric, f.result.grade)) if f.result else "",
+             f.case.agency, f.case.cause)
             for f in files
         ]
         self.fill(self.query_one("#files-table", DataTable), rows, [f.case.case_no for f in files])
-        done = sum(f.status == "已提交" for f in files)
-        drafts = sum(f.status == "草稿" for f in files)
+        done = sum(f.status == SheetStatus.SUBMITTED for f in files)
+        drafts = sum(f.status == SheetStatus.DRAFT for f in files)
         summary = Text.assemble(("我的案卷", "bold"), f"  已提交 {done}/{len(files)}",
                                 f" · 草稿 {drafts} · 未开始 {len(files) - done - drafts}")
         if not files:
@@ -176,7 +178,7 @@ def grade_chart(results: ActivityResults) -> Text:
     chart = Text.assemble(("等次分布", "bold"), f"（已完成 {total} 件）\n")
     widest = max(counts.values() or [0]) or 1
     for name, count in counts.items():
-        style = {"优秀": "green", "不合格": "red"}.get(name, "blue")
+        style = grade_style(results.rubric, name, plain="blue").removeprefix("bold ")
         share = f"{count * 100 / total:.1f}%" if total else "—"
         bar = "█" * round(count * BAR_WIDTH / widest)
         chart.append(f"{name:　<4}")
@@ -263,7 +265,8 @@ class ProgressPane(ScrollingPane):
                  str(p.needs_review), str(p.final), p.unit) for p in view.evaluators]),
             "by-agency": table_rows([
                 (a.agency, str(a.files), f"{a.sheets_submitted}/{a.sheets_due}", str(a.pending), str(a.needs_review),
-                 str(a.final), score_text(a.mean), Text.from_markup(grade_markup(a.grade))) for a in view.agencies]),
+                 str(a.final), score_text(a.mean), Text.from_markup(grade_markup(view.results.rubric, a.grade)))
+                for a in view.agencies]),
         }
 
     def show(self, view: Progress, tables: dict[str, TableRows]) -> None:
@@ -316,7 +319,7 @@ class ReviewPane(DerivedPane):
 
 
 class ResultsPane(ScrollingPane):
-    """结果: agencies ranked by mean, then every file, with 优秀 and 不合格 marked."""
+    """结果: agencies ranked by mean, then every file, with the best and worst grades marked."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -330,12 +333,12 @@ class ResultsPane(ScrollingPane):
     def prepare(self, results: ActivityResults) -> dict[str, TableRows]:
         return {
             "results-agencies": table_rows([
-                (str(rank) if a.mean is not None else "—", a.agency, str(a.files), str(a.final), str(a.pending),
-                 str(a.needs_review), score_text(a.mean), Text.from_markup(grade_markup(a.grade)))
-                for rank, a in enumerate(results.agencies, start=1)]),
+                (str(a.rank) if a.rank is not None else "—", a.agency, str(a.files), str(a.final), str(a.pending),
+                 str(a.needs_review), score_text(a.mean), Text.from_markup(grade_markup(results.rubric, a.grade)))
+                for a in results.agencies]),
             "results-files": table_rows([
                 (f.case.case_no, f.case.agency, f.case.cause, status_label(f.status), score_text(f.score),
-                 Text.from_markup(grade_markup(f.grade)), "、".join(f.evaluators))
+                 Text.from_markup(grade_markup(results.rubric, f.grade)), "、".join(f.evaluators))
                 for f in results.files]),
         }
 
@@ -344,4 +347,4 @@ class ResultsPane(ScrollingPane):
         counts = results.grade_counts()
         self.query_one("#results-summary", Static).update(Text.assemble(
             ("评查结果", "bold"), "  ", "  ".join(f"{name} {count} 件" for name, count in counts.items()),
-            "   （★ 优秀  ✗ 不合格）"))
+            "   ", grade_marks(results.rubric)))

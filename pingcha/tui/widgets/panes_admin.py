@@ -276,10 +276,6 @@ class ReportsPane(WorkPane):
             return
         event.stop()
         change = {self.editing: event.value.strip()}
-        problems = report_function("check_settings")(change)
-        if problems:
-            self.notify("\n".join(problems), title="未保存", severity="error", timeout=8)
-            return
         if self.app.call(update_settings, self.app.store, str(self.who.activity.id), change, self.who.name) is not None:
             self.notify(f"已保存：{report_function('LABELS')[self.editing]}", timeout=3)
             self.refresh_data()

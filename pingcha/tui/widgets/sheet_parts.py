@@ -5,6 +5,8 @@ Plain functions from (rubric, sheet, result) to Rich renderables, so the screen 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.style import Style
@@ -15,7 +17,8 @@ from pingcha.results import SheetView
 from pingcha.rubric import Rubric
 from pingcha.rubric.model import VETO_CAP, Item, Veto
 from pingcha.scoring import Sheet, SheetResult
-from pingcha.tui.format import date_text, num, score_text
+from pingcha.tui.format import date_text, grade_style, num, score_text
+from pingcha.vocabulary import SheetStatus
 
 RULE_KEYS = "abcdefghi"
 DIFFERENT = "bold black on yellow"
@@ -24,9 +27,9 @@ DIFFERENT = "bold black on yellow"
 def case_facts(case: CaseRecord, evaluator: str, status: str, review: bool) -> Text:
     """Two lines: what the file is, and the facts an evaluator checks against."""
     if review:
-        badge = Text(" 复核中 · 确认后生效 ", style="bold black on cyan") if status != "复核" else \
+        badge = Text(" 复核中 · 确认后生效 ", style="bold black on cyan") if status != SheetStatus.RECONCILED else \
             Text(" 复核结果已录入 ", style="bold white on green")
-    elif status in ("已提交", "复核"):
+    elif status in (SheetStatus.SUBMITTED, SheetStatus.RECONCILED):
         badge = Text(f" {status} · 只读 ", style="bold white on red")
     else:
         badge = Text(f" {status} · 每次修改即已保存 ", style="bold black on green")
@@ -136,7 +139,8 @@ class LightTable:
 
 def veto_panel(rubric: Rubric, sheet: Sheet, veto: Veto, others: tuple[SheetView, ...] = ()) -> Group:
     marked = veto.code in sheet.veto
-    effect = f"成立时等次不高于“{veto.cap}”" if veto.effect == VETO_CAP else "成立时总分归零（不合格）"
+    effect = f"成立时等次不高于“{veto.cap}”" if veto.effect == VETO_CAP else \
+        f"成立时总分归零（{rubric.grade_for(Decimal(0))}）"
     state = Text(" 已认定成立 ", style="bold white on red") if marked else Text(" 未认定 ", style="bold reverse")
     parts = [
         Text.assemble((f"否决项 {veto.code}", "bold"), "   ", effect),
@@ -172,7 +176,7 @@ def score_line(rubric: Rubric, sheet: Sheet, result: SheetResult | None, undecid
     if zeroed:
         line.append(f"（否决项 {'、'.join(zeroed)} 归零）", style="bold red")
     line.append("   暂定等次 ")
-    line.append(result.grade, style={"优秀": "bold green", "不合格": "bold red"}.get(result.grade, "bold"))
+    line.append(result.grade, style=grade_style(rubric, result.grade))
     found = sum(1 for count in sheet.deductions.values() if count)
     line.append(f"   扣分 {found} 处")
     line.append(f"   否决 {'、'.join(result.vetoes) or '无'}", style="bold red" if result.vetoes else "")

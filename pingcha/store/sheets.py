@@ -1,0 +1,307 @@
+"""评查表 rows: the sheet, its deductions and its marks (不适用, 否决, notes), read and written in SQL.
+
+Every function takes the caller's transaction and returns plain records (``SheetRow``, the core's
+``Sheet``), never ORM objects. Writers lock the sheet row first (``lock=True``: SELECT … FOR UPDATE on
+PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so the checks a service makes on
+what it read still hold when it writes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from pingcha.scoring import Sheet
+from pingcha.store.chunks import chunked
+from pingcha.store.models import ScoreSheet, SheetDeduction, SheetMark, now
+from pingcha.vocabulary import SheetKind, SheetStatus
+
+SHEET = ScoreSheet.__table__
+DEDUCTION = SheetDeduction.__table__
+MARK = SheetMark.__table__
+
+NA, VETO, NOTE = "na", "veto", "note"
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One score_sheet row."""
+
+    id: int
+    activity_id: int
+    case_file_id: int
+    evaluator_id: int
+    status: str  # a SheetStatus value
+    kind: str  # a SheetKind value
+    comment: str
+    updated_at: datetime | None
+    submitted_at: datetime | None
+
+
+_COLUMNS = (SHEET.c.id, SHEET.c.activity_id, SHEET.c.case_file_id, SHEET.c.evaluator_id, SHEET.c.status,
+            SHEET.c.status_kind, SHEET.c.comment, SHEET.c.updated_at, SHEET.c.submitted_at)
+
+
+def _rows(session: Session, query) -> list[SheetRow]:
+    return [SheetRow(*row) for row in session.execute(query)]
+
+
+def _one(session: Session, query, lock: bool) -> SheetRow | None:
+    if lock:
+        query = query.with_for_update()
+    rows = _rows(session, query.limit(1))
+    return rows[0] if rows else None
+
+
+def find_sheet(session: Session, case_file_id: int, evaluator_id: int, kind: str, lock: bool = False) -> SheetRow | None:
+    """One evaluator's sheet of ``kind`` on one file (``lock``: hold its row until the transaction ends)."""
+    return _one(session, select(*_COLUMNS).where(
+        SHEET.c.case_file_id == case_file_id, SHEET.c.evaluator_id == evaluator_id, SHEET.c.status_kind == kind,
+    ), lock)
+
+
+def review_sheet(session: Session, case_file_id: int, status: str | None = None, lock: bool = False) -> SheetRow | None:
+    """The file's one 复核 sheet, whichever 组长 holds it (optionally only in ``status``)."""
+    query = select(*_COLUMNS).where(SHEET.c.case_file_id == case_file_id, SHEET.c.status_kind == SheetKind.REVIEW)
+    if status is not None:
+        query = query.where(SHEET.c.status == status)
+    return _one(session, query, lock)
+
+
+def _insert_statement(session: Session, table):
+    """INSERT … ON CONFLICT DO NOTHING: a row another transaction created meanwhile is no error."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    return insert(table)  # pragma: no cover - other servers: a plain insert under the caller's lock
+
+
+def create_sheet(session: Session, activity_id: int, case_file_id: int, evaluator_id: int, kind: str) -> SheetRow:
+    """The draft sheet, created if it does not exist yet, and locked. Two first changes at the same
+    instant both end here with the same row: the second's insert does nothing and it waits for the lock."""
+    session.execute(_insert_statement(session, SHEET).values(
+        activity_id=activity_id, case_file_id=case_file_id, evaluator_id=evaluator_id, status=SheetStatus.DRAFT,
+        status_kind=kind, comment="", updated_at=now(),
+    ))
+    if kind == SheetKind.REVIEW:
+        return review_sheet(session, case_file_id, lock=True)
+    return find_sheet(session, case_file_id, evaluator_id, kind, lock=True)
+
+
+def update_sheet(session: Session, sheet_id: int, **values) -> None:
+    """Set columns of one sheet row (status, comment, evaluator_id, submitted_at); ``updated_at``
+    becomes now unless given."""
+    values.setdefault("updated_at", now())
+    session.execute(update(SHEET).where(SHEET.c.id == sheet_id).values(**values))
+
+
+def _contents(session: Session, sheets: Iterable[SheetRow], deductions_query, marks_query) -> dict[int, Sheet]:
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    notes: dict[int, dict[str, str]] = defaultdict(dict)
+    na: dict[int, set[str]] = defaultdict(set)
+    veto: dict[int, set[str]] = defaultdict(set)
+    for sheet_id, code, count, note in session.execute(deductions_query):
+        if count:
+            counts[sheet_id][code] = count
+        if note:
+            notes[sheet_id][code] = note
+    for sheet_id, kind, code, note in session.execute(marks_query):
+        if kind == NA:
+            na[sheet_id].add(code)
+        elif kind == VETO:
+            veto[sheet_id].add(code)
+        elif note:
+            notes[sheet_id][code] = note
+    return {
+        row.id: Sheet(deductions=counts[row.id], na=frozenset(na[row.id]), veto=frozenset(veto[row.id]),
+                      notes=notes[row.id], comment=row.comment)
+        for row in sheets
+    }
+
+
+_DEDUCTION_COLUMNS = (DEDUCTION.c.sheet_id, DEDUCTION.c.code, DEDUCTION.c.count, DEDUCTION.c.note)
+_MARK_COLUMNS = (MARK.c.sheet_id, MARK.c.kind, MARK.c.code, MARK.c.note)
+
+
+def contents(session: Session, row: SheetRow) -> Sheet:
+    """What one sheet says (counts, 不适用, vetoes, notes, comment)."""
+    return _contents(
+        session, [row],
+        select(*_DEDUCTION_COLUMNS).where(DEDUCTION.c.sheet_id == row.id),
+        select(*_MARK_COLUMNS).where(MARK.c.sheet_id == row.id),
+    )[row.id]
+
+
+def _contents_where(session: Session, rows: list[SheetRow], *conditions) -> dict[int, Sheet]:
+    """Contents of the sheets matching ``conditions``, in two joined queries (no list of ids)."""
+    return _contents(
+        session, rows,
+        select(*_DEDUCTION_COLUMNS).join(SHEET, SHEET.c.id == DEDUCTION.c.sheet_id).where(*conditions),
+        select(*_MARK_COLUMNS).join(SHEET, SHEET.c.id == MARK.c.sheet_id).where(*conditions),
+    )
+
+
+def activity_sheets(session: Session, activity_id: int) -> tuple[list[SheetRow], dict[int, Sheet]]:
+    """Every sheet of the activity and what each says, in three queries."""
+    condition = SHEET.c.activity_id == activity_id
+    rows = _rows(session, select(*_COLUMNS).where(condition))
+    return rows, _contents_where(session, rows, condition)
+
+
+def evaluator_sheets(session: Session, evaluator_id: int, kind: str = SheetKind.EVALUATION,
+                     with_contents: bool = True) -> tuple[list[SheetRow], dict[int, Sheet]]:
+    """One person's own sheets of ``kind`` (and, ``with_contents``, what they say): nobody else's are read."""
+    conditions = (SHEET.c.evaluator_id == evaluator_id, SHEET.c.status_kind == kind)
+    rows = _rows(session, select(*_COLUMNS).where(*conditions))
+    return rows, (_contents_where(session, rows, *conditions) if with_contents and rows else {})
+
+
+def sheets_on_cases(session: Session, case_file_ids: Iterable[int], kind: str = SheetKind.EVALUATION,
+                    lock: bool = False) -> list[SheetRow]:
+    """The sheets of ``kind`` on the given files (queried in chunks, whatever their number; ``lock``:
+    hold their rows until the transaction ends)."""
+    found = []
+    for chunk in chunked(sorted(set(case_file_ids))):
+        query = select(*_COLUMNS).where(SHEET.c.case_file_id.in_(chunk), SHEET.c.status_kind == kind)
+        if lock:
+            query = query.order_by(SHEET.c.id).with_for_update()
+        found.extend(_rows(session, query))
+    return found
+
+
+def contents_of(session: Session, rows: list[SheetRow]) -> dict[int, Sheet]:
+    """What each of ``rows`` says (queried in chunks of ids)."""
+    found: dict[int, Sheet] = {}
+    for chunk in chunked(rows):
+        ids = [row.id for row in chunk]
+        found.update(_contents(
+            session, chunk,
+            select(*_DEDUCTION_COLUMNS).where(DEDUCTION.c.sheet_id.in_(ids)),
+            select(*_MARK_COLUMNS).where(MARK.c.sheet_id.in_(ids)),
+        ))
+    return found
+
+
+def submitted_counts(session: Session, activity_id: int) -> dict[int, int]:
+    """How many evaluation sheets each person has submitted, by evaluator id."""
+    return dict(session.execute(
+        select(SHEET.c.evaluator_id, func.count()).where(
+            SHEET.c.activity_id == activity_id, SHEET.c.status_kind == SheetKind.EVALUATION,
+            SHEET.c.status != SheetStatus.DRAFT,
+        ).group_by(SHEET.c.evaluator_id)
+    ).all())
+
+
+def scoring_started(session: Session, activity_id: int) -> bool:
+    return session.execute(select(SHEET.c.id).where(SHEET.c.activity_id == activity_id).limit(1)).first() is not None
+
+
+def delete_activity_sheets(session: Session, activity_id: int) -> None:
+    """Remove every sheet of the activity with its rows (a forced redraw or reassignment)."""
+    ids = select(SHEET.c.id).where(SHEET.c.activity_id == activity_id).scalar_subquery()
+    session.execute(delete(DEDUCTION).where(DEDUCTION.c.sheet_id.in_(ids)))
+    session.execute(delete(MARK).where(MARK.c.sheet_id.in_(ids)))
+    session.execute(delete(SHEET).where(SHEET.c.activity_id == activity_id))
+
+
+def save_deduction(session: Session, sheet_id: int, code: str, count: int, note: str) -> None:
+    """Store one deduction's count and note; a deduction with neither has no row."""
+    where = (DEDUCTION.c.sheet_id == sheet_id, DEDUCTION.c.code == code)
+    if not count and not note:
+        session.execute(delete(DEDUCTION).where(*where))
+        return
+    if session.execute(update(DEDUCTION).where(*where).values(count=count, note=note)).rowcount == 0:
+        session.execute(insert(DEDUCTION).values(sheet_id=sheet_id, code=code, count=count, note=note))
+
+
+def save_mark(session: Session, sheet_id: int, kind: str, code: str, present: bool, note: str = "") -> None:
+    """Set or clear one mark (``kind`` na, veto or note) on a sheet."""
+    where = (MARK.c.sheet_id == sheet_id, MARK.c.kind == kind, MARK.c.code == code)
+    if not present:
+        session.execute(delete(MARK).where(*where))
+        return
+    if session.execute(update(MARK).where(*where).values(note=note)).rowcount == 0:
+        session.execute(insert(MARK).values(sheet_id=sheet_id, kind=kind, code=code, note=note))
+
+
+def _content_rows(sheet_id: int, sheet: Sheet, deduction_codes: Mapping | frozenset) -> tuple[list[dict], list[dict]]:
+    deductions = []
+    for code in deduction_codes:
+        count, note = sheet.deductions.get(code, 0), sheet.notes.get(code, "")
+        if count or note:
+            deductions.append({"sheet_id": sheet_id, "code": code, "count": count, "note": note})
+    marks = [{"sheet_id": sheet_id, "kind": kind, "code": code, "note": ""}
+             for kind, codes in ((NA, sheet.na), (VETO, sheet.veto)) for code in sorted(codes)]
+    marks.extend({"sheet_id": sheet_id, "kind": NOTE, "code": code, "note": note}
+                 for code, note in sheet.notes.items() if note and code not in deduction_codes)
+    return deductions, marks
+
+
+def replace_contents(session: Session, contents_by_sheet: Mapping[int, Sheet], deduction_codes: Mapping | frozenset,
+                     fresh: Iterable[int] = ()) -> None:
+    """Make each sheet's rows say exactly its ``Sheet`` (and set its comment), in bulk statements.
+    ``deduction_codes`` are the rubric's deduction codes (a note on any other code is an item's note);
+    sheets in ``fresh`` were just created and have no rows to clear."""
+    fresh = set(fresh)
+    stale = [sheet_id for sheet_id in contents_by_sheet if sheet_id not in fresh]
+    for chunk in chunked(stale):
+        session.execute(delete(DEDUCTION).where(DEDUCTION.c.sheet_id.in_(chunk)))
+        session.execute(delete(MARK).where(MARK.c.sheet_id.in_(chunk)))
+    deductions: list[dict] = []
+    marks: list[dict] = []
+    for sheet_id, sheet in contents_by_sheet.items():
+        d, m = _content_rows(sheet_id, sheet, deduction_codes)
+        deductions.extend(d)
+        marks.extend(m)
+    if deductions:
+        session.execute(insert(DEDUCTION), deductions)
+    if marks:
+        session.execute(insert(MARK), marks)
+    moment = now()
+    comments = [{"sheet": sheet_id, "new_comment": sheet.comment, "moment": moment}
+                for sheet_id, sheet in contents_by_sheet.items()]
+    if comments:
+        _update_many(session, comments, comment="new_comment", updated_at="moment")
+
+
+def _update_many(session: Session, params: list[dict], **columns: str) -> None:
+    """One UPDATE per sheet, sent as a single executemany (``params`` carry ``sheet``)."""
+    statement = update(SHEET).where(SHEET.c.id == bindparam("sheet")).values(
+        **{column: bindparam(key) for column, key in columns.items()})
+    session.connection().execute(statement, params)
+
+
+def create_drafts(session: Session, activity_id: int, pairs: Iterable[tuple[int, int]]) -> None:
+    """New draft evaluation sheets for (case_file_id, evaluator_id) pairs, in one bulk insert. A pair whose
+    sheet another transaction created meanwhile is skipped, not an error; read them back with
+    ``sheets_on_cases``. (No RETURNING, which SQLite before 3.35 lacks.)"""
+    moment = now()
+    rows = [{"activity_id": activity_id, "case_file_id": case_id, "evaluator_id": person_id,
+             "status": SheetStatus.DRAFT, "status_kind": SheetKind.EVALUATION, "comment": "", "updated_at": moment}
+            for case_id, person_id in sorted(set(pairs))]  # one order for everyone: no deadlock between imports
+    if rows:
+        session.execute(_insert_statement(session, SHEET), rows)
+
+
+def mark_submitted(session: Session, sheet_ids: Iterable[int]) -> datetime:
+    """Submit the given sheets (status 已提交, submitted now); the moment used."""
+    moment = now()
+    params = [{"sheet": sheet_id, "new_status": SheetStatus.SUBMITTED, "moment": moment} for sheet_id in sheet_ids]
+    if params:
+        _update_many(session, params, status="new_status", submitted_at="moment", updated_at="moment")
+    return moment
+
+
+def settle_review(session: Session, sheet_id: int, leader_id: int) -> None:
+    """Make a 复核 sheet the file's settled result, held by ``leader_id``, confirmed now."""
+    moment = now()
+    update_sheet(session, sheet_id, evaluator_id=leader_id, status=SheetStatus.RECONCILED, submitted_at=moment,
+                 updated_at=moment)
