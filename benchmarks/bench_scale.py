@@ -115,7 +115,7 @@ async def ui_timings(db: str, leader: str) -> dict:
             await pilot.press(key)
             first = (painted[0] if painted else time.perf_counter()) - began
             keys = []
-            while pane.loading:  # meanwhile, switch between two light pages: each key must repaint at once
+            while pane.loading or pane.shown is None:  # meanwhile, switch between two light pages: each key must repaint at once
                 painted.clear()
                 pressed = time.perf_counter()
                 await pilot.press("6" if len(keys) % 2 == 0 else "5")

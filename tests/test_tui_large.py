@@ -77,6 +77,26 @@ async def test_results_are_computed_once_per_data_version_not_on_every_tab_switc
         assert "评查表已提交 14/82" in screen_text(app)
 
 
+@sync
+async def test_a_page_is_shown_at_once_while_another_page_is_still_computing(store, monkeypatch):
+    results = Counted(monkeypatch)
+    app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settled(pilot)
+        case_no = assigned_files(store, ACTIVITY, EVALUATOR)[0].case.case_no
+        submit_sheet(store, sheet_ref(store, ACTIVITY, EVALUATOR, case_no), EVALUATOR)
+        results.hold.clear()
+        await pilot.press("4")  # its worker computes the new results, and waits
+        await pilot.press("2")  # the event loop must not wait for that worker
+        assert app.screen.query_one("#tabs").active == "progress"
+        assert app.screen.query_one(ProgressPane).loading and "● ● ●" in screen_text(app)
+        results.hold.set()
+        await settled(pilot)
+        assert "评查表已提交 14/82" in screen_text(app)
+        assert results.calls == 2
+
+
 class OneTable(App):
     def compose(self) -> ComposeResult:
         table = LazyTable(id="t", cursor_type="row")

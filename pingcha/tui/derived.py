@@ -25,25 +25,25 @@ class DerivedViews:
     def __init__(self, store: Store, activity_ref: str) -> None:
         self.store = store
         self.activity_ref = activity_ref
-        self._lock = threading.Lock()
-        self._version: tuple[int, ...] | None = None
-        self._views: dict[str, object] = {}
+        self._lock = threading.Lock()  # one computation at a time; only workers wait for it
+        # (version, views), replaced whole, so the event loop reads it without ever waiting for a worker.
+        self._state: tuple[tuple[int, ...] | None, dict[str, object]] = (None, {})
 
     def current(self, name: str) -> object | None:
         """The view if it is computed and the data has not changed since (one cheap query); else None."""
-        if name not in self._views:
+        version, views = self._state
+        if name not in views:
             return None
-        version = results_version(self.store)
-        with self._lock:
-            return self._views.get(name) if version == self._version else None
+        return views[name] if results_version(self.store) == version else None
 
     def get(self, name: str) -> object:
         """The view, computed now if the data changed since it was last computed (call from a worker thread)."""
         with self._lock:
-            version = results_version(self.store)
-            if version != self._version:
-                self._views = {"results": activity_results(self.store, self.activity_ref)}
-                self._version = version
-            if name not in self._views:
-                self._views[name] = VIEWS[name](self._views["results"])
-            return self._views[name]
+            version, views = self._state
+            now = results_version(self.store)
+            if now != version:
+                version, views = now, {"results": activity_results(self.store, self.activity_ref)}
+            if name not in views:
+                views = {**views, name: VIEWS[name](views["results"])}
+            self._state = (version, views)
+            return views[name]
