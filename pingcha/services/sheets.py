@@ -274,8 +274,8 @@ class _Assignments:
                          if pair[0] in case_ids}
         person_ids = {p.id for p in self.people.values()}
         # Locked: a sheet submitted by someone else while this file is imported is seen as submitted.
-        self.rows = {(r.case_file_id, r.evaluator_id): r for r in rows.sheets_on_cases(session, case_ids, lock=True)
-                     if r.evaluator_id in person_ids}
+        self.rows = {(r.case_file_id, r.evaluator_id): r
+                     for r in rows.sheets_on_cases(session, case_ids, lock=True, evaluator_ids=person_ids)}
 
     def ref(self, evaluator: str, case_no: str) -> SheetRef:
         """The same checks and messages as ``resolve_ref``, without a query per sheet."""
@@ -353,7 +353,7 @@ def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file
     if new:
         # Read back (and lock) the new sheets; on a shared server another import may have created one first.
         created = {(r.case_file_id, r.evaluator_id): r for r in rows.sheets_on_cases(
-            session, {case_id for case_id, _ in new}, lock=True)}
+            session, {case_id for case_id, _ in new}, lock=True, evaluator_ids={person for _, person in new})}
         for _, ref, row, _ in refs:
             key = (ref.case_file_id, ref.evaluator_id)
             if row is None and key not in sheet_rows:

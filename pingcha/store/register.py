@@ -78,7 +78,8 @@ def _case(row) -> StoredCase:
     facts = CaseRecord(
         case_no=case_no, agency=agency, cause=cause, party=party, party_type=party_type, procedure=procedure,
         decision=decision, filed_on=filed_on, decided_on=decided_on, served_on=served_on, closed_on=closed_on,
-        officers=tuple(o for o in officers.split("、") if o), extra=json.loads(extra or "{}"),
+        officers=tuple(o for o in officers.split("、") if o),
+        extra=json.loads(extra) if extra and extra != "{}" else {},
     )
     return StoredCase(case_id, activity_id, agency_id, draw_id, row_no, facts)
 

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from pingcha.scoring import Sheet
-from pingcha.store.chunks import chunked
+from pingcha.store.chunks import CHUNK, chunked
 from pingcha.store.models import ScoreSheet, SheetDeduction, SheetMark, now
 from pingcha.vocabulary import SheetKind, SheetStatus
 
@@ -165,15 +165,22 @@ def evaluator_sheets(session: Session, evaluator_id: int, kind: str = SheetKind.
 
 
 def sheets_on_cases(session: Session, case_file_ids: Iterable[int], kind: str = SheetKind.EVALUATION,
-                    lock: bool = False) -> list[SheetRow]:
-    """The sheets of ``kind`` on the given files (queried in chunks, whatever their number; ``lock``:
-    hold their rows until the transaction ends)."""
+                    lock: bool = False, evaluator_ids: Iterable[int] | None = None) -> list[SheetRow]:
+    """The sheets of ``kind`` on the given files, optionally only those of ``evaluator_ids`` (queried in
+    chunks, whatever their number; ``lock``: hold their rows until the transaction ends)."""
+    people = sorted(set(evaluator_ids)) if evaluator_ids is not None else None
+    in_query = people is not None and len(people) <= CHUNK // 2  # else filtered below, keeping IN lists short
     found = []
-    for chunk in chunked(sorted(set(case_file_ids))):
+    for chunk in chunked(sorted(set(case_file_ids)), CHUNK - (len(people) if in_query else 0)):
         query = select(*_COLUMNS).where(SHEET.c.case_file_id.in_(chunk), SHEET.c.status_kind == kind)
+        if in_query:
+            query = query.where(SHEET.c.evaluator_id.in_(people))
         if lock:
             query = query.order_by(SHEET.c.id).with_for_update()
         found.extend(_rows(session, query))
+    if people is not None and not in_query:
+        wanted = set(people)
+        found = [row for row in found if row.evaluator_id in wanted]
     return found
 
 
