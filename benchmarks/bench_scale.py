@@ -115,10 +115,11 @@ async def ui_timings(db: str, leader: str) -> dict:
             await pilot.press(key)
             first = (painted[0] if painted else time.perf_counter()) - began
             keys = []
-            while pane.loading or pane.shown is None:  # meanwhile, switch between two light pages: each key must repaint at once
+            # Meanwhile, switch between two light pages without a text field (each key must repaint at once).
+            while (pane.loading or pane.shown is None) and time.perf_counter() - began < 600:
                 painted.clear()
                 pressed = time.perf_counter()
-                await pilot.press("6" if len(keys) % 2 == 0 else "5")
+                await pilot.press("7" if len(keys) % 2 == 0 else "5")
                 if painted:
                     keys.append(painted[0] - pressed)
                 await asyncio.sleep(0.05)
