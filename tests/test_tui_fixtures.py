@@ -111,6 +111,12 @@ def screen_text(app) -> str:
     return "\n".join("".join(segment.text for segment in strip).rstrip() for strip in strips)
 
 
+async def settled(pilot) -> None:
+    """Wait until the pages computing in worker threads have shown what they computed."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def sync(test):
     """Run an async Pilot test with asyncio.run (the suite needs no async plugin)."""
 

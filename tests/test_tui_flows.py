@@ -16,7 +16,9 @@ from pingcha.tui.app import PingchaApp
 from pingcha.tui.screens.home import HomeScreen
 from pingcha.tui.screens.review import ReviewScreen
 from pingcha.tui.screens.scoring import ScoringScreen
-from test_tui_fixtures import ACTIVITY, EVALUATOR, LEADER, REPO, db, screen_text, store, sync, template_db  # noqa: F401
+from test_tui_fixtures import (  # noqa: F401
+    ACTIVITY, EVALUATOR, LEADER, REPO, db, screen_text, settled, store, sync, template_db,
+)
 
 SIZE = (120, 40)
 
@@ -151,6 +153,7 @@ async def test_leader_settles_a_file_in_review(store):
     app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
+        await settled(pilot)
         text = screen_text(app)
         assert "待复核案卷  2 件" in text and case_no in text and "分差" in text
         await pilot.press("enter")
@@ -177,7 +180,7 @@ async def test_leader_settles_a_file_in_review(store):
         await pilot.press("s")
         assert "确认复核结果" in screen_text(app)
         await pilot.press("enter")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "待复核案卷  1 件" in screen_text(app)
 
@@ -211,6 +214,7 @@ async def test_progress_dashboard_counts_and_grade_chart(store):
     app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2")
+        await settled(pilot)
         text = screen_text(app)
     assert "抽查案卷 41 件：评查中 35 · 待复核 2 · 已完成 4" in text
     assert "评查表已提交 13/82" in text
@@ -231,6 +235,7 @@ async def test_results_mark_excellent_and_failing_files(store):
     app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")
+        await settled(pilot)
         app.screen.query_one("#results-files", DataTable).focus()
         text = screen_text(app)
     assert "★ 优秀" in text and "✗ 不合格" in text and "优秀 2 件  合格 1 件  不合格 1 件" in text

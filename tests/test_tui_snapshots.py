@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from pingcha.tui.app import PingchaApp
-from test_tui_fixtures import ACTIVITY, EVALUATOR, LEADER, db, store, template_db  # noqa: F401
+from test_tui_fixtures import ACTIVITY, EVALUATOR, LEADER, db, settled, store, template_db  # noqa: F401
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -34,7 +34,6 @@ def test_progress_dashboard(snap_compare, store, size):
 
     async def open_dashboard(pilot):
         await pilot.press("2")
-        await pilot.app.workers.wait_for_complete()  # the agreement section is computed in a worker
-        await pilot.pause()
+        await settled(pilot)  # computed in a worker behind a loading indicator
 
     assert snap_compare(app, terminal_size=size, run_before=open_dashboard)

@@ -151,7 +151,11 @@ class Progress:
 
 def progress(store: Store, activity_ref: str) -> Progress:
     """The 组长's dashboard: derived from the activity's results, never stored."""
-    results = activity_results(store, activity_ref)
+    return progress_of(activity_results(store, activity_ref))
+
+
+def progress_of(results: ActivityResults) -> Progress:
+    """The dashboard of results already computed (the UI keeps them until the data changes)."""
     per_person: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for file in results.files:
         sheets = {s.evaluator: s for s in file.sheets}

@@ -32,6 +32,12 @@ def confirmation_requests(rubric, views) -> list[str]:
     return requests
 
 
+def results_version(store: Store) -> tuple[int, ...]:
+    """Changes whenever a change is committed: views derived from the results may be kept until then."""
+    with store.read() as session:
+        return data_version(session)
+
+
 def activity_results(store: Store, activity_ref: str) -> ActivityResults:
     """The activity's files, their outcomes and the agencies' ranks, as of now."""
     with store.read() as session:

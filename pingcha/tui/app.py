@@ -103,8 +103,10 @@ class PingchaApp(App):
 
             self.push_screen(PassphraseScreen(person.name, activity.name), given)
             return
+        from pingcha.tui.derived import DerivedViews
 
         self.who = Who(activity, person)
+        self.derived = DerivedViews(self.store, str(activity.id))
         self.sub_title = f"{activity.name} · {person.name}（{person.role}）"
         if len(self.screen_stack) > 1:
             self.switch_screen(HomeScreen())

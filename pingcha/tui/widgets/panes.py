@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
+from pingcha.errors import DATABASE_ERRORS, UserError
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults
-from pingcha.services.queries import AssignedFile, Progress, assigned_files, case_facts, progress
-from pingcha.services.results import activity_results, colleagues_sheets
+from pingcha.services.queries import AssignedFile, Progress, assigned_files, case_facts
+from pingcha.services.results import colleagues_sheets
 from pingcha.text import case_no_key
 from pingcha.tui.format import grade_markup, grade_marks, grade_style, score_text, status_label
 from pingcha.tui.widgets.agreement_chart import AgreementChart
@@ -45,8 +49,8 @@ class Pane(Vertical):
             table.move_cursor(row=min(row, len(rows) - 1), animate=False)
 
 
-def table(table_id: str, *columns: str) -> DataTable:
-    widget = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
+def table(table_id: str, *columns: str, lazy: bool = False) -> DataTable:
+    widget = (LazyTable if lazy else DataTable)(id=table_id, cursor_type="row", zebra_stripes=True)
     widget.add_columns(*columns)
     return widget
 
@@ -65,6 +69,76 @@ FILE_SORTS = [("执法部门", lambda f: (f.case.agency, f.case.case_no)), ("案
               ("状态", lambda f: (f.status, f.case.case_no)),
               ("未定项数", lambda f: (-f.undecided, f.case.case_no)),
               ("得分", lambda f: (f.result is None, f.result.score if f.result else 0, f.case.case_no))]
+
+
+@dataclass(frozen=True)
+class TableRows:
+    """A table's rows made ready for display (texts and column widths), so a worker thread can do that work."""
+
+    rows: list[tuple[Text, ...]]
+    keys: list[str] | None
+    widths: list[int]
+
+
+def table_rows(rows: list[tuple], keys: list[str] | None = None) -> TableRows:
+    """Cells as Text (shown as they are: a ``[`` in a party's name is not markup) and each column's widest cell."""
+    cells = [tuple(c if isinstance(c, Text) else Text(str(c), end="") for c in row) for row in rows]
+    widths = [max(c.cell_len for c in column) for column in zip(*cells)] if cells else []
+    return TableRows(cells, keys, widths)
+
+
+class LazyTable(DataTable):
+    """A table for tens of thousands of rows: column widths come from the texts up front, and rows are added a
+    chunk at a time as the cursor or the scrolling nears the last one added, so no page waits for every row to
+    be measured and laid out."""
+
+    CHUNK = 200
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._all = TableRows([], None, [])
+        self._adding = False
+
+    def set_rows(self, rows: TableRows) -> None:
+        """Replace the rows, keeping the cursor on the same row where it still exists."""
+        row = self.cursor_row
+        self.clear()
+        self._all = rows
+        for index, column in enumerate(self.ordered_columns):
+            widest = rows.widths[index] if index < len(rows.widths) else 0
+            column.width = max(widest, column.label.cell_len)
+            column.auto_width = False
+        self._add_up_to(max(self.CHUNK, row + self.CHUNK // 2))
+        if rows.rows:
+            self.move_cursor(row=min(row, len(rows.rows) - 1), animate=False)
+
+    @property
+    def total_rows(self) -> int:
+        return len(self._all.rows)
+
+    def _add_up_to(self, count: int) -> None:
+        if self._adding:  # adding a row moves the cursor, which asks for more rows
+            return
+        self._adding = True
+        try:
+            keys, end = self._all.keys, min(count, self.total_rows)
+            while self.row_count < end:
+                index = self.row_count
+                self.add_row(*self._all.rows[index], key=keys[index] if keys else None)
+        finally:
+            self._adding = False
+
+    def _near_the_end(self, row: int) -> None:
+        if row >= self.row_count - self.CHUNK // 4 and self.row_count < self.total_rows:
+            self._add_up_to(self.row_count + self.CHUNK)
+
+    def watch_cursor_coordinate(self, old, new) -> None:
+        super().watch_cursor_coordinate(old, new)
+        self._near_the_end(new.row)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._near_the_end(int(new_value) + self.scrollable_content_region.height)
 
 
 class FilesPane(Pane):
@@ -165,6 +239,14 @@ class FilesPane(Pane):
             app.push_screen(ScoringScreen(editor, case, self.who.name, others))
 
 
+def file_rows(results: ActivityResults, files) -> TableRows:
+    """The 结果 page's rows for ``files``, keyed by 案号."""
+    return table_rows([
+        (f.case.case_no, f.case.agency, f.case.cause, status_label(f.status), score_text(f.score),
+         Text.from_markup(grade_markup(results.rubric, f.grade)), "、".join(f.evaluators))
+        for f in files], [f.case.case_no for f in files])
+
+
 def grade_chart(results: ActivityResults) -> Text:
     """等次分布 as plain text bars, one line per grade."""
     counts = results.grade_counts()
@@ -181,7 +263,55 @@ def grade_chart(results: ActivityResults) -> Text:
     return chart
 
 
-class ScrollingPane(Pane):
+def _raise(exc: Exception) -> None:
+    raise exc
+
+
+class DerivedPane(Pane):
+    """A page showing a view of the activity's results. The view and the page's rows are computed in a worker
+    thread behind a loading indicator, so the screen keeps answering keys however large the activity; coming
+    back to the page when nothing has changed shows it as it was, with no work at all."""
+
+    VIEW = "results"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: object | None = None
+
+    def refresh_data(self) -> None:
+        ready = self.app.call(self.app.derived.current, self.VIEW)
+        if ready is not None and ready is self.shown:
+            return
+        self.loading = True
+        self.compute()
+
+    @work(thread=True, exclusive=True, group="derived", exit_on_error=False)
+    def compute(self) -> None:
+        try:
+            view = self.app.derived.get(self.VIEW)
+        except (UserError, *DATABASE_ERRORS) as exc:
+            self.app.call_from_thread(self._computed, None, None, exc)
+            return
+        self.app.call_from_thread(self._computed, view, self.prepare(view), None)
+
+    def _computed(self, view: object, prepared: dict | None, problem: Exception | None) -> None:
+        self.loading = False
+        if problem is not None:
+            self.app.call(_raise, problem)  # shown as every refusal is
+            return
+        self.shown = view
+        self.show(view, prepared)
+
+    def prepare(self, view) -> dict[str, TableRows]:
+        """The rows of each table of the page, by table id (runs in the worker thread)."""
+        raise NotImplementedError
+
+    def show(self, view, tables: dict[str, TableRows]) -> None:
+        for table_id, rows in tables.items():
+            self.query_one(f"#{table_id}", LazyTable).set_rows(rows)
+
+
+class ScrollingPane(DerivedPane):
     """A page taller than the screen: the keyboard scrolls the page rather than entering a table."""
 
     def focus_main(self) -> None:
@@ -193,22 +323,34 @@ class ScrollingPane(Pane):
 class ProgressPane(ScrollingPane):
     """进度: per evaluator and per agency, files pending / needing 复核 / final, and the grade chart."""
 
+    VIEW = "progress"
+
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(id="progress-summary")
             yield Static("按评查人员", classes="section")
-            yield table("by-evaluator", "评查人员", "角色", "分配", "未开始", "草稿", "已提交", "待复核", "已完成", "单位")
+            yield table("by-evaluator", "评查人员", "角色", "分配", "未开始", "草稿", "已提交", "待复核", "已完成", "单位",
+                        lazy=True)
             yield Static("按执法部门", classes="section")
-            yield table("by-agency", "执法部门", "抽查", "评查表", "评查中", "待复核", "已完成", "平均分", "等次")
+            yield table("by-agency", "执法部门", "抽查", "评查表", "评查中", "待复核", "已完成", "平均分", "等次", lazy=True)
             if self.who.activity.rubric.checks:
                 yield Static("抽查案卷的预检提示及评查人员的处理（多数不采纳的预检规则需要修订）", classes="section")
                 yield table("by-check", "预检", "提示", "采纳（人次）", "不采纳（人次）", "采纳率", "内容")
             yield AgreementChart(id="agreement-chart")
 
-    def refresh_data(self) -> None:
-        view: Progress | None = self.app.call(progress, self.app.store, str(self.who.activity.id))
-        if view is None:
-            return
+    def prepare(self, view: Progress) -> dict[str, TableRows]:
+        return {
+            "by-evaluator": table_rows([
+                (p.name, p.role, str(p.assigned), str(p.not_started), str(p.draft), str(p.submitted),
+                 str(p.needs_review), str(p.final), p.unit) for p in view.evaluators]),
+            "by-agency": table_rows([
+                (a.agency, str(a.files), f"{a.sheets_submitted}/{a.sheets_due}", str(a.pending), str(a.needs_review),
+                 str(a.final), score_text(a.mean), Text.from_markup(grade_markup(view.results.rubric, a.grade)))
+                for a in view.agencies]),
+        }
+
+    def show(self, view: Progress, tables: dict[str, TableRows]) -> None:
+        super().show(view, tables)
         summary = Text.assemble(
             ("活动进度", "bold"),
             f"  抽查案卷 {view.files} 件：评查中 {view.count(PENDING)} · 待复核 {view.count(NEEDS_REVIEW)} · "
@@ -216,13 +358,6 @@ class ProgressPane(ScrollingPane):
             grade_chart(view.results),
         )
         self.query_one("#progress-summary", Static).update(summary)
-        self.fill(self.query_one("#by-evaluator", DataTable), [
-            (p.name, p.role, str(p.assigned), str(p.not_started), str(p.draft), str(p.submitted),
-             str(p.needs_review), str(p.final), p.unit) for p in view.evaluators])
-        self.fill(self.query_one("#by-agency", DataTable), [
-            (a.agency, str(a.files), f"{a.sheets_submitted}/{a.sheets_due}", str(a.pending), str(a.needs_review),
-             str(a.final), score_text(a.mean), Text.from_markup(grade_markup(view.results.rubric, a.grade)))
-            for a in view.agencies])
         self.query_one(AgreementChart).show(view.results)
         if self.who.activity.rubric.checks:
             self._fill_checks()
@@ -241,7 +376,7 @@ class ProgressPane(ScrollingPane):
         self.fill(self.query_one("#by-check", DataTable), rows)
 
 
-class ReviewPane(Pane):
+class ReviewPane(DerivedPane):
     """复核: the files whose sheets disagree; Enter opens them side by side."""
 
     def __init__(self) -> None:
@@ -250,21 +385,22 @@ class ReviewPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="review-summary")
-        yield table("review-table", "案号", "原因", "评查人员及得分", "执法部门", "案由")
+        yield table("review-table", "案号", "原因", "评查人员及得分", "执法部门", "案由", lazy=True)
         yield Static("回车：并排比较各评查表并录入复核结果 · F5 刷新", classes="hint")
 
-    def refresh_data(self) -> None:
-        results = self.app.call(activity_results, self.app.store, str(self.who.activity.id))
-        if results is None:
-            return
-        self.queue = [f for f in results.files if f.status == NEEDS_REVIEW]
+    def prepare(self, results: ActivityResults) -> dict[str, TableRows]:
+        queue = [f for f in results.files if f.status == NEEDS_REVIEW]
         rows = [
             (f.case.case_no, "；".join(f.reasons),
              "，".join(f"{s.evaluator} {score_text(s.result.score)}" for s in f.sheets if s.result is not None),
              f.case.agency, f.case.cause)
-            for f in self.queue
+            for f in queue
         ]
-        self.fill(self.query_one("#review-table", DataTable), rows, [f.case.case_no for f in self.queue])
+        return {"review-table": table_rows(rows, [f.case.case_no for f in queue])}
+
+    def show(self, results: ActivityResults, tables: dict[str, TableRows]) -> None:
+        super().show(results, tables)
+        self.queue = [f for f in results.files if f.status == NEEDS_REVIEW]
         reviewed = sum(1 for f in results.files if f.review is not None)
         self.query_one("#review-summary", Static).update(
             Text.assemble(("待复核案卷", "bold"), f"  {len(self.queue)} 件 · 已复核 {reviewed} 件")
@@ -296,11 +432,12 @@ class ResultsPane(ScrollingPane):
         with VerticalScroll():
             yield Static(id="results-summary")
             yield Static("执法部门排名", classes="section")
-            yield table("results-agencies", "名次", "执法部门", "抽查", "已完成", "评查中", "待复核", "平均分", "等次")
+            yield table("results-agencies", "名次", "执法部门", "抽查", "已完成", "评查中", "待复核", "平均分", "等次",
+                        lazy=True)
             yield Static("案卷结果（/ 筛选，o 排序）", classes="section", id="results-files-title")
             yield FilterInput(placeholder="筛选：输入案号、执法部门、案由、状态、等次或评查人员（Esc 离开）",
                               id="results-filter", classes="filter")
-            yield table("results-files", "案号", "执法部门", "案由", "状态", "得分", "等次", "评查人员")
+            yield table("results-files", "案号", "执法部门", "案由", "状态", "得分", "等次", "评查人员", lazy=True)
 
     def action_filter(self) -> None:
         field = self.query_one("#results-filter", Input)
@@ -330,24 +467,26 @@ class ResultsPane(ScrollingPane):
                  if matches(query, f.case.case_no, f.case.agency, f.case.cause, status_label(f.status), f.grade or "",
                             *f.evaluators)]
         files.sort(key=self.SORTS[self.sort][1])
-        self.fill(self.query_one("#results-files", DataTable), [
-            (f.case.case_no, f.case.agency, f.case.cause, status_label(f.status), score_text(f.score),
-             Text.from_markup(grade_markup(self.results.rubric, f.grade)), "、".join(f.evaluators))
-            for f in files])
+        self.query_one("#results-files", LazyTable).set_rows(file_rows(self.results, files))
         shown = f"（显示 {len(files)}/{len(self.results.files)} 件）" if query else ""
         self.query_one("#results-files-title", Static).update(f"案卷结果{shown}（/ 筛选，o 排序）")
 
-    def refresh_data(self) -> None:
-        results = self.app.call(activity_results, self.app.store, str(self.who.activity.id))
-        if results is None:
-            return
+    def prepare(self, results: ActivityResults) -> dict[str, TableRows]:
+        return {
+            "results-agencies": table_rows([
+                (str(a.rank) if a.rank is not None else "—", a.agency, str(a.files), str(a.final), str(a.pending),
+                 str(a.needs_review), score_text(a.mean), Text.from_markup(grade_markup(results.rubric, a.grade)))
+                for a in results.agencies]),
+            "results-files": file_rows(results, sorted(results.files, key=self.SORTS[self.sort][1])),
+        }
+
+    def show(self, results: ActivityResults, tables: dict[str, TableRows]) -> None:
         self.results = results
+        if self.query_one("#results-filter", Input).value:  # the rows prepared are unfiltered
+            tables = {key: rows for key, rows in tables.items() if key != "results-files"}
+            self.show_files()
+        super().show(results, tables)
         counts = results.grade_counts()
         self.query_one("#results-summary", Static).update(Text.assemble(
             ("评查结果", "bold"), "  ", "  ".join(f"{name} {count} 件" for name, count in counts.items()),
             "   ", grade_marks(results.rubric)))
-        self.fill(self.query_one("#results-agencies", DataTable), [
-            (str(a.rank) if a.rank is not None else "—", a.agency, str(a.files), str(a.final), str(a.pending),
-             str(a.needs_review), score_text(a.mean), Text.from_markup(grade_markup(results.rubric, a.grade)))
-            for a in results.agencies])
-        self.show_files()

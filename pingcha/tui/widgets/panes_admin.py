@@ -20,7 +20,6 @@ from pingcha.rubric import RubricError, load_rubric_file
 from pingcha.rubric.diff import diff_rubrics, render_diff
 from pingcha.services.activities import get_activity, update_settings
 from pingcha.services.registers import import_register, import_roster
-from pingcha.services.results import activity_results
 from pingcha.services.rubrics import list_rubrics, previous_version, resolve_rubric, store_rubric
 from pingcha.tui.screens.dialogs import ConfirmScreen
 from pingcha.tui.widgets.panes import Pane, table
@@ -323,7 +322,7 @@ class ReportsPane(WorkPane):
             try:
                 function = report_function(function_name)
                 if results is None:
-                    results = activity_results(self.app.store, str(self.who.activity.id))
+                    results = self.app.derived.get("results")
                 options = {}
                 if key == "bulletin":
                     waiting = "" if allow_pending else report_function("pending_message")(results)
