@@ -7,8 +7,6 @@ or None when the name given is not on it.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from enum import StrEnum
 
 from pingcha.vocabulary import Role
@@ -63,9 +61,3 @@ def sees_other_sheets(actor: str, role: Role | str | None, protected: bool, file
     return role is None and not protected
 
 
-_INVISIBLE = re.compile("[\\s\u200b\u200c\u200d\u2060\ufeff\u00ad\u3000]")
-
-
-def normal_name(name: str) -> str:
-    """A name as compared for 回避: NFKC (full-width letters and digits), no spaces, no zero-width characters."""
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", name))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pingcha.policy import LeaderAction, leader_refusal, normal_name, review_refusal, sheet_refusal
+from pingcha.policy import LeaderAction, leader_refusal, review_refusal, sheet_refusal
+from pingcha.text import name_key
 from pingcha.vocabulary import Role
 
 names = st.text(alphabet=st.sampled_from("区市场监管局司法综合执法ABC12"), min_size=1, max_size=12)
@@ -17,13 +18,13 @@ roles = st.sampled_from([Role.EVALUATOR, Role.LEADER, None])
 def test_spaces_and_zero_width_characters_do_not_change_a_name(name, extra, at):
     at = min(at, len(name))
     spelt = name[:at] + "".join(extra) + name[at:]
-    assert normal_name(spelt) == normal_name(name) and normal_name(normal_name(name)) == normal_name(name)
+    assert name_key(spelt) == name_key(name) and name_key(name_key(name)) == name_key(name)
 
 
 @given(names)
 def test_full_width_letters_and_digits_are_the_same_name(name):
     wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in name)
-    assert normal_name(wide) == normal_name(name)
+    assert name_key(wide) == name_key(name)
 
 
 @given(names, names, roles)

@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from pingcha.errors import Refused, UserError
-from pingcha.policy import LeaderAction, normal_name
+from pingcha.policy import LeaderAction
+from pingcha.text import name_key
 from pingcha.services import access
 from pingcha.services.activities import find_activity, info_of
 from pingcha.store import Store, Transaction
@@ -118,8 +119,8 @@ def plan_assignment(
     outside: dict[str, list[str]] = {}
     for _, agency in files:
         if agency not in outside:
-            own = normal_name(agency)
-            outside[agency] = [name for name, unit in evaluators if normal_name(unit) != own]
+            own = name_key(agency)
+            outside[agency] = [name for name, unit in evaluators if name_key(unit) != own]
             if len(outside[agency]) < per_file:
                 raise UserError(
                     f"无法分配：{agency}的案卷每件需要 {per_file} 名其他单位的评查人员，"
@@ -219,7 +220,7 @@ def assign(store: Store, activity_ref: str, seed: str, actor: str, force: bool =
         ) or None
         plan = plan_assignment(
             [(f.case_no, f.agency) for f in drawn],
-            [(p.name, aliases.get(normal_name(p.unit), p.unit)) for p in persons],
+            [(p.name, aliases.get(name_key(p.unit), p.unit)) for p in persons],
             activity.per_file,
             seed,
         )

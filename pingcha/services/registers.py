@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pingcha.errors import UserError
 from pingcha.results import CaseFile as CaseRecord
-from pingcha.policy import LeaderAction, normal_name
+from pingcha.policy import LeaderAction
 from pingcha.services import access
 from pingcha.services.activities import find_activity
 from pingcha.services.tables import read_table
@@ -214,10 +214,10 @@ def unit_problems(people: list[tuple[str, str, str]], agencies: list[str], alias
     """回避 compares a person's 单位 with a file's 执法部门: a unit spelled close to an agency but not as it
     (区市场监督管理局 / 区市场监管局) would defeat it, so it is refused with the nearest agencies offered, unless
     mapped. A unit far from every agency is one that holds no file (区司法局)."""
-    by_normal = {normal_name(a): a for a in agencies}
+    by_normal = {name_key(a): a for a in agencies}
     problems = []
     for unit in dict.fromkeys(u for _, u, _ in people):
-        key = normal_name(unit)
+        key = name_key(unit)
         if key in by_normal or key in aliases:
             continue
         near = difflib.get_close_matches(key, list(by_normal), n=3, cutoff=UNIT_CUTOFF)
@@ -229,12 +229,12 @@ def unit_problems(people: list[tuple[str, str, str]], agencies: list[str], alias
 
 
 def _checked_map(mapping: dict[str, str], agencies: list[str]) -> dict[str, str]:
-    by_normal = {normal_name(a): a for a in agencies}
+    by_normal = {name_key(a): a for a in agencies}
     wrong = [f"--map {unit}={agency}：案卷目录中没有执法部门“{agency}”" for unit, agency in mapping.items()
-             if normal_name(agency) not in by_normal]
+             if name_key(agency) not in by_normal]
     if wrong:
         raise UserError("\n".join(wrong))
-    return {normal_name(unit): by_normal[normal_name(agency)] for unit, agency in mapping.items()}
+    return {name_key(unit): by_normal[name_key(agency)] for unit, agency in mapping.items()}
 
 
 def import_roster(store: Store, activity_ref: str, path: str | Path | None, actor: str,
