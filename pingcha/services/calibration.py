@@ -177,14 +177,16 @@ def require_open(session: Transaction, activity_id: int, actor: str, evaluator_i
         raise Refused(reason, actor, f"{verb}评查表", activity_id)
 
 
-def check_open(store: Store, activity_id: int, case_file_id: int, evaluator_id: int, owner: str, actor: str) -> None:
-    """For a face about to open a sheet: refused (and audited) while the file is closed to its evaluator."""
+def check_open(store: Store, activity_id: int, case_file_id: int, evaluator_id: int, owner: str, actor: str) -> bool:
+    """For a face about to open a sheet: True, or refused (and audited) while the file is closed to its
+    evaluator."""
     with store.read() as session:
         reason = closed_reason(session, activity_id, evaluator_id, owner, case_file_id)
     if reason:
         refusal = Refused(reason, actor, "打开评查表", activity_id)
         store.audit_refusal(refusal)
         raise refusal
+    return True
 
 
 def exportable(session: Transaction, activity_id: int, evaluator_id: int, owner: str,
