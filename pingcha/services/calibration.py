@@ -95,7 +95,7 @@ def mark_files(store: Store, activity_ref: str, case_nos: list[str], actor: str)
         stored.add_calibration_files(session, activity.id, [c.id for c in new], actor)
         added = ensure_assignments(session, activity.id)
         record(session, actor, "calibration", "设定样卷", activity_id=activity.id,
-               after={"files": [c.case_no for c in new], "assignments": added})
+               after={"files": [c.case_no for c in new], "added": added})
         return [c.case_no for c in new], added
 
 
