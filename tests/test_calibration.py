@@ -14,6 +14,7 @@ from pingcha.services.results import activity_results
 from pingcha.services.sheets import change_sheet, sheet_ref, submit_sheet
 from pingcha.store import open_store
 from tests.helpers import REGISTER, ROSTER, RUBRIC, Cli
+from tests.test_postgres import SERVER, pg_url  # noqa: F401 (a fixture)
 
 ACTIVITY = "样卷活动"
 SAMPLE_1 = "川攀西综执罚〔2024〕3号"
@@ -230,3 +231,50 @@ def test_a_bad_reference_is_refused_with_the_code_named(cli, tmp_path):
                                 write(tmp_path / "ok.json", REFERENCE))
     assert cli.json("calibration", ACTIVITY, "--json")["files"][0]["reference"] is None
     assert "--sheet" in refused(cli, "calibration", ACTIVITY, "--reference", SAMPLE_1)
+
+
+def test_a_database_of_revision_0004_is_upgraded_with_every_row_kept(cli, tmp_path):
+    from alembic import command
+
+    from pingcha.store.engine import make_engine
+    from pingcha.store.migrate import HEAD, alembic_config, current_revision
+
+    cli.ok("activity", "create", ACTIVITY, "--rubric", RUBRIC)
+    cli.ok("cases", "import", ACTIVITY, REGISTER)
+    cli.ok("evaluators", "import", ACTIVITY, ROSTER)
+    cli.ok("sample", ACTIVITY, "--seed", "7", "--per-agency", "3")
+    cli.ok("assign", ACTIVITY, "--seed", "7")
+    results = cli.json("results", ACTIVITY, "--json")
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")  # as an older pingcha left it
+    assert current_revision(engine) == "0004"
+    engine.dispose()
+    assert cli.json("results", ACTIVITY, "--json") == results  # opened: upgraded, every row kept
+    store = open_store(str(tmp_path / "p.db"))
+    try:
+        assert current_revision(store.engine) == HEAD
+    finally:
+        store.dispose()
+    cli.ok("calibration", ACTIVITY, "--mark", SAMPLE_1)
+    assert cli.json("calibration", ACTIVITY, "--json")["live_first"] is False
+    assert "未发现问题" in cli.ok("check")
+
+
+@pytest.mark.skipif(not SERVER, reason="没有可用的 PostgreSQL（设置 PINGCHA_TEST_POSTGRES 后运行）")
+def test_the_calibration_round_runs_on_postgres(pg_url, capsys, tmp_path):
+    cli = Cli(pg_url, capsys)
+    setup(cli, tmp_path)
+    who = EVALUATORS[0]
+    cli.ok("sheets", "import", ACTIVITY, sheet(tmp_path, "c.json", SAMPLE_1, who, deductions={"A1a": 1}),
+           "--submit", "--allow-undecided", user=who)
+    assert "第5页送达回证无签收日期" in cli.ok("calibration", ACTIVITY, "--feedback", SAMPLE_1, user=who)
+    assert "请先完成样卷试评" in refused(cli, "sheets", "import", ACTIVITY,
+                                        sheet(tmp_path, "l.json", live_file(cli, EVALUATORS[1]), EVALUATORS[1]),
+                                        user=EVALUATORS[1])
+    cli.ok("calibration", ACTIVITY, "--live-first", "是")
+    cli.ok("calibration", ACTIVITY, "--live-first", "否")
+    assert cli.json("calibration", ACTIVITY, "--json")["live_first"] is False
+    assert "未发现问题" in cli.ok("check")
