@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 
 from docx import Document
@@ -20,6 +21,7 @@ from pingcha.reports import gb_layout as gb
 from pingcha.reports.engine import clean_text, write_output
 
 TOP_ITEMS = 10
+MAX_PERIODS = 6  # columns of the table of offsets by day; more days are grouped into runs
 BAR_CELLS = 6  # blocks in the longest offset bar
 INTERNAL = "内部资料  仅供评查组长掌握评查尺度，不得印发、公开或用于通报"
 
@@ -79,6 +81,43 @@ def _table(doc, headings: list[tuple[str, float]], rows: list[list[str]], aligns
 
 def _paragraph(doc, text: str, style: str = gb.BODY):
     return kit.add_paragraph(doc, clean_text(text), style)
+
+
+def _periods(days: tuple[date, ...]) -> list[tuple[date, ...]]:
+    """The activity's days as at most MAX_PERIODS consecutive runs of (nearly) equal length."""
+    count = min(len(days), MAX_PERIODS)
+    return [days[len(days) * k // count: len(days) * (k + 1) // count] for k in range(count)]
+
+
+def _period_label(period: tuple[date, ...]) -> str:
+    first, last = period[0], period[-1]
+    if first == last:
+        return f"{first.month}月{first.day}日"
+    return f"{first.month}.{first.day}–{last.month}.{last.day}"
+
+
+def _daily_table(doc, figures, order: dict[str, int]) -> None:
+    """Each evaluator's offset over the activity's days (by submission date), a column per day or run of days."""
+    days = figures.days
+    if len(days) < 2:
+        return
+    periods = _periods(days)
+    _paragraph(doc, "按提交日期，下表列出每位评查人员" + ("各日" if len(periods) == len(days) else "各时段")
+                    + "所交评查表的偏差（括号内为张数）。逐日走低或走高的，提示疲劳或对标准的把握在变化。")
+    cells: dict[str, dict[date, object]] = {}
+    for entry in figures.daily:
+        cells.setdefault(entry.name, {})[entry.day] = entry.figures
+    rows = []
+    for name in sorted(cells, key=lambda n: (order.get(n, len(order)), n)):
+        row = [name]
+        for period in periods:
+            found = [cells[name][day] for day in period if day in cells[name]]
+            sheets = sum(f.sheets for f in found)
+            row.append(f"{_points(sum((f.offset * f.sheets for f in found), Fraction(0)) / sheets)}（{sheets}）"
+                       if sheets else "")
+        rows.append(row)
+    width = (156 - 22) / len(periods)
+    _table(doc, [("评查人员", 22)] + [(_period_label(p), width) for p in periods], rows)
 
 
 def build_quality_report(view: ActivityAgreement, today: date | None = None) -> bytes:
@@ -174,6 +213,7 @@ def build_quality_report(view: ActivityAgreement, today: date | None = None) -> 
                             "评分尺度可能发生了变化，建议关注其后期的评查表。")
         else:
             _paragraph(doc, f"没有评查人员的偏差前后变化达到 {figures.flag_at} 分且区间不含 0（前后各需至少 2 张评查表）。")
+        _daily_table(doc, figures, order)
 
     day = today or date.today()
     _paragraph(doc, f"生成日期：{day.year}年{day.month}月{day.day}日", gb.SIGNATURE_DATE)
