@@ -104,7 +104,7 @@ def test_offsets_are_shown_over_the_activitys_days(tmp_path):
     assert "所交评查表的偏差（括号内为张数）" in text
     daily = tables[-1]
     assert daily[0] == ["评查人员", "9月2日", "9月3日", "9月4日", "9月5日"]
-    assert {row[0]: row[1:] for row in daily[1:]}["严某"] == ["0.0（2）", "−2.0（2）", "−4.0（2）", "−6.0（2）"]
+    assert {row[0]: row[1:] for row in daily[1:]}["严某"] == ["0.0 (2)", "−2.0 (2)", "−4.0 (2)", "−6.0 (2)"]
 
 
 def test_many_days_are_grouped_into_runs(tmp_path):
@@ -117,5 +117,5 @@ def test_many_days_are_grouped_into_runs(tmp_path):
     daily = tables[-1]
     assert daily[0] == ["评查人员", "9.1–9.2", "9.3–9.4", "9.5–9.6", "9.7–9.8", "9.9–9.10", "9.11–9.12"]
     assert "各时段" in text
-    assert {row[0]: row[1:] for row in daily[1:]}["甲"] == ["+0.5（2）", "+1.0（2）", "+1.5（2）", "+0.5（2）",
-                                                          "+1.0（2）", "+1.5（2）"]  # day % 3 points, two days a run
+    assert {row[0]: row[1:] for row in daily[1:]}["甲"] == ["+0.5 (2)", "+1.0 (2)", "+1.5 (2)", "+0.5 (2)",
+                                                          "+1.0 (2)", "+1.5 (2)"]  # day % 3 points, two days a run

@@ -113,7 +113,7 @@ def _daily_table(doc, figures, order: dict[str, int]) -> None:
         for period in periods:
             found = [cells[name][day] for day in period if day in cells[name]]
             sheets = sum(f.sheets for f in found)
-            row.append(f"{_points(sum((f.offset * f.sheets for f in found), Fraction(0)) / sheets)}（{sheets}）"
+            row.append(f"{_points(sum((f.offset * f.sheets for f in found), Fraction(0)) / sheets)} ({sheets})"
                        if sheets else "")
         rows.append(row)
     width = (156 - 22) / len(periods)
