@@ -217,10 +217,13 @@ def test_only_a_leader_sets_samples_and_references_on_a_protected_activity(cli, 
     assert "只有组长可以设定样卷和参考评分" in refused(cli, "calibration", ACTIVITY, "--mark", SAMPLE_2,
                                                   user=EVALUATORS[0])
     assert "只有组长可以查看全体样卷试评差异" in refused(cli, "calibration", ACTIVITY, user=EVALUATORS[0])
+    assert "只有组长可以出具报告" in refused(cli, "report", "quality", ACTIVITY, "--out", tmp_path / "q.docx",
+                                          user=EVALUATORS[0])  # it names evaluators as 偏严 or 偏宽
+    assert not (tmp_path / "q.docx").exists()
     monkeypatch.setenv("PINGCHA_PASSWORD", passes["皇甫婷"])
     cli.ok("calibration", ACTIVITY, "--reference", SAMPLE_1, "--sheet", ref, user="皇甫婷")
     history = cli.ok("audit", ACTIVITY, user="皇甫婷")
-    assert history.count("拒绝") == 3 and "录入样卷参考评分" in history and "设定样卷" in history
+    assert history.count("拒绝") == 4 and "录入样卷参考评分" in history and "设定样卷" in history
 
 
 def test_a_bad_reference_is_refused_with_the_code_named(cli, tmp_path):
@@ -278,3 +281,24 @@ def test_the_calibration_round_runs_on_postgres(pg_url, capsys, tmp_path):
     cli.ok("calibration", ACTIVITY, "--live-first", "否")
     assert cli.json("calibration", ACTIVITY, "--json")["live_first"] is False
     assert "未发现问题" in cli.ok("check")
+
+
+def test_the_quality_report_gives_the_calibration_round_its_own_section(cli, tmp_path):
+    from docx import Document
+
+    setup(cli, tmp_path)
+    first, second = EVALUATORS[:2]
+    cli.ok("sheets", "import", ACTIVITY, sheet(tmp_path, "a.json", SAMPLE_1, first, deductions={"D12a": 1, "A1a": 1}),
+           "--submit", "--allow-undecided", user=first)
+    cli.ok("sheets", "import", ACTIVITY, sheet(tmp_path, "b.json", SAMPLE_1, second, deductions={"A1a": 1},
+                                                veto=["V9"]), "--submit", "--allow-undecided", user=second)
+    out = tmp_path / "q.docx"
+    cli.ok("report", "quality", ACTIVITY, "--out", out)
+    doc = Document(out)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "五、样卷试评" in text and "设样卷 1 件（已录入参考评分 1 件）" in text
+    assert f"{len(EVALUATORS)} 名评查员中已有 2 人提交样卷评查表" in text
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in doc.tables[-2].rows[1:]}
+    assert rows[first][1:] == ["1", "0.0", "无", ""]
+    assert rows[second][1:] == ["1", "−92.0", "D12", "1"]  # V9 makes the score 0
+    assert [c.text for c in doc.tables[-1].rows[1].cells] == ["D12", "送达", "1/2"]

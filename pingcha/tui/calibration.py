@@ -53,7 +53,7 @@ class CalibrationPane(Pane):
                               classes="filter")
             yield FilterInput(placeholder="录入参考评分：案号 参考评分表.json（§3 评查表，notes 写明理由），回车",
                               id="calibration-reference", classes="filter")
-            yield table("calibration-table", "样卷", "评查人员", "状态", "得分", "参考", "得分差", "差异项目", "否决项")
+            yield table("calibration-table", "评查人员", "状态", "得分", "参考", "得分差", "差异项目", "否决项", "样卷")
             yield Static("m 设定样卷 · f 录入参考评分 · l 切换“先试评、后评查” · F5 刷新", classes="hint")
 
     def refresh_data(self) -> None:
@@ -65,7 +65,7 @@ class CalibrationPane(Pane):
         done = sum(1 for f in view.files for e in f.evaluators if e.status != "未开始" and e.status != "草稿")
         summary = Text.assemble(("样卷试评", "bold"), f"  样卷 {len(view.files)} 件 · 试评表已提交 {done}/{evaluators}",
                                 "\n正式案卷：", ("样卷提交前即可评查" if view.live_first else "提交全部样卷后才能评查",
-                                               "bold"), "（得分差 = 评查人员 − 参考评分；正数偏宽，负数偏严）")
+                                               "bold"), " · 得分差 = 本人 − 参考（正数偏宽，负数偏严）")
         if not view.files:
             summary.append("\n还没有设定样卷：按 m 输入未抽中的案卷的案号。")
         self.query_one("#calibration-summary", Static).update(summary)
@@ -77,14 +77,14 @@ class CalibrationPane(Pane):
 
                 reference = score_text(score_sheet(view.rubric, file.reference).score)
             if not file.evaluators:
-                rows.append((file.case_no, "", "", "", reference, "", "", ""))
+                rows.append(("", "", "", reference, "", "", "", file.case_no))
             for e in file.evaluators:
                 g = e.gaps
                 items = "、".join(f"{i.code}{signed(i.gap) if i.gap is not None else '(不适用)'}" for i in g.items) \
                     if g else ""
-                rows.append((file.case_no, e.name, e.status, score_text(g.score) if g else "", reference,
+                rows.append((e.name, e.status, score_text(g.score) if g else "", reference,
                              Text(signed(g.score_gap), style=gap_style(g.score_gap)) if g else "",
-                             (items or "无") if g else "", veto_words(g) if g else ""))
+                             (items or "无") if g else "", veto_words(g) if g else "", file.case_no))
         self.fill(self.query_one("#calibration-table", DataTable), rows)
 
     def focus_main(self) -> None:
@@ -146,8 +146,7 @@ class CalibrationFeedbackScreen(Screen):
         with VerticalScroll(id="feedback"):
             yield Static(self._head(), id="feedback-head")
             if self.gaps is not None and self.gaps.items:
-                yield table("feedback-table", "编号", "评查项目", "我的实得", "参考实得", "差", "我的扣分", "参考扣分",
-                            "参考说明")
+                yield table("feedback-table", "编号", "评查项目", "我的实得", "参考实得", "差", "我的扣分", "参考扣分")
             yield Static(self._tail(), id="feedback-tail")
         yield Footer()
 
@@ -171,11 +170,17 @@ class CalibrationFeedbackScreen(Screen):
         tail = Text()
         if self.gaps is None:
             return tail
+        explained = [g for g in self.gaps.items if g.reference_notes]
+        if explained:  # below the table, wrapped: the reasons are what the evaluator learns from
+            tail.append("参考评分的理由：\n", style="bold")
+            for g in explained:
+                tail.append(f"  {g.code} {g.title}：", style="bold")
+                tail.append("；".join(g.reference_notes) + "\n")
         if veto_words(self.gaps):
             tail.append(f"否决项：{veto_words(self.gaps)}\n", style="bold")
         if self.gaps.reference_comment:
             tail.append(f"参考评分的总体说明：{self.gaps.reference_comment}\n")
-        tail.append("Esc 返回案卷列表", style="dim")
+        tail.append("Esc 返回", style="dim")
         return tail
 
     def on_mount(self) -> None:
@@ -188,8 +193,7 @@ class CalibrationFeedbackScreen(Screen):
                 "不适用" if g.reference is None else f"{g.reference:.1f}",
                 Text(signed(g.gap), style=gap_style(g.gap)) if g.gap is not None else "不同",
                 "、".join(f"{c}×{n}" for c, n in g.deductions.items()) or "无",
-                "、".join(f"{c}×{n}" for c, n in g.reference_deductions.items()) or "无",
-                "；".join(g.reference_notes))
+                "、".join(f"{c}×{n}" for c, n in g.reference_deductions.items()) or "无")
         grid.focus()
 
     def action_back(self) -> None:
