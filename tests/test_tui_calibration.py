@@ -88,6 +88,16 @@ async def test_the_leaders_page_shows_everyones_gaps_and_marks_samples(store, tm
         await pilot.pause()
         assert another in {f.case_no for f in calibration.overview(store, ACTIVITY, LEADER).files}
         assert any(f.calibration for f in assigned_files(store, ACTIVITY, EVALUATOR) if f.case.case_no == another)
+        path = tmp_path / "another.json"
+        path.write_text(json.dumps({"deductions": {"A1a": 1}, "notes": {"A1a": "笔录无证号"}}, ensure_ascii=False),
+                        encoding="utf-8")
+        await pilot.press("f")
+        app.screen.query_one("#calibration-reference", Input).value = f"{another} {path}"
+        await pilot.press("enter")
+        await pilot.pause()
+        second = next(f for f in calibration.overview(store, ACTIVITY, LEADER).files if f.case_no == another)
+        assert second.reference is not None and second.reference.notes == {"A1a": "笔录无证号"}
+        assert "未录入" not in screen_text(app)
 
 
 @sync
