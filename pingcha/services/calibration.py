@@ -145,16 +145,27 @@ def set_live_first(store: Store, activity_ref: str, value: bool, actor: str) -> 
 
 def pending_for(session: Transaction, activity_id: int, evaluator_id: int, files: set[int] | None = None) -> list[str]:
     """The 案号 of the calibration files given to this person whose sheet is not yet submitted."""
+    return pending_by_person(session, activity_id, [evaluator_id], files).get(evaluator_id, [])
+
+
+def pending_by_person(session: Transaction, activity_id: int, evaluator_ids: list[int],
+                      files: set[int] | None = None) -> dict[int, list[str]]:
+    """For each of these people, the 案号 of their calibration files not yet submitted (a fixed number of
+    queries, however many people)."""
     files = calibration_ids(session, activity_id) if files is None else files
     if not files:
-        return []
-    assigned = {case_id for case_id, _ in register.assignments_of(session, [evaluator_id]) if case_id in files}
+        return {}
+    assigned = {pair for pair in register.assignments_of(session, evaluator_ids) if pair[0] in files}
     if not assigned:
-        return []
-    done = {row.case_file_id for row in rows.sheets_on_cases(session, assigned, evaluator_ids=[evaluator_id])
+        return {}
+    done = {(row.case_file_id, row.evaluator_id)
+            for row in rows.sheets_on_cases(session, {case_id for case_id, _ in assigned}, evaluator_ids=evaluator_ids)
             if row.status != SheetStatus.DRAFT}
     names = {c.case_file_id: c.case_no for c in stored.calibration_files(session, activity_id)}
-    return sorted(names[case_id] for case_id in assigned - done)
+    pending: dict[int, list[str]] = {}
+    for case_id, person_id in sorted(assigned - done):
+        pending.setdefault(person_id, []).append(names[case_id])
+    return {person_id: sorted(found) for person_id, found in pending.items()}
 
 
 def closed_reason(session: Transaction, activity_id: int, evaluator_id: int, owner: str,
@@ -169,12 +180,23 @@ def closed_reason(session: Transaction, activity_id: int, evaluator_id: int, own
 def require_open(session: Transaction, activity_id: int, actor: str, evaluator_id: int, owner: str,
                  case_file_ids: list[int], verb: str) -> None:
     """Refuse (audited) touching live files of an evaluator who still owes calibration sheets."""
+    require_open_for(session, activity_id, actor, {(evaluator_id, owner): case_file_ids}, verb)
+
+
+def require_open_for(session: Transaction, activity_id: int, actor: str,
+                     files_by_owner: dict[tuple[int, str], list[int]], verb: str) -> None:
+    """``require_open`` for several evaluators' files at once (an import), in a fixed number of queries."""
     files = calibration_ids(session, activity_id)
-    if not files or all(case_id in files for case_id in case_file_ids) or stored.live_first(session, activity_id):
+    if not files:
         return
-    reason = policy.calibration_refusal(owner, pending_for(session, activity_id, evaluator_id, files))
-    if reason:
-        raise Refused(reason, actor, f"{verb}评查表", activity_id)
+    touching_live = [key for key, case_ids in files_by_owner.items() if any(c not in files for c in case_ids)]
+    if not touching_live or stored.live_first(session, activity_id):
+        return
+    pending = pending_by_person(session, activity_id, [person_id for person_id, _ in touching_live], files)
+    for person_id, owner in touching_live:
+        reason = policy.calibration_refusal(owner, pending.get(person_id, []))
+        if reason:
+            raise Refused(reason, actor, f"{verb}评查表", activity_id)
 
 
 def check_open(store: Store, activity_id: int, case_file_id: int, evaluator_id: int, owner: str, actor: str) -> bool:

@@ -506,8 +506,7 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
             by_owner: dict[tuple[int, str], list[int]] = {}
             for *_, ref, _ in resolved:
                 by_owner.setdefault((ref.evaluator_id, ref.evaluator), []).append(ref.case_file_id)
-            for (owner_id, owner), case_ids in by_owner.items():
-                calibration.require_open(session, activity.id, actor, owner_id, owner, case_ids, "导入")
+            calibration.require_open_for(session, activity.id, actor, by_owner, "导入")
             stored_contents = rows.contents_of(session, [row for *_, row in resolved if row is not None])
             refs = []
             for index, entry, sheet, ref, row in resolved:
