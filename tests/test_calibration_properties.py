@@ -84,3 +84,21 @@ def test_a_sheet_agrees_with_itself_and_gaps_change_sign_when_swapped(case):
     assert [g.code for g in forward.items] == [g.code for g in backward.items]
     assert all((f.gap is None and b.gap is None) or f.gap == -b.gap for f, b in zip(forward.items, backward.items))
     assert forward.vetoes_missed == backward.vetoes_extra
+
+
+@given(st.sampled_from(["评查员", "组长", None]), st.booleans(), st.booleans())
+def test_the_reference_is_seen_after_submitting_or_by_a_leader(role, protected, submitted):
+    from pingcha import policy
+
+    reason = policy.reference_refusal("某人", role, protected, submitted, "案号")
+    assert (reason is None) == (submitted or role == "组长" or (role is None and not protected))
+
+
+@given(st.lists(st.text(min_size=1, max_size=6), max_size=9, unique=True))
+def test_live_files_are_closed_exactly_while_samples_are_pending(pending):
+    from pingcha import policy
+
+    reason = policy.calibration_refusal("某人", pending)
+    assert (reason is None) == (not pending)
+    if pending:
+        assert pending[0] in reason and (len(pending) <= 5 or f"等 {len(pending)} 件" in reason)
