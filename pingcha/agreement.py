@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from fractions import Fraction
 
@@ -159,6 +159,15 @@ class Drift:
 
 
 @dataclass(frozen=True)
+class DailyOffset:
+    """An evaluator's offset on the sheets they submitted on one day (the local calendar date)."""
+
+    name: str
+    day: date
+    figures: Offset
+
+
+@dataclass(frozen=True)
 class Agreement:
     files: int  # files with at least two submitted sheets
     sheets: int  # the submitted sheets on those files
@@ -168,6 +177,12 @@ class Agreement:
     evaluators: tuple[EvaluatorOffset, ...]  # lowest offset first, then name
     drift: tuple[Drift, ...] = ()  # evaluators with at least two sheets, by name
     flag_at: Decimal = DEFAULT_FLAG_AT
+    daily: tuple[DailyOffset, ...] = ()  # per evaluator and day of submission, by name then day
+
+    @property
+    def days(self) -> tuple[date, ...]:
+        """The days on which sheets were submitted, in order."""
+        return tuple(sorted({d.day for d in self.daily}))
 
     @property
     def computable(self) -> bool:
@@ -230,6 +245,7 @@ def agreement(
         evaluators=evaluator_offsets(double, flag_at, differences),
         drift=drifts(double, differences),
         flag_at=flag_at,
+        daily=daily_offsets(double, differences),
     )
 
 
@@ -355,4 +371,18 @@ def drifts(files: Sequence[Sequence[RatedSheet]], differences: dict | None = Non
         ordered = [d for _, _, d in timed] + [d for at, _, d in found if at is None]
         half = len(ordered) // 2
         result.append(Drift(name, Offset.of(ordered[:half]), Offset.of(ordered[len(ordered) - half:])))
+    return tuple(result)
+
+
+def daily_offsets(files: Sequence[Sequence[RatedSheet]], differences: dict | None = None) -> tuple[DailyOffset, ...]:
+    """Each evaluator's offset per day of submission (local date; sheets without a submission time are left
+    out): how a standard moves over the activity's days, fatigue at the end of a long day showing as a slide."""
+    result = []
+    for name, found in sorted((differences if differences is not None else _differences(files)).items()):
+        by_day: dict[date, list[Difference]] = defaultdict(list)
+        for at, _, difference in found:
+            if at is not None:
+                by_day[(at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)).astimezone().date()].append(
+                    difference)
+        result.extend(DailyOffset(name, day, Offset.of(by_day[day])) for day in sorted(by_day))
     return tuple(result)

@@ -29,6 +29,8 @@ class LeaderAction(StrEnum):
     REVIEW = "录入复核结果"
     RECTIFY = "录入整改决定"
     REPORT = "出具报告"
+    CALIBRATE = "设定样卷和参考评分"
+    CALIBRATION_GAPS = "查看全体样卷试评差异"
 
 
 def leader_refusal(action: LeaderAction, actor: str, role: Role | str | None, protected: bool) -> str | None:
@@ -61,3 +63,21 @@ def sees_other_sheets(actor: str, role: Role | str | None, protected: bool, file
     return role is None and not protected
 
 
+
+
+def calibration_refusal(owner: str, pending: list[str]) -> str | None:
+    """样卷试评 first: while ``owner`` has calibration files not yet submitted (``pending``, their 案号), their live
+    files stay closed (where the activity's setting says so)."""
+    if not pending:
+        return None
+    shown = "、".join(pending[:5]) + (f" 等 {len(pending)} 件" if len(pending) > 5 else "")
+    return (f"请先完成样卷试评：“{owner}”还有样卷 {shown} 的评查表未提交。本次评查活动设定为先试评样卷、"
+            "后评查正式案卷，提交全部样卷后即可评查其他案卷。")
+
+
+def reference_refusal(actor: str, role: Role | str | None, protected: bool, submitted: bool, case_no: str) -> str | None:
+    """An evaluator sees a 样卷's reference sheet (and their gaps from it) only once their own calibration sheet
+    on it is submitted; a 组长 always, and on an unprotected activity whoever is not on the roster."""
+    if submitted or role == Role.LEADER or (role is None and not protected):
+        return None
+    return f"提交样卷“{case_no}”的评查表之后，才能看到参考评分和差异；“{actor}”尚未提交。"

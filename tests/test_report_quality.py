@@ -70,7 +70,8 @@ def test_drift_is_called_out_when_an_evaluator_grows_harsher(tmp_path):
     out = render_quality_report(view, tmp_path / "d.docx")
     text, tables = document_text(out)
     assert "\n严某的偏差前后变化达到 3.0 分以上且区间不含 0" in text
-    drift_rows = {row[0]: row for row in tables[-1][1:]}
+    halves = next(t for t in tables if t[0][1] == "前半张数")
+    drift_rows = {row[0]: row for row in halves[1:]}
     assert drift_rows["严某"][1:6] == ["4", "−0.5", "4", "−7.5", "−7.0"]
 
 
@@ -79,3 +80,42 @@ def test_the_report_carries_the_given_day(tmp_path):
     view = ActivityAgreement("某活动", rubric, agreement([], [i.code for i in rubric.items]))
     data = build_quality_report(view, date(2024, 9, 30))
     assert "生成日期：2024年9月30日" in "".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+
+
+def test_offsets_are_shown_over_the_activitys_days(tmp_path):
+    from pingcha.agreement import daily_offsets
+
+    rubric = load_rubric_file(RUBRIC)
+    start = datetime(2024, 9, 2, 9).astimezone()
+    files = []
+    for day, gap in enumerate([0, 2, 4, 6]):  # 严某 slides two points a day
+        for k in range(2):
+            at = start + timedelta(days=day, hours=k)
+            files.append([RatedSheet("严某", Decimal(90 - gap), submitted_at=at),
+                          RatedSheet("张三", Decimal(90), submitted_at=at)])
+    figures = agreement(files, [i.code for i in rubric.items])
+    harsh = [d for d in daily_offsets(files) if d.name == "严某"]
+    assert [(d.day.day, d.figures.sheets, d.figures.offset) for d in harsh] == [
+        (2, 2, 0), (3, 2, -2), (4, 2, -4), (5, 2, -6)]
+    assert figures.to_json("某活动").keys() == {"activity", "files", "sheets", "alpha_score", "alpha_vetoes", "items",
+                                        "evaluators"}  # §9's shape is left as it is
+    text, tables = document_text(render_quality_report(ActivityAgreement("某活动", rubric, figures),
+                                                       tmp_path / "d.docx"))
+    assert "所交评查表的偏差（括号内为张数）" in text
+    daily = tables[-1]
+    assert daily[0] == ["评查人员", "9月2日", "9月3日", "9月4日", "9月5日"]
+    assert {row[0]: row[1:] for row in daily[1:]}["严某"] == ["0.0 (2)", "−2.0 (2)", "−4.0 (2)", "−6.0 (2)"]
+
+
+def test_many_days_are_grouped_into_runs(tmp_path):
+    rubric = load_rubric_file(RUBRIC)
+    start = datetime(2024, 9, 1, 9).astimezone()
+    files = [[RatedSheet("甲", Decimal(80 + day % 3), submitted_at=start + timedelta(days=day)),
+              RatedSheet("乙", Decimal(80), submitted_at=start + timedelta(days=day))] for day in range(12)]
+    view = ActivityAgreement("某活动", rubric, agreement(files, [i.code for i in rubric.items]))
+    text, tables = document_text(render_quality_report(view, tmp_path / "d.docx"))
+    daily = tables[-1]
+    assert daily[0] == ["评查人员", "9.1–9.2", "9.3–9.4", "9.5–9.6", "9.7–9.8", "9.9–9.10", "9.11–9.12"]
+    assert "各时段" in text
+    assert {row[0]: row[1:] for row in daily[1:]}["甲"] == ["+0.5 (2)", "+1.0 (2)", "+1.5 (2)", "+0.5 (2)",
+                                                          "+1.0 (2)", "+1.5 (2)"]  # day % 3 points, two days a run

@@ -100,9 +100,11 @@ def cmd_assign(args) -> int:
 
 
 def cmd_sheets_export(args) -> int:
-    data = sheets.export_sheets(store_for(args), args.activity, args.evaluator, args.acting)
+    data, notice = sheets.export_with_notice(store_for(args), args.activity, args.evaluator, args.acting)
     write_text_out(json.dumps(data, ensure_ascii=False, indent=2) + "\n", args.out)
     print(f"已导出 {len(data)} 张评查表到 {args.out}")
+    if notice:
+        print(f"只导出了样卷：{notice}")
     return 0
 
 

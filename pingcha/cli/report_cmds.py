@@ -74,10 +74,16 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_quality(args: argparse.Namespace) -> int:
+    from pingcha.policy import LeaderAction
     from pingcha.reports.quality import render_quality_report
+    from pingcha.services.access import check_leader
     from pingcha.services.agreement import activity_agreement
+    from pingcha.services.calibration import overview
 
-    path = render_quality_report(activity_agreement(store_for(args), args.activity, args.flag_at), args.out)
+    store = store_for(args)
+    check_leader(store, args.activity, args.acting, LeaderAction.REPORT)  # it names evaluators as 偏严 or 偏宽
+    path = render_quality_report(activity_agreement(store, args.activity, args.flag_at), args.out,
+                                 calibration=overview(store, args.activity, args.acting))
     print(f"已生成评查质量分析（内部资料，仅供组长）：{path}")
     return 0
 

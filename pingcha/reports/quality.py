@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 
 from docx import Document
@@ -20,6 +21,7 @@ from pingcha.reports import gb_layout as gb
 from pingcha.reports.engine import clean_text, write_output
 
 TOP_ITEMS = 10
+MAX_PERIODS = 6  # columns of the table of offsets by day; more days are grouped into runs
 BAR_CELLS = 6  # blocks in the longest offset bar
 INTERNAL = "内部资料  仅供评查组长掌握评查尺度，不得印发、公开或用于通报"
 
@@ -81,7 +83,83 @@ def _paragraph(doc, text: str, style: str = gb.BODY):
     return kit.add_paragraph(doc, clean_text(text), style)
 
 
-def build_quality_report(view: ActivityAgreement, today: date | None = None) -> bytes:
+def _periods(days: tuple[date, ...]) -> list[tuple[date, ...]]:
+    """The activity's days as at most MAX_PERIODS consecutive runs of (nearly) equal length."""
+    count = min(len(days), MAX_PERIODS)
+    return [days[len(days) * k // count: len(days) * (k + 1) // count] for k in range(count)]
+
+
+def _period_label(period: tuple[date, ...]) -> str:
+    first, last = period[0], period[-1]
+    if first == last:
+        return f"{first.month}月{first.day}日"
+    return f"{first.month}.{first.day}–{last.month}.{last.day}"
+
+
+def _daily_table(doc, figures, order: dict[str, int]) -> None:
+    """Each evaluator's offset over the activity's days (by submission date), a column per day or run of days."""
+    days = figures.days
+    if len(days) < 2:
+        return
+    periods = _periods(days)
+    _paragraph(doc, "按提交日期，下表列出每位评查人员" + ("各日" if len(periods) == len(days) else "各时段")
+                    + "所交评查表的偏差（括号内为张数）。逐日走低或走高的，提示疲劳或对标准的把握在变化。")
+    cells: dict[str, dict[date, object]] = {}
+    for entry in figures.daily:
+        cells.setdefault(entry.name, {})[entry.day] = entry.figures
+    rows = []
+    for name in sorted(cells, key=lambda n: (order.get(n, len(order)), n)):
+        row = [name]
+        for period in periods:
+            found = [cells[name][day] for day in period if day in cells[name]]
+            sheets = sum(f.sheets for f in found)
+            row.append(f"{_points(sum((f.offset * f.sheets for f in found), Fraction(0)) / sheets)} ({sheets})"
+                       if sheets else "")
+        rows.append(row)
+    width = (156 - 22) / len(periods)
+    _table(doc, [("评查人员", 22)] + [(_period_label(p), width) for p in periods], rows)
+
+
+def _calibration_section(doc, calibration) -> None:
+    """五、样卷试评: how far each 评查员's 样卷 sheets were from the references, and the items most often read
+    otherwise. ``calibration`` is the services' overview of the round (its files, each with every evaluator's gaps)."""
+    compared: dict[str, list] = {}
+    for file in calibration.files:
+        for entry in file.evaluators:
+            compared.setdefault(entry.name, [])
+            if entry.gaps is not None:
+                compared[entry.name].append(entry.gaps)
+    done = {name: gaps for name, gaps in compared.items() if gaps}
+    _paragraph(doc, "五、样卷试评", gb.HEADING_1)
+    with_reference = sum(1 for f in calibration.files if f.reference is not None)
+    _paragraph(doc, f"本次评查设样卷 {len(calibration.files)} 件（已录入参考评分 {with_reference} 件），"
+                    f"{len(compared)} 名评查员中已有 {len(done)} 人提交样卷评查表并可与参考评分比较。"
+                    "样卷不计入以上各项分析和评查结果。得分差为评查员得分减参考评分，负数表示比参考评分严。")
+    if not done:
+        return
+    rows = []
+    for name, gaps in sorted(done.items(), key=lambda kv: (sum(g.score_gap for g in kv[1]) / len(kv[1]), kv[0])):
+        mean = sum((Fraction(g.score_gap) for g in gaps), Fraction(0)) / len(gaps)
+        codes = sorted({i.code for g in gaps for i in g.items})
+        vetoes = sum(len(g.vetoes_missed) + len(g.vetoes_extra) for g in gaps)
+        rows.append([name, len(gaps), _points(mean), "、".join(codes) or "无", vetoes or ""])
+    _table(doc, [("评查员", 22), ("样卷", 14), ("平均得分差", 24), ("与参考评分不同的项目", 68), ("否决项差异", 28)], rows,
+           {3: "left"})
+    counts: dict[str, int] = {}
+    for gaps in done.values():
+        for g in gaps:
+            for item in g.items:
+                counts[item.code] = counts.get(item.code, 0) + 1
+    sheets = sum(len(g) for g in done.values())
+    common = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_ITEMS]
+    if common:
+        titles = {i.code: i.title for i in calibration.rubric.items}
+        _paragraph(doc, "与参考评分不同最多的项目如下，宜在正式评查前对照参考评分的理由统一认识：")
+        _table(doc, [("编号", 16), ("评查项目", 80), ("不同的样卷评查表", 60)],
+               [[code, titles.get(code, ""), f"{n}/{sheets}"] for code, n in common], {1: "left"})
+
+
+def build_quality_report(view: ActivityAgreement, today: date | None = None, calibration=None) -> bytes:
     figures = view.agreement
     doc = Document()
     section = doc.sections[0]
@@ -174,6 +252,10 @@ def build_quality_report(view: ActivityAgreement, today: date | None = None) -> 
                             "评分尺度可能发生了变化，建议关注其后期的评查表。")
         else:
             _paragraph(doc, f"没有评查人员的偏差前后变化达到 {figures.flag_at} 分且区间不含 0（前后各需至少 2 张评查表）。")
+        _daily_table(doc, figures, order)
+
+    if calibration is not None and calibration.files:
+        _calibration_section(doc, calibration)
 
     day = today or date.today()
     _paragraph(doc, f"生成日期：{day.year}年{day.month}月{day.day}日", gb.SIGNATURE_DATE)
@@ -182,5 +264,6 @@ def build_quality_report(view: ActivityAgreement, today: date | None = None) -> 
     return buffer.getvalue()
 
 
-def render_quality_report(view: ActivityAgreement, out: str | Path, today: date | None = None) -> Path:
-    return write_output(Path(out), build_quality_report(view, today))
+def render_quality_report(view: ActivityAgreement, out: str | Path, today: date | None = None,
+                          calibration=None) -> Path:
+    return write_output(Path(out), build_quality_report(view, today, calibration))

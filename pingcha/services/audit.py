@@ -85,6 +85,12 @@ def describe(entry: AuditRecord) -> str:
         replaced = f"（取代此前的复核结果：{_sheet_summary(before)}）" if before else ""
         return (f"组长{after.get('leader', '')}：最终得分 {after.get('score')}，等次 {after.get('grade')}"
                 f"（{_sheet_summary(after)}）" + (f"；复核原因：{reasons}" if reasons else "") + replaced)
+    if entry.entity == "calibration":  # 样卷试评: 样卷 set aside, a reference recorded, the setting changed
+        if "files" in after:
+            return f"样卷 {'、'.join(after['files'])}，分配给全部评查员（新增 {after.get('added', 0)} 项试评任务）"
+        if "live_first" in after:
+            return "正式案卷" + ("在样卷提交前即可评查" if after["live_first"] else "在提交全部样卷后才能评查")
+        return f"参考评分：{_sheet_summary(after)}" + (f"（取代：{_sheet_summary(before)}）" if before else "")
     detail = _changes(before, after, sheet_keys + ("files", "assignments"))
     if "files" in after:
         detail += ("，" if detail else "") + f"案卷 {len(after['files'])} 件"

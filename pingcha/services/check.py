@@ -94,6 +94,7 @@ class SheetContent:
                                              or any(self.marks.values()))
 
 
+CALIBRATION_MARKED = "设定样卷"  # services.calibration's audit action
 Key = tuple[int, str, str | None]  # (activity, case_no, evaluator); evaluator None for the file's 复核 sheet
 
 
@@ -102,13 +103,19 @@ class Replay:
 
     def __init__(self) -> None:
         self.sheets: dict[Key, SheetContent] = {}
+        self.calibration: dict[int, set[str]] = {}  # 案号 of the 样卷 per activity, so far in the log
 
     def feed(self, event: SheetEvent) -> None:
         if event.activity_id is None:
             return
+        if event.entity == "calibration":
+            if event.action == CALIBRATION_MARKED:
+                self.calibration.setdefault(event.activity_id, set()).update(event.after.get("files", ()))
+            return
         if event.entity in ("draw", "assignment"):
-            # A (forced) redraw or reassignment voids every sheet of the activity.
-            for key in [k for k in self.sheets if k[0] == event.activity_id]:
+            # A (forced) redraw or reassignment voids every sheet of the activity but those on 样卷.
+            kept = self.calibration.get(event.activity_id, set())
+            for key in [k for k in self.sheets if k[0] == event.activity_id and k[1] not in kept]:
                 del self.sheets[key]
             return
         after, before = event.after, event.before

@@ -14,6 +14,7 @@ from pingcha.policy import LeaderAction
 from pingcha.text import name_key
 from pingcha.services import access
 from pingcha.services.activities import find_activity, info_of
+from pingcha.services.calibration import calibration_ids, ensure_assignments as ensure_calibration
 from pingcha.store import Store, Transaction
 from pingcha.store import activities as people
 from pingcha.store import register
@@ -54,9 +55,11 @@ def draw_files(
             raise Refused(f"评查活动“{activity.name}”的随机种子已于 {fixed_at:%Y-%m-%d %H:%M} 事先确定为 {fixed}，"
                           f"抽取只能使用这个种子（--seed {fixed}）。", actor, "抽取案卷", activity.id)
         rubric = info_of(session, activity).rubric
-        if rows.scoring_started(session, activity.id) and not force:
+        calibration = calibration_ids(session, activity.id)
+        if rows.scoring_started(session, activity.id, excluding=calibration) and not force:
             raise UserError("本次评查已经开始打分，不能重新抽取；确需重抽请加 --force（已有评查表和分配将作废，并记入日志）")
-        files = register.case_keys(session, activity.id)
+        # 样卷 are set aside for the calibration round: never drawn.
+        files = [f for f in register.case_keys(session, activity.id) if f.id not in calibration]
         if not files:
             raise UserError(f"评查活动“{activity.name}”还没有导入案卷目录")
         eligible = sorted((f for f in files if f.procedure in rubric.procedures), key=lambda f: f.case_no)
@@ -100,9 +103,11 @@ def draw_files(
 
 
 def _discard_scoring(session: Transaction, activity_id: int) -> None:
-    """A forced redraw voids the assignments and sheets of the old draw (they stay in the audit log)."""
-    rows.delete_activity_sheets(session, activity_id)
-    register.delete_assignments(session, activity_id)
+    """A forced redraw voids the assignments and sheets of the old draw (they stay in the audit log); the
+    calibration round (样卷 and their sheets) is no part of a draw and stays."""
+    calibration = calibration_ids(session, activity_id)
+    rows.delete_activity_sheets(session, activity_id, keeping=calibration)
+    register.delete_assignments(session, activity_id, keeping=calibration)
 
 
 @dataclass(frozen=True)
@@ -209,7 +214,7 @@ def assign(store: Store, activity_ref: str, seed: str, actor: str, force: bool =
             raise UserError("无法分配（回避需要认清每个人的单位）：\n" + "\n".join(
                 problem.replace("请用 --map", f"请用 pingcha evaluators import {activity.name} --map")
                 for problem in problems))
-        if rows.scoring_started(session, activity.id) and not force:
+        if rows.scoring_started(session, activity.id, excluding=calibration_ids(session, activity.id)) and not force:
             raise UserError("已有评查表，不能重新分配；确需重新分配请加 --force（已有评查表将作废，并记入日志）")
         by_id = {p.id: p for p in persons}
         file_by_id = {f.id: f for f in drawn}
@@ -229,6 +234,7 @@ def assign(store: Store, activity_ref: str, seed: str, actor: str, force: bool =
         id_of_file = {f.case_no: f.id for f in drawn}
         register.add_assignments(session, activity.id, [
             (id_of_file[case_no], id_of_person[name]) for case_no, team in plan.items() for name in team])
+        ensure_calibration(session, activity.id)  # a roster changed since the 样卷 were set aside
         loads = {p.name: 0 for p in persons}
         for team in plan.values():
             for name in team:

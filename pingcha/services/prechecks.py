@@ -17,6 +17,7 @@ from pingcha.prechecks import (
 from pingcha.services.activities import find_activity
 from pingcha.services.sheets import SheetRef, SheetState, activity_rubric, change_sheet, read_sheet
 from pingcha.store import Store, Transaction
+from pingcha.store import calibration as stored_calibration
 from pingcha.store import register
 from pingcha.store.audit import entity_trail, record
 
@@ -74,6 +75,9 @@ def precheck_activity(store: Store, activity_ref: str, drawn: bool = False) -> P
         activity = find_activity(session, activity_ref)
         rubric = activity_rubric(store, session, activity.id)
         cases = register.register_rows(session, activity.id, drawn)
+        set_aside = {c.case_no for c in stored_calibration.calibration_files(session, activity.id)}
+        if set_aside:  # 样卷 are not files under evaluation: no findings, not counted
+            cases = [case for case in cases if case.case_no not in set_aside]
         decisions = _decisions(session, activity.id)
         name = activity.name
     run = run_checks(rubric.checks, cases)

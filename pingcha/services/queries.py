@@ -15,6 +15,8 @@ from pingcha.services.results import activity_results
 from pingcha.services.sheets import EVALUATION, SheetRef, activity_rubric
 from pingcha.store import Store
 from pingcha.store import activities as people
+from pingcha.services import calibration
+from pingcha.store import calibration as stored_calibration
 from pingcha.store import register
 from pingcha.store import sheets as rows
 from pingcha.store.audit import data_version
@@ -45,6 +47,8 @@ class AssignedFile:
     status: str  # 未开始, 草稿 or 已提交
     result: SheetResult | None  # the sheet's score (running while a draft; None when not started or unscorable)
     undecided: int = 0  # items neither deducted, 不适用, nor confirmed as nothing to deduct
+    calibration: bool = False  # a 样卷 of the calibration round (样卷试评), never counted
+    closed: str | None = None  # why this live file is not yet open to the evaluator (样卷 first), else None
 
 
 def roster(store: Store, activity_ref: str) -> list[RosterEntry]:
@@ -52,8 +56,9 @@ def roster(store: Store, activity_ref: str) -> list[RosterEntry]:
     with store.read() as session:
         activity = find_activity(session, activity_ref)
         persons = people.people(session, activity.id)
-        assigned = register.assignment_counts(session, activity.id)
-        submitted = rows.submitted_counts(session, activity.id)
+        set_aside = stored_calibration.calibration_case_ids(session, activity.id)  # 样卷 are no load
+        assigned = register.assignment_counts(session, activity.id, excluding=set_aside)
+        submitted = rows.submitted_counts(session, activity.id, excluding=set_aside)
         entries = [RosterEntry(p.name, p.unit, p.role, assigned.get(p.id, 0), submitted.get(p.id, 0)) for p in persons]
     return sorted(entries, key=lambda e: (not e.is_leader, e.name))
 
@@ -73,6 +78,11 @@ def assigned_files(store: Store, activity_ref: str, evaluator: str) -> list[Assi
         rubric = activity_rubric(store, session, activity.id)
         cases = register.assigned_cases(session, person.id)
         own, contents = rows.evaluator_sheets(session, person.id, EVALUATION)
+        set_aside = calibration.calibration_ids(session, activity.id)
+        closed = None
+        if set_aside and any(case.id not in set_aside for case in cases):
+            live = next(case.id for case in cases if case.id not in set_aside)
+            closed = calibration.closed_reason(session, activity.id, person.id, person.name, live)
     by_case = {row.case_file_id: row for row in own}
     files = []
     for case in cases:
@@ -87,8 +97,10 @@ def assigned_files(store: Store, activity_ref: str, evaluator: str) -> list[Assi
             except SheetError:
                 result = None
         undecided = sum(1 for item in rubric.items if sheet is None or not sheet.is_decided(item))
-        files.append(AssignedFile(ref, case.facts, status, result, undecided))
-    files.sort(key=lambda f: (f.case.agency, f.case.case_no))
+        is_calibration = case.id in set_aside
+        files.append(AssignedFile(ref, case.facts, status, result, undecided, is_calibration,
+                                  None if is_calibration else closed))
+    files.sort(key=lambda f: (not f.calibration, f.case.agency, f.case.case_no))  # 样卷 first
     store.memo[key] = (version, tuple(files))
     return files
 

@@ -13,6 +13,7 @@ from pingcha.results import CaseFile as CaseRecord
 from pingcha.policy import LeaderAction
 from pingcha.services import access
 from pingcha.services.activities import find_activity
+from pingcha.services.calibration import ensure_assignments as ensure_calibration
 from pingcha.services.tables import read_table
 from pingcha.store import Store
 from pingcha.store import activities as roster_store
@@ -266,6 +267,7 @@ def import_roster(store: Store, activity_ref: str, path: str | Path | None, acto
         if path is None:
             return people
         roster_store.add_people(session, activity.id, people)
+        ensure_calibration(session, activity.id)  # newcomers take the calibration round too
         record(
             session, actor, "roster", "导入人员名单", activity_id=activity.id,
             after={"file": Path(path).name, "people": [f"{n}（{u}，{r}）" for n, u, r in people]},

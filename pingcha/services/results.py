@@ -15,6 +15,7 @@ from pingcha.services.activities import find_activity, info_of
 from pingcha.store import Store
 from pingcha.store import activities as people
 from pingcha.store import people as stored_people
+from pingcha.store import calibration as stored_calibration
 from pingcha.store import register
 from pingcha.store import sheets as rows
 from pingcha.store.audit import data_version
@@ -57,7 +58,9 @@ def _compute(session, activity) -> ActivityResults:
     rubric = info.rubric
     persons = {p.id: p for p in people.people(session, activity.id)}
     drawn = sorted(register.cases(session, activity.id, drawn=True), key=lambda c: (c.agency, c.case_no))
-    register_files, register_agencies = register.register_size(session, activity.id)
+    # 样卷 are set aside from the register the draw is made from (the 通报 states its size).
+    register_files, register_agencies = register.register_size(
+        session, activity.id, excluding=stored_calibration.calibration_case_ids(session, activity.id))
     team: dict[int, list[int]] = defaultdict(list)
     for case_id, person_id in register.assignments(session, activity.id):
         team[case_id].append(person_id)

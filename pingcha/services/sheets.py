@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pingcha import policy
 from pingcha.errors import DATABASE_ERRORS, Refused, UserError
-from pingcha.services import access
+from pingcha.services import access, calibration
 from pingcha.rubric import Rubric
 from pingcha.scoring import (Sheet, SheetError, SheetResult, canonical_codes, check_sheet, score_sheet,
                              sheet_from_json)
@@ -346,6 +346,8 @@ def _own(session: Transaction, ref: SheetRef, actor: str, verb: str) -> None:
     """§10: a 评查员 changes only their own sheets (a 复核 sheet is the 组长's, checked by services.review)."""
     if ref.kind == EVALUATION:
         access.require_own_sheet(session, ref.activity_id, actor, ref.evaluator, verb)
+        calibration.require_open(session, ref.activity_id, actor, ref.evaluator_id, ref.evaluator,
+                                 [ref.case_file_id], verb)
 
 
 def submit_sheet(store: Store, ref: SheetRef, actor: str) -> SheetResult:
@@ -501,6 +503,10 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
                 except UserError as exc:
                     problems.append((index, _problem(index, entries, entry, exc)))
             access.require_own_sheets(session, activity.id, actor, [ref.evaluator for *_, ref, _ in resolved], "导入")
+            by_owner: dict[tuple[int, str], list[int]] = {}
+            for *_, ref, _ in resolved:
+                by_owner.setdefault((ref.evaluator_id, ref.evaluator), []).append(ref.case_file_id)
+            calibration.require_open_for(session, activity.id, actor, by_owner, "导入")
             stored_contents = rows.contents_of(session, [row for *_, row in resolved if row is not None])
             refs = []
             for index, entry, sheet, ref, row in resolved:
@@ -572,7 +578,13 @@ def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file
 
 
 def export_sheets(store: Store, activity_ref: str, evaluator: str, actor: str) -> list[dict]:
-    """One §3 sheet per file assigned to ``evaluator`` (empty where not yet scored), for offline work."""
+    """One §3 sheet per file assigned to ``evaluator`` (empty where not yet scored), for offline work; while
+    their live files are closed (样卷试评 first), the calibration files only."""
+    return export_with_notice(store, activity_ref, evaluator, actor)[0]
+
+
+def export_with_notice(store: Store, activity_ref: str, evaluator: str, actor: str) -> tuple[list[dict], str | None]:
+    """``export_sheets``, with why live files were left out (None when none was)."""
     with store.read() as session:
         activity = find_activity(session, activity_ref)
         reason = policy.sheet_refusal(actor, access.role_of(session, activity.id, actor), evaluator, "导出")
@@ -584,6 +596,8 @@ def export_sheets(store: Store, activity_ref: str, evaluator: str, actor: str) -
         activity = find_activity(session, activity_ref)
         person = _person(session, activity.id, evaluator)
         cases = sorted(register.assigned_cases(session, person.id), key=lambda c: c.case_no)
+        allowed, notice = calibration.exportable(session, activity.id, person.id, person.name, [c.id for c in cases])
+        cases = [case for case in cases if case.id in allowed]
         own, contents = rows.evaluator_sheets(session, person.id, EVALUATION)
         by_case = {row.case_file_id: row for row in own}
         sheets = []
@@ -592,4 +606,4 @@ def export_sheets(store: Store, activity_ref: str, evaluator: str, actor: str) -
             stored = contents[row.id] if row is not None else None
             sheet = replace(stored or Sheet(), case_no=case.case_no, evaluator=person.name)
             sheets.append({**sheet.to_json(), "revision": sheet_revision(row, stored)})
-        return sheets
+        return sheets, notice

@@ -16,7 +16,7 @@ from pingcha.store.models import (
 )
 
 # The audit entities whose entries make or void sheets.
-SHEET_ENTITIES = ("sheet", "review", "draw", "assignment")
+SHEET_ENTITIES = ("sheet", "review", "draw", "assignment", "calibration")
 
 
 def sqlite_integrity(store: Store) -> list[str]:

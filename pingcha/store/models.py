@@ -249,3 +249,32 @@ class UnitAlias(SQLModel, table=True):
     activity_id: int = Field(foreign_key="activity.id", index=True)
     unit: str
     agency: str
+
+
+class CalibrationFile(SQLModel, table=True):
+    """样卷: a register file the 组长 set aside for the calibration round (样卷试评), with the reference sheet
+    (a §3 sheet as JSON, its notes explaining the reference). Never drawn, never in results (migration 0007)."""
+
+    __tablename__ = "calibration_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    case_file_id: int = Field(foreign_key="case_file.id", unique=True)
+    marked_at: datetime = Field(default_factory=now)
+    marked_by: str
+    reference: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    reference_by: str | None = None
+    reference_at: datetime | None = None
+
+
+class CalibrationRound(SQLModel, table=True):
+    """An activity's calibration setting: whether live files open before the evaluator's 样卷 are submitted
+    (no row: they do not)."""
+
+    __tablename__ = "calibration_round"
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", unique=True)
+    live_first: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    changed_at: datetime = Field(default_factory=now)
+    changed_by: str

@@ -139,11 +139,13 @@ def case_numbers(session: Session, activity_id: int) -> set[str]:
     return set(session.execute(select(CASE.c.case_no).where(CASE.c.activity_id == activity_id)).scalars())
 
 
-def register_size(session: Session, activity_id: int) -> tuple[int, int]:
-    """(files, agencies) in the activity's imported registers."""
-    files, agencies = session.execute(
-        select(func.count(), func.count(func.distinct(CASE.c.agency_id))).where(CASE.c.activity_id == activity_id)
-    ).one()
+def register_size(session: Session, activity_id: int, excluding: Iterable[int] = ()) -> tuple[int, int]:
+    """(files, agencies) in the activity's imported registers (``excluding``: files not counted, 样卷)."""
+    query = select(func.count(), func.count(func.distinct(CASE.c.agency_id))).where(CASE.c.activity_id == activity_id)
+    excluded = sorted(set(excluding))
+    if excluded:
+        query = query.where(CASE.c.id.not_in(excluded))
+    files, agencies = session.execute(query).one()
     return files, agencies
 
 
@@ -238,12 +240,13 @@ def assigned_cases(session: Session, evaluator_id: int) -> list[StoredCase]:
     return [_case(row) for row in session.execute(query)]
 
 
-def assignment_counts(session: Session, activity_id: int) -> dict[int, int]:
-    """How many files each person was given, by evaluator id."""
-    return dict(session.execute(
-        select(ASSIGNMENT.c.evaluator_id, func.count()).where(ASSIGNMENT.c.activity_id == activity_id)
-        .group_by(ASSIGNMENT.c.evaluator_id)
-    ).all())
+def assignment_counts(session: Session, activity_id: int, excluding: Iterable[int] = ()) -> dict[int, int]:
+    """How many files each person was given, by evaluator id (``excluding``: files not counted, 样卷)."""
+    query = select(ASSIGNMENT.c.evaluator_id, func.count()).where(ASSIGNMENT.c.activity_id == activity_id)
+    excluded = sorted(set(excluding))
+    if excluded:
+        query = query.where(ASSIGNMENT.c.case_file_id.not_in(excluded))
+    return dict(session.execute(query.group_by(ASSIGNMENT.c.evaluator_id)).all())
 
 
 def add_assignments(session: Session, activity_id: int, pairs: Iterable[tuple[int, int]]) -> None:
@@ -255,5 +258,10 @@ def add_assignments(session: Session, activity_id: int, pairs: Iterable[tuple[in
         session.execute(insert(ASSIGNMENT), rows)
 
 
-def delete_assignments(session: Session, activity_id: int) -> None:
-    session.execute(delete(ASSIGNMENT).where(ASSIGNMENT.c.activity_id == activity_id))
+def delete_assignments(session: Session, activity_id: int, keeping: Iterable[int] = ()) -> None:
+    """Remove the activity's assignments, but those on the files ``keeping`` (样卷)."""
+    query = delete(ASSIGNMENT).where(ASSIGNMENT.c.activity_id == activity_id)
+    kept = sorted(set(keeping))
+    if kept:
+        query = query.where(ASSIGNMENT.c.case_file_id.not_in(kept))
+    session.execute(query)

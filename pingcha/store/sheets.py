@@ -204,26 +204,39 @@ def contents_of(session: Session, rows: list[SheetRow]) -> dict[int, Sheet]:
     return found
 
 
-def submitted_counts(session: Session, activity_id: int) -> dict[int, int]:
-    """How many evaluation sheets each person has submitted, by evaluator id."""
-    return dict(session.execute(
-        select(SHEET.c.evaluator_id, func.count()).where(
-            SHEET.c.activity_id == activity_id, SHEET.c.status_kind == SheetKind.EVALUATION,
-            SHEET.c.status != SheetStatus.DRAFT,
-        ).group_by(SHEET.c.evaluator_id)
-    ).all())
+def submitted_counts(session: Session, activity_id: int, excluding: Iterable[int] = ()) -> dict[int, int]:
+    """How many evaluation sheets each person has submitted, by evaluator id (``excluding``: files not
+    counted, 样卷)."""
+    query = select(SHEET.c.evaluator_id, func.count()).where(
+        SHEET.c.activity_id == activity_id, SHEET.c.status_kind == SheetKind.EVALUATION,
+        SHEET.c.status != SheetStatus.DRAFT,
+    )
+    excluded = sorted(set(excluding))
+    if excluded:
+        query = query.where(SHEET.c.case_file_id.not_in(excluded))
+    return dict(session.execute(query.group_by(SHEET.c.evaluator_id)).all())
 
 
-def scoring_started(session: Session, activity_id: int) -> bool:
-    return session.execute(select(SHEET.c.id).where(SHEET.c.activity_id == activity_id).limit(1)).first() is not None
+def scoring_started(session: Session, activity_id: int, excluding: Iterable[int] = ()) -> bool:
+    """Whether any sheet of the activity exists (``excluding``: sheets on these files not counted, 样卷)."""
+    query = select(SHEET.c.id).where(SHEET.c.activity_id == activity_id)
+    excluded = sorted(set(excluding))
+    if excluded:
+        query = query.where(SHEET.c.case_file_id.not_in(excluded))
+    return session.execute(query.limit(1)).first() is not None
 
 
-def delete_activity_sheets(session: Session, activity_id: int) -> None:
-    """Remove every sheet of the activity with its rows (a forced redraw or reassignment)."""
-    ids = select(SHEET.c.id).where(SHEET.c.activity_id == activity_id).scalar_subquery()
+def delete_activity_sheets(session: Session, activity_id: int, keeping: Iterable[int] = ()) -> None:
+    """Remove every sheet of the activity with its rows (a forced redraw or reassignment), but those on the
+    files ``keeping`` (样卷, which no draw touches)."""
+    conditions = [SHEET.c.activity_id == activity_id]
+    kept = sorted(set(keeping))
+    if kept:
+        conditions.append(SHEET.c.case_file_id.not_in(kept))
+    ids = select(SHEET.c.id).where(*conditions).scalar_subquery()
     session.execute(delete(DEDUCTION).where(DEDUCTION.c.sheet_id.in_(ids)))
     session.execute(delete(MARK).where(MARK.c.sheet_id.in_(ids)))
-    session.execute(delete(SHEET).where(SHEET.c.activity_id == activity_id))
+    session.execute(delete(SHEET).where(*conditions))
 
 
 def save_deduction(session: Session, sheet_id: int, code: str, count: int, note: str) -> None:

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
+from pingcha.tui.calibration import CalibrationPane
 from pingcha.tui.palette import CaseJump
 from pingcha.tui.widgets.panes import FilesPane, Pane, ProgressPane, ResultsPane, ReviewPane
 from pingcha.tui.widgets.panes_admin import ImportPane, ReportsPane, RubricsPane
@@ -20,6 +21,7 @@ LEADER_TABS = [
     ("rubrics", "5 评分标准", RubricsPane),
     ("import", "6 导入", ImportPane),
     ("reports", "7 报告", ReportsPane),
+    ("calibration", "8 样卷", CalibrationPane),
 ]
 TAB_KEYS = {"1": "files", **{str(i): tab for i, (tab, _, _) in enumerate(LEADER_TABS, start=2)}}
 
@@ -29,7 +31,7 @@ class HomeScreen(Screen):
     COMMANDS = {CaseJump}
     BINDINGS = [
         *(Binding(key, f"show_tab('{tab}')", "切换页面" if key == "1" else "", show=key == "1",
-                  key_display="1-7") for key, tab in TAB_KEYS.items()),
+                  key_display=f"1-{len(TAB_KEYS)}") for key, tab in TAB_KEYS.items()),
         Binding("f5,r", "reload", "刷新", key_display="F5"),
         Binding("w", "app.change_person", "切换人员"),
         Binding("question_mark,f1", "app.show_keys", "帮助", key_display="?"),

@@ -579,6 +579,17 @@ class ScoringScreen(CodeEntry, Screen):
         else:
             self.refresh_all()
             self.refresh_bindings()
+            self._calibration_feedback()
+
+    def _calibration_feedback(self) -> None:
+        """A submitted 样卷 shows at once where it differs from the reference."""
+        from pingcha.services import calibration
+        from pingcha.tui.calibration import open_feedback
+
+        ref = getattr(self.editor, "ref", None)
+        if ref is not None and self.app.call(calibration.is_calibration, self.app.store, ref.activity_id,
+                                             ref.case_file_id):
+            open_feedback(self.app, ref.activity_id, ref.case_no, ref.evaluator)
 
     def action_reload(self) -> None:
         self.app.call(self.editor.reload)

@@ -189,6 +189,9 @@ class FilesPane(Pane):
         drafts = sum(f.status == SheetStatus.DRAFT for f in files)
         summary = Text.assemble(("我的案卷", "bold"), f"  已提交 {done}/{len(files)}",
                                 f" · 草稿 {drafts} · 未开始 {len(files) - done - drafts}")
+        closed = next((f.closed for f in files if f.closed), None)
+        if closed:  # 样卷试评 first: the service says why the live files wait
+            summary.append(f"\n{closed}", style="bold yellow")
         if not files:
             summary = Text("没有分配给您的案卷。", style="bold")
         self.query_one("#files-summary", Static).update(summary)
@@ -199,7 +202,8 @@ class FilesPane(Pane):
         shown = [f for f in self.files
                  if matches(query, f.case.case_no, f.status, f.case.agency, f.case.cause,
                             f.result.grade if f.result and f.status != SheetStatus.DRAFT else "")]
-        self.shown = sorted(shown, key=FILE_SORTS[self.sort][1])
+        order = FILE_SORTS[self.sort][1]
+        self.shown = sorted(shown, key=lambda f: (not f.calibration, order(f)))  # 样卷 first, whatever the order
         rubric = self.who.activity.rubric
         if rubric.checks:
             from pingcha.prechecks import findings_for
@@ -211,8 +215,11 @@ class FilesPane(Pane):
             if rubric.checks:
                 found = len(findings_for(rubric.checks, f.case))
                 precheck = (Text(f"! {found} 处", style="bold yellow") if found else "",)
+            label = Text(f.case.case_no, style="dim" if f.closed else "")
+            if f.calibration:
+                label = Text.assemble(("样卷 ", "bold magenta"), f.case.case_no)
             rows.append((
-                f.case.case_no, Text(f.status, style=styles.get(f.status, "")),
+                label, Text(f.status, style=styles.get(f.status, "")),
                 Text(score + ("（暂）" if draft and score else ""), style="dim" if draft else ""),
                 Text.from_markup(grade_markup(rubric, f.result.grade)) if f.result and not draft else "",
                 Text(str(f.undecided), style="yellow") if draft and f.undecided else "",
@@ -228,7 +235,16 @@ class FilesPane(Pane):
         from pingcha.tui.editing import StoredSheetEditor
         from pingcha.tui.screens.scoring import ScoringScreen
 
+        from pingcha.services import calibration
+        from pingcha.tui.calibration import open_feedback
+
         app = self.app
+        if file.calibration and file.status == SheetStatus.SUBMITTED:  # what the reference says, item by item
+            open_feedback(app, file.ref.activity_id, file.case.case_no, file.ref.evaluator)
+            return
+        if app.call(calibration.check_open, app.store, file.ref.activity_id, file.ref.case_file_id,
+                    file.ref.evaluator_id, file.ref.evaluator, self.who.name) is None:
+            return
         editor = app.call(StoredSheetEditor, app.store, self.who.activity.rubric, file.ref, self.who.name)
         case = app.call(case_facts, app.store, file.ref.case_file_id)
         others = ()
