@@ -134,10 +134,10 @@ def sheet_from_json(data: object) -> Sheet:
 def canonical_codes(rubric: Rubric, sheet: Sheet) -> Sheet:
     """``sheet`` with every code written as the rubric writes it (``d12c`` or ``Ｄ１２ｃ`` → ``D12c``); a code the
     rubric does not know is kept as typed, for ``check_sheet`` to name."""
-    known = rubric.code_keys
+    known, written = rubric.code_keys, rubric.written_codes
 
     def one(code: str) -> str:
-        return known.get(code_key(code), code)
+        return code if code in written else known.get(code_key(code), code)
 
     deductions: dict[str, int] = {}
     for code, count in sheet.deductions.items():
@@ -177,9 +177,8 @@ def check_sheet(rubric: Rubric, sheet: Sheet) -> list[str]:
     for code in sheet.notes:
         if code not in rubric.known_codes:
             problems.append(f"说明 notes 中有未知的编号“{code}”")
-    for code in sorted(sheet.decided):
-        if code not in rubric.item_by_code:
-            problems.append(f"未知的评查项目编号“{code}”（列入 decided）")
+    for code in sorted(sheet.decided.difference(rubric.item_by_code)):  # most sheets list dozens, all known
+        problems.append(f"未知的评查项目编号“{code}”（列入 decided）")
     for code in sheet.uncertain:
         if code not in rubric.item_by_code and code not in rubric.veto_by_code:
             problems.append(f"请组长确认 uncertain 中的“{code}”不是评查项目或否决项的编号")
