@@ -153,8 +153,40 @@ def canonical_codes(rubric: Rubric, sheet: Sheet) -> Sheet:
     )
 
 
+def _plainly_valid(rubric: Rubric, sheet: Sheet) -> bool:
+    """True only where ``sheet_problems`` finds nothing, decided with set operations: re-scoring 100,000 stored
+    sheets asks this of every one, and almost all of them are fine."""
+    deductions, items, vetoes = rubric.deduction_by_code, rubric.item_by_code, rubric.veto_by_code
+    for code, count in sheet.deductions.items():
+        deduction = deductions.get(code)
+        if deduction is None or count > deduction.max_times:
+            return False
+    if sheet.na:
+        if len(sheet.na) >= len(items):
+            return False  # perhaps every item 不适用: let the full check say so
+        for code in sheet.na:
+            item = items.get(code)
+            if item is None or not item.na_allowed:
+                return False
+        item_of = rubric.item_of_deduction
+        if any(count and item_of[code].code in sheet.na for code, count in sheet.deductions.items()):
+            return False
+    known = rubric.known_codes
+    # frozenset() of a frozenset is the same object: no copy, and any iterable a caller passed works too.
+    return (frozenset(sheet.veto).issubset(vetoes) and frozenset(sheet.decided).issubset(items)
+            and all(code in known for code in sheet.notes)
+            and all(code in items or code in vetoes for code in sheet.uncertain))
+
+
 def check_sheet(rubric: Rubric, sheet: Sheet) -> list[str]:
     """Every reason the sheet cannot be scored against ``rubric`` (empty when it can)."""
+    if _plainly_valid(rubric, sheet):
+        return []
+    return sheet_problems(rubric, sheet)
+
+
+def sheet_problems(rubric: Rubric, sheet: Sheet) -> list[str]:
+    """``check_sheet`` the long way, rule by rule (what the quick test must agree with)."""
     problems = []
     for code, count in sheet.deductions.items():
         deduction = rubric.deduction_by_code.get(code)
@@ -177,7 +209,7 @@ def check_sheet(rubric: Rubric, sheet: Sheet) -> list[str]:
     for code in sheet.notes:
         if code not in rubric.known_codes:
             problems.append(f"说明 notes 中有未知的编号“{code}”")
-    for code in sorted(sheet.decided.difference(rubric.item_by_code)):  # most sheets list dozens, all known
+    for code in sorted(frozenset(sheet.decided).difference(rubric.item_by_code)):  # most sheets list dozens, all known
         problems.append(f"未知的评查项目编号“{code}”（列入 decided）")
     for code in sheet.uncertain:
         if code not in rubric.item_by_code and code not in rubric.veto_by_code:

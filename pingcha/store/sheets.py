@@ -50,7 +50,7 @@ _COLUMNS = (SHEET.c.id, SHEET.c.activity_id, SHEET.c.case_file_id, SHEET.c.evalu
 
 
 def _rows(session: Session, query) -> list[SheetRow]:
-    return [SheetRow(*row) for row in session.execute(query)]
+    return [SheetRow(*row) for row in session.execute(query).all()]
 
 
 def _one(session: Session, query, lock: bool) -> SheetRow | None:
@@ -118,12 +118,12 @@ def _contents(session: Session, sheets: Iterable[SheetRow], deductions_query, ma
     decided: dict[int, frozenset[str]] = {}
     listed: dict[int, set[str]] = defaultdict(set)
     uncertain: dict[int, dict[str, str]] = defaultdict(dict)
-    for sheet_id, code, count, note in session.execute(deductions_query):
+    for sheet_id, code, count, note in session.execute(deductions_query).all():
         if count:
             counts[sheet_id][code] = count
         if note:
             notes[sheet_id][code] = note
-    for sheet_id, kind, code, note in session.execute(marks_query):
+    for sheet_id, kind, code, note in session.execute(marks_query).all():
         if kind == NA:
             na[sheet_id].add(code)
         elif kind == VETO:
@@ -135,7 +135,7 @@ def _contents(session: Session, sheets: Iterable[SheetRow], deductions_query, ma
         elif note:
             notes[sheet_id][code] = note
     if decided_query is not None:
-        decided = {sheet_id: frozenset(codes.split(_SEP)) for sheet_id, codes in session.execute(decided_query)}
+        decided = {sheet_id: frozenset(codes.split(_SEP)) for sheet_id, codes in session.execute(decided_query).all()}
     decided.update((sheet_id, frozenset(codes)) for sheet_id, codes in listed.items())
     found = {}
     for row in sheets:
@@ -172,9 +172,10 @@ def _contents_where(session: Session, rows: list[SheetRow], *conditions) -> dict
     aggregate = _AGGREGATES.get(session.get_bind().dialect.name)
     if aggregate is None:  # pragma: no cover - other servers: every mark as a row
         return _contents(session, rows, deductions, marks)
-    decided = (select(MARK.c.sheet_id, aggregate(MARK.c.code, _SEP))
-               .join(SHEET, SHEET.c.id == MARK.c.sheet_id).where(*conditions, MARK.c.kind == DECIDED)
-               .group_by(MARK.c.sheet_id))
+    # Grouped by the sheet in the order the sheets are read, so SQLite needs no sort of the marks.
+    decided = (select(SHEET.c.id, aggregate(MARK.c.code, _SEP)).select_from(SHEET)
+               .join(MARK, MARK.c.sheet_id == SHEET.c.id).where(*conditions, MARK.c.kind == DECIDED)
+               .group_by(SHEET.c.id))
     return _contents(session, rows, deductions, marks.where(MARK.c.kind.in_((NA, VETO, NOTE, UNCERTAIN))), decided)
 
 
