@@ -171,11 +171,15 @@ def _plainly_valid(rubric: Rubric, sheet: Sheet) -> bool:
         item_of = rubric.item_of_deduction
         if any(count and item_of[code].code in sheet.na for code, count in sheet.deductions.items()):
             return False
-    known = rubric.known_codes
-    # frozenset() of a frozenset is the same object: no copy, and any iterable a caller passed works too.
-    return (frozenset(sheet.veto).issubset(vetoes) and frozenset(sheet.decided).issubset(items)
-            and all(code in known for code in sheet.notes)
-            and all(code in items or code in vetoes for code in sheet.uncertain))
+    # frozenset() of a frozenset is the same object: no copy, and any iterable a caller passed works too;
+    # dict keys >= a set looks each member up, without building a set of the rubric's codes.
+    if sheet.veto and not vetoes.keys() >= frozenset(sheet.veto):
+        return False
+    if sheet.decided and not items.keys() >= frozenset(sheet.decided):
+        return False
+    if sheet.notes and not rubric.known_codes.issuperset(sheet.notes):
+        return False
+    return all(code in items or code in vetoes for code in sheet.uncertain)
 
 
 def check_sheet(rubric: Rubric, sheet: Sheet) -> list[str]:
