@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pingcha import policy
 from pingcha.errors import DATABASE_ERRORS, Refused, UserError
+from pingcha.memory import paused_collection
 from pingcha.services import access
 from pingcha.rubric import Rubric
 from pingcha.scoring import (Sheet, SheetError, SheetResult, canonical_codes, check_sheet, score_sheet,
@@ -483,7 +484,7 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
     done = []
     for path in map(Path, paths):
         entries = _read_sheet_file(path)  # read and decoded before the write lock is taken
-        with store.transaction() as session:
+        with paused_collection(), store.transaction() as session:
             activity = find_activity(session, activity_ref)
             rubric = activity_rubric(store, session, activity.id)
             parsed, problems = _parse_entries(rubric, entries)
