@@ -135,7 +135,13 @@ def _contents(session: Session, sheets: Iterable[SheetRow], deductions_query, ma
         elif note:
             notes[sheet_id][code] = note
     if decided_query is not None:
-        decided = {sheet_id: frozenset(codes.split(_SEP)) for sheet_id, codes in session.execute(decided_query).all()}
+        # Sheets that confirmed the same items share one (immutable) set: less memory, and no split to repeat.
+        shared: dict[str, frozenset[str]] = {}
+        for sheet_id, codes in session.execute(decided_query).all():
+            found = shared.get(codes)
+            if found is None:
+                found = shared[codes] = frozenset(codes.split(_SEP))
+            decided[sheet_id] = found
     decided.update((sheet_id, frozenset(codes)) for sheet_id, codes in listed.items())
     found = {}
     for row in sheets:
