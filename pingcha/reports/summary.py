@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -40,66 +39,53 @@ def _value(value):
     return value
 
 
-def _styled(sheet, value, prototype: dict, key, **style) -> WriteOnlyCell:
-    """A streamed cell holding ``value``. A style set through openpyxl's descriptors costs a hash of every style
-    object per cell, so each kind of cell is styled once and its style copied, and a 50,000-row sheet costs what
-    it holds."""
-    cell = WriteOnlyCell(sheet, value=_value(value))
-    if key in prototype:
-        cell._style = copy(prototype[key])
-    else:
-        for name, setting in style.items():
-            setattr(cell, name, setting)
-        prototype[key] = copy(cell._style)
-    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-        # Stored as text, and marked so (quotePrefix, Excel's leading apostrophe): editing the
-        # cell in Excel or WPS keeps it text instead of turning it into a formula.
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
-
-
 def _sheet(book: Workbook, name: str, title: str, columns: Sequence[tuple[str, float]], rows, *,
-           score_columns: Sequence[int] = (), wrap_columns: Sequence[int] = ()):
+           score_columns: Sequence[int] = (), wrap_columns: Sequence[int] = ()) -> Worksheet:
     """A sheet that prints: a title row, a bold header repeated on every printed page, borders,
-    A4 landscape fitted to the page width; long text wraps instead of being cut. Written row by row
-    (openpyxl's write-only mode), so memory and time follow the rows, not a grid of cell objects.
+    A4 landscape fitted to the page width; long text wraps instead of being cut.
 
     ``columns`` are (heading, width in characters).
     """
     sheet = book.create_sheet(name)
-    last_column = get_column_letter(len(columns))
-    for index, (_heading, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.cell(row=TITLE_ROW, column=1, value=_value(title)).font = _TITLE_FONT
+    sheet.cell(row=TITLE_ROW, column=1).alignment = Alignment(horizontal="center", vertical="center")
+    sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(columns))
     sheet.row_dimensions[TITLE_ROW].height = 28
-    sheet.merged_cells.add(f"A{TITLE_ROW}:{last_column}{TITLE_ROW}")
-    # Views and properties are written with the first row: set before it.
-    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    for index, (heading, width) in enumerate(columns, start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=index, value=heading)
+        cell.font, cell.alignment, cell.border = _HEADER_FONT, _HEADER_ALIGN, _BORDER
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    # A style set through openpyxl's descriptors costs a hash of every style object per cell; each
+    # column's style is built once and copied, so a 50,000-row sheet costs what it holds.
+    prototypes: dict[int, object] = {}
+    row_index = HEADER_ROW
+    for row_index, row in enumerate(rows, start=HEADER_ROW + 1):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=row_index, column=column, value=_value(value))
+            if column in prototypes:
+                cell._style = copy(prototypes[column])
+            else:
+                cell.border = _BORDER
+                if column in score_columns:
+                    cell.number_format = SCORE_FORMAT
+                cell.alignment = _WRAP if column in wrap_columns else _CENTER
+                prototypes[column] = copy(cell._style)
+            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                # Stored as text, and marked so (quotePrefix, Excel's leading apostrophe): editing the
+                # cell in Excel or WPS keeps it text instead of turning it into a formula.
+                cell.data_type = "s"
+                cell.quotePrefix = True
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1).coordinate
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{max(row_index, HEADER_ROW)}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.HeaderFooter.oddFooter.center.text = "第 &P 页，共 &N 页"
-    prototype: dict = {}
-    sheet.append([_styled(sheet, title, prototype, "title", font=_TITLE_FONT,
-                          alignment=Alignment(horizontal="center", vertical="center"))])
-    sheet.append([_styled(sheet, heading, prototype, "header", font=_HEADER_FONT, alignment=_HEADER_ALIGN,
-                          border=_BORDER) for heading, _width in columns])
-    styles = {}
-    for column in range(1, len(columns) + 1):
-        style = {"border": _BORDER, "alignment": _WRAP if column in wrap_columns else _CENTER}
-        if column in score_columns:
-            style["number_format"] = SCORE_FORMAT
-        styles[column] = style
-    row_index = HEADER_ROW
-    for row_index, row in enumerate(rows, start=HEADER_ROW + 1):
-        sheet.append([_styled(sheet, value, prototype, column, **styles[column])
-                      for column, value in enumerate(row, start=1)])
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{max(row_index, HEADER_ROW)}"  # written at the end
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
     return sheet
 
 
@@ -147,7 +133,8 @@ def write_summary(results: ActivityResults, out: Path | str, *, mask_companies: 
     """汇总表 (.xlsx) at ``out``: files, agencies and problems, scores as numbers."""
     masker = masker_for(results, mask_companies=mask_companies)
     settings = for_results(results)
-    book = Workbook(write_only=True)
+    book = Workbook()
+    book.remove(book.active)
     title = masker.text(f"{results.activity}评查结果汇总表")
     _sheet(book, "案卷结果", f"{title}（案卷结果）", [("序号", 6), ("执法部门", 22), ("案号", 26), ("案由", 30), ("当事人", 24),
                               ("评查人员", 18), ("状态", 8), ("得分", 8), ("等次", 8)],
