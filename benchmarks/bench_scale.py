@@ -259,7 +259,7 @@ def build(files: int, root: Path) -> dict:
     step("导入并提交评查表", ["sheets", "import", ACTIVITY, *map(str, sheet_files), "--submit"], folder)
     figures["导入并提交评查表"]["bytes"] = sum(p.stat().st_size for p in sheet_files)
     step("结果", ["results", ACTIVITY])
-    step("通报", ["report", "bulletin", ACTIVITY, "--out", str(folder / "通报.docx")], folder / "通报.docx")
+    step("通报", ["report", "bulletin", ACTIVITY, "--allow-pending", "--out", str(folder / "通报.docx")], folder / "通报.docx")
     step("汇总表", ["report", "summary", ACTIVITY, "--out", str(folder / "汇总表.xlsx")], folder / "汇总表.xlsx")
     db_bytes = sum(p.stat().st_size for p in folder.glob("scale.db*"))
     return {"files": files, "people": people, "agencies": len(agency_names(files)), "sheets": sheets + 1,

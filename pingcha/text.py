@@ -18,6 +18,8 @@ def code_key(code: str) -> str:
 
 def printable(text: str) -> str:
     """``text`` without ANSI escapes and control characters (a tab or newline becomes a space)."""
+    if text.isprintable():  # no control (Cc, ESC among them) or format (Cf) character: nothing to remove
+        return text
     text = _ANSI.sub("", text)
     return "".join(" " if ch in "\t\r\n" else ch for ch in text
                    if ch in "\t\r\n" or unicodedata.category(ch) not in ("Cc", "Cf") or ch == "\u200d")

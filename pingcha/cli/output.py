@@ -61,7 +61,9 @@ def table(headers: list[str], rows: list[list[object]], width: int | None = None
 
     # Values come from registers people hand in: an ANSI escape in a cell must not clear the terminal.
     cells = [[str(h) for h in headers]] + [["" if v is None else printable(str(v)) for v in row] for row in rows]
-    widths = [max(cell_len(row[i]) for row in cells) for i in range(len(headers))]
+    # Columns repeat their values (agencies, statuses, grades): each distinct text is measured once.
+    measured = {text: cell_len(text) for text in {v for row in cells for v in row}}
+    widths = [max(map(measured.__getitem__, column)) for column in zip(*cells)]
     limit = width if width is not None else terminal_width()
     if limit is not None:
         while sum(widths) + 2 * (len(widths) - 1) > limit:
@@ -70,9 +72,10 @@ def table(headers: list[str], rows: list[list[object]], width: int | None = None
                 break
             widths[widest] -= 1
         cells = [[_cut(v, widths[i]) for i, v in enumerate(row)] for row in cells]
+        measured = {text: cell_len(text) for text in {v for row in cells for v in row}}
     lines = []
     for index, row in enumerate(cells):
-        lines.append("  ".join(v + " " * (widths[i] - cell_len(v)) for i, v in enumerate(row)).rstrip())
+        lines.append("  ".join(v + " " * (widths[i] - measured[v]) for i, v in enumerate(row)).rstrip())
         if index == 0:
             lines.append("  ".join("─" * w for w in widths))
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pingcha.memory import paused_collection
 from pingcha.reports import facts
 from pingcha.reports.engine import clean_text, write_output
 from pingcha.reports.masking import Masker, masker_for
@@ -127,6 +128,7 @@ def problem_rows(results: ActivityResults, masker: Masker):
         )
 
 
+@paused_collection()
 def write_summary(results: ActivityResults, out: Path | str, *, mask_companies: bool = False) -> Path:
     """汇总表 (.xlsx) at ``out``: files, agencies and problems, scores as numbers."""
     masker = masker_for(results, mask_companies=mask_companies)

@@ -147,6 +147,11 @@ class Rubric:
         return {code_key(code): code for code in codes}
 
     @cached_property
+    def written_codes(self) -> frozenset[str]:
+        """The codes ``code_keys`` gives back: a code typed exactly so needs no normalising."""
+        return frozenset(self.code_keys.values())
+
+    @cached_property
     def grade_rank(self) -> dict[str, int]:
         """0 for the best grade, rising towards the worst."""
         return {grade.name: rank for rank, grade in enumerate(self.grades)}

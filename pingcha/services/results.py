@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from pingcha.memory import paused_collection
 from pingcha.outcome import file_outcome
 from pingcha.results import (
     DrawFacts,
@@ -48,7 +49,8 @@ def activity_results(store: Store, activity_ref: str) -> ActivityResults:
         remembered = store.memo.get(key)
         if remembered is not None and remembered[0] == version:
             return remembered[1]
-        results = _compute(session, activity)
+        with paused_collection():
+            results = _compute(session, activity)
     store.memo[key] = (version, results)
     return results
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pingcha import policy
 from pingcha.errors import DATABASE_ERRORS, Refused, UserError
+from pingcha.memory import paused_collection
 from pingcha.services import access, calibration
 from pingcha.rubric import Rubric
 from pingcha.scoring import (Sheet, SheetError, SheetResult, canonical_codes, check_sheet, score_sheet,
@@ -21,7 +22,7 @@ from pingcha.store import activities as people
 from pingcha.store import register
 from pingcha.store import sheets as rows
 from pingcha.text import case_no_key, name_key
-from pingcha.store.audit import record
+from pingcha.store.audit import Entry, record, record_many
 from pingcha.store.sheets import DECIDED, NA, NOTE, UNCERTAIN, VETO, SheetRow
 from pingcha.vocabulary import NOT_STARTED, SheetKind, SheetStatus
 
@@ -485,7 +486,7 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
     done = []
     for path in map(Path, paths):
         entries = _read_sheet_file(path)  # read and decoded before the write lock is taken
-        with store.transaction() as session:
+        with paused_collection(), store.transaction() as session:
             activity = find_activity(session, activity_ref)
             rubric = activity_rubric(store, session, activity.id)
             parsed, problems = _parse_entries(rubric, entries)
@@ -555,23 +556,26 @@ def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file
     rows.replace_contents(session, {sheet_rows[(ref.case_file_id, ref.evaluator_id)].id: sheet
                                     for _, ref, _, sheet, *_ in refs}, rubric.deduction_by_code)
     done = []
+    trail: list[Entry] = []
     for _, ref, row, sheet, _, overwritten in refs:
         earlier = before[sheet_rows[(ref.case_file_id, ref.evaluator_id)].id]
         earlier_json = replace(earlier, case_no=ref.case_no, evaluator=ref.evaluator).to_json() \
             if row is not None or earlier != Sheet() else None
-        after = {"evaluator": ref.evaluator, "file": file_name, **sheet.to_json()}
+        content = sheet.to_json()
+        after = {"evaluator": ref.evaluator, "file": file_name, **content}
         if overwritten:
             after["overwrite"] = "以 --overwrite 覆盖了导出后修改过的评查表"
-        record(session, actor, "sheet", "覆盖导入评查表" if overwritten else "导入评查表", activity_id=activity_id,
-               case_no=ref.case_no, before=earlier_json, after=after)
+        trail.append(Entry(actor, "sheet", "覆盖导入评查表" if overwritten else "导入评查表", activity_id, ref.case_no,
+                           earlier_json, after))
         status = DRAFT
         if submit:
             result = score_sheet(rubric, sheet)
-            record(session, actor, "sheet", "提交评查表", activity_id=activity_id, case_no=ref.case_no,
-                   after={"evaluator": ref.evaluator, "score": str(result.score), "grade": result.grade,
-                          **sheet.to_json()})
+            trail.append(Entry(actor, "sheet", "提交评查表", activity_id, ref.case_no, None,
+                               {"evaluator": ref.evaluator, "score": str(result.score), "grade": result.grade,
+                                **content}))
             status = SUBMITTED
         done.append((ref.case_no, ref.evaluator, status))
+    record_many(session, trail)
     if submit:
         rows.mark_submitted(session, [row.id for row in sheet_rows.values()])
     return done

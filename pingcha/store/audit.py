@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import NamedTuple
 
-from sqlalchemy import and_, event, func, or_, select
+from sqlalchemy import and_, event, func, insert, or_, select
 from sqlmodel import Session
 
 from pingcha.store.engine import lock_writers
-from pingcha.store.models import AuditEntry
+from pingcha.store.models import AuditEntry, now
 
 # The chain's first row has no predecessor; its prev_hash is this.
 GENESIS = ""
@@ -66,6 +68,21 @@ def _forget_last_hash(session: Session, transaction) -> None:
         session.info.pop(_LAST_HASH, None)
 
 
+AUDIT = AuditEntry.__table__
+
+
+def _entry(session: Session, actor: str, entity: str, action: str, activity_id: int | None, case_no: str | None,
+           before: object, after: object) -> dict:
+    """One audit row's values, chained onto the end the transaction last wrote."""
+    at = now()
+    prev_hash = _last_hash(session)
+    before_text, after_text = _dump(before), _dump(after)
+    digest = row_hash(prev_hash, at, actor, activity_id, case_no, entity, action, before_text, after_text)
+    session.info[_LAST_HASH] = digest
+    return {"at": at, "actor": actor, "activity_id": activity_id, "case_no": case_no, "entity": entity,
+            "action": action, "before": before_text, "after": after_text, "prev_hash": prev_hash, "hash": digest}
+
+
 def record(
     session: Session,
     actor: str,
@@ -78,12 +95,27 @@ def record(
     after: object = None,
 ) -> None:
     """Add one audit row in the caller's transaction, so the change and its trace commit together."""
-    entry = AuditEntry(actor=actor, activity_id=activity_id, case_no=case_no, entity=entity, action=action,
-                       before=_dump(before), after=_dump(after), prev_hash=_last_hash(session))
-    entry.hash = hash_of(entry)
-    session.info[_LAST_HASH] = entry.hash
-    # The unit of work inserts rows in the order they were added, so ids follow the chain.
-    session.add(entry)
+    session.execute(insert(AUDIT), [_entry(session, actor, entity, action, activity_id, case_no, before, after)])
+
+
+class Entry(NamedTuple):
+    """One audit row to write with ``record_many``: the arguments of ``record``."""
+
+    actor: str
+    entity: str
+    action: str
+    activity_id: int | None = None
+    case_no: str | None = None
+    before: object = None
+    after: object = None
+
+
+def record_many(session: Session, entries: Iterable[Entry]) -> None:
+    """Add audit rows in the caller's transaction, in the order given, as one bulk insert (an import's rows)."""
+    values = [_entry(session, *entry) for entry in entries]
+    if values:
+        # One executemany inserts in list order, so ids follow the chain.
+        session.execute(insert(AUDIT), values)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from pingcha.scoring import Sheet
+from pingcha.store.bulk import insert_tuples
 from pingcha.store.chunks import CHUNK, chunked
 from pingcha.store.models import ScoreSheet, SheetDeduction, SheetMark, now
 from pingcha.vocabulary import SheetKind, SheetStatus
@@ -49,7 +50,7 @@ _COLUMNS = (SHEET.c.id, SHEET.c.activity_id, SHEET.c.case_file_id, SHEET.c.evalu
 
 
 def _rows(session: Session, query) -> list[SheetRow]:
-    return [SheetRow(*row) for row in session.execute(query)]
+    return [SheetRow(*row) for row in session.execute(query).all()]
 
 
 def _one(session: Session, query, lock: bool) -> SheetRow | None:
@@ -103,39 +104,60 @@ def update_sheet(session: Session, sheet_id: int, **values) -> None:
     session.execute(update(SHEET).where(SHEET.c.id == sheet_id).values(**values))
 
 
-def _contents(session: Session, sheets: Iterable[SheetRow], deductions_query, marks_query) -> dict[int, Sheet]:
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _contents(session: Session, sheets: Iterable[SheetRow], deductions_query, marks_query,
+              decided_query=None) -> dict[int, Sheet]:
+    """Build each sheet's ``Sheet`` from its rows. With ``decided_query`` (sheet_id, codes joined by ``_SEP``),
+    the 确认无扣分 marks come from it, one row a sheet, and ``marks_query`` leaves them out."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     notes: dict[int, dict[str, str]] = defaultdict(dict)
     na: dict[int, set[str]] = defaultdict(set)
     veto: dict[int, set[str]] = defaultdict(set)
-    decided: dict[int, set[str]] = defaultdict(set)
+    decided: dict[int, frozenset[str]] = {}
+    listed: dict[int, set[str]] = defaultdict(set)
     uncertain: dict[int, dict[str, str]] = defaultdict(dict)
-    for sheet_id, code, count, note in session.execute(deductions_query):
+    for sheet_id, code, count, note in session.execute(deductions_query).all():
         if count:
             counts[sheet_id][code] = count
         if note:
             notes[sheet_id][code] = note
-    for sheet_id, kind, code, note in session.execute(marks_query):
+    for sheet_id, kind, code, note in session.execute(marks_query).all():
         if kind == NA:
             na[sheet_id].add(code)
         elif kind == VETO:
             veto[sheet_id].add(code)
         elif kind == DECIDED:
-            decided[sheet_id].add(code)
+            listed[sheet_id].add(code)
         elif kind == UNCERTAIN:
             uncertain[sheet_id][code] = note
         elif note:
             notes[sheet_id][code] = note
-    return {
-        row.id: Sheet(deductions=counts[row.id], na=frozenset(na[row.id]), veto=frozenset(veto[row.id]),
-                      notes=notes[row.id], comment=row.comment, decided=frozenset(decided[row.id]),
-                      uncertain=uncertain[row.id])
-        for row in sheets
-    }
+    if decided_query is not None:
+        # Sheets that confirmed the same items share one (immutable) set: less memory, and no split to repeat.
+        shared: dict[str, frozenset[str]] = {}
+        for sheet_id, codes in session.execute(decided_query).all():
+            found = shared.get(codes)
+            if found is None:
+                found = shared[codes] = frozenset(codes.split(_SEP))
+            decided[sheet_id] = found
+    decided.update((sheet_id, frozenset(codes)) for sheet_id, codes in listed.items())
+    found = {}
+    for row in sheets:
+        key = row.id
+        found[key] = Sheet(
+            deductions=counts.get(key) or {}, na=frozenset(na[key]) if key in na else _EMPTY,
+            veto=frozenset(veto[key]) if key in veto else _EMPTY, notes=notes.get(key) or {}, comment=row.comment,
+            decided=decided.get(key, _EMPTY), uncertain=uncertain.get(key) or {})
+    return found
 
 
 _DEDUCTION_COLUMNS = (DEDUCTION.c.sheet_id, DEDUCTION.c.code, DEDUCTION.c.count, DEDUCTION.c.note)
 _MARK_COLUMNS = (MARK.c.sheet_id, MARK.c.kind, MARK.c.code, MARK.c.note)
+# Joins a sheet's 确认无扣分 codes (item codes, never holding a control character) in one value.
+_SEP = "\x1f"
+_AGGREGATES = {"sqlite": func.group_concat, "postgresql": func.string_agg}
 
 
 def contents(session: Session, row: SheetRow) -> Sheet:
@@ -148,16 +170,23 @@ def contents(session: Session, row: SheetRow) -> Sheet:
 
 
 def _contents_where(session: Session, rows: list[SheetRow], *conditions) -> dict[int, Sheet]:
-    """Contents of the sheets matching ``conditions``, in two joined queries (no list of ids)."""
-    return _contents(
-        session, rows,
-        select(*_DEDUCTION_COLUMNS).join(SHEET, SHEET.c.id == DEDUCTION.c.sheet_id).where(*conditions),
-        select(*_MARK_COLUMNS).join(SHEET, SHEET.c.id == MARK.c.sheet_id).where(*conditions),
-    )
+    """Contents of the sheets matching ``conditions``, in three joined queries (no list of ids). A submitted
+    sheet lists dozens of items as 确认无扣分: the database joins them into one value a sheet, so millions of
+    mark rows never become Python objects."""
+    deductions = select(*_DEDUCTION_COLUMNS).join(SHEET, SHEET.c.id == DEDUCTION.c.sheet_id).where(*conditions)
+    marks = select(*_MARK_COLUMNS).join(SHEET, SHEET.c.id == MARK.c.sheet_id).where(*conditions)
+    aggregate = _AGGREGATES.get(session.get_bind().dialect.name)
+    if aggregate is None:  # pragma: no cover - other servers: every mark as a row
+        return _contents(session, rows, deductions, marks)
+    # Grouped by the sheet in the order the sheets are read, so SQLite needs no sort of the marks.
+    decided = (select(SHEET.c.id, aggregate(MARK.c.code, _SEP)).select_from(SHEET)
+               .join(MARK, MARK.c.sheet_id == SHEET.c.id).where(*conditions, MARK.c.kind == DECIDED)
+               .group_by(SHEET.c.id))
+    return _contents(session, rows, deductions, marks.where(MARK.c.kind.in_((NA, VETO, NOTE, UNCERTAIN))), decided)
 
 
 def activity_sheets(session: Session, activity_id: int) -> tuple[list[SheetRow], dict[int, Sheet]]:
-    """Every sheet of the activity and what each says, in three queries."""
+    """Every sheet of the activity and what each says, in four queries."""
     condition = SHEET.c.activity_id == activity_id
     rows = _rows(session, select(*_COLUMNS).where(condition))
     return rows, _contents_where(session, rows, condition)
@@ -259,19 +288,25 @@ def save_mark(session: Session, sheet_id: int, kind: str, code: str, present: bo
         session.execute(insert(MARK).values(sheet_id=sheet_id, kind=kind, code=code, note=note))
 
 
-def _content_rows(sheet_id: int, sheet: Sheet, deduction_codes: Mapping | frozenset) -> tuple[list[dict], list[dict]]:
-    deductions = []
-    for code in deduction_codes:
-        count, note = sheet.deductions.get(code, 0), sheet.notes.get(code, "")
+def _content_rows(sheet_id: int, sheet: Sheet, order: Mapping[str, int], deductions: list[tuple],
+                  marks: list[tuple]) -> None:
+    """Append the rows that say ``sheet`` to ``deductions`` (sheet_id, code, count, note) and ``marks``
+    (sheet_id, kind, code, note), in the rubric's order of deductions (``order``: code → position)."""
+    counts, notes = sheet.deductions, sheet.notes
+    found = [code for code in counts if code in order]
+    found += [code for code in notes if code in order and code not in counts]
+    for code in sorted(found, key=order.__getitem__):
+        count, note = counts.get(code, 0), notes.get(code, "")
         if count or note:
-            deductions.append({"sheet_id": sheet_id, "code": code, "count": count, "note": note})
-    marks = [{"sheet_id": sheet_id, "kind": kind, "code": code, "note": ""}
-             for kind, codes in ((NA, sheet.na), (VETO, sheet.veto), (DECIDED, sheet.decided)) for code in sorted(codes)]
-    marks.extend({"sheet_id": sheet_id, "kind": NOTE, "code": code, "note": note}
-                 for code, note in sheet.notes.items() if note and code not in deduction_codes)
-    marks.extend({"sheet_id": sheet_id, "kind": UNCERTAIN, "code": code, "note": reason}
-                 for code, reason in sorted(sheet.uncertain.items()))
-    return deductions, marks
+            deductions.append((sheet_id, code, count, note))
+    for kind, codes in ((NA, sheet.na), (VETO, sheet.veto), (DECIDED, sheet.decided)):
+        marks.extend((sheet_id, kind, code, "") for code in sorted(codes))
+    marks.extend((sheet_id, NOTE, code, note) for code, note in notes.items() if note and code not in order)
+    marks.extend((sheet_id, UNCERTAIN, code, reason) for code, reason in sorted(sheet.uncertain.items()))
+
+
+_DEDUCTION_INSERT = ("sheet_id", "code", "count", "note")
+_MARK_INSERT = ("sheet_id", "kind", "code", "note")
 
 
 def replace_contents(session: Session, contents_by_sheet: Mapping[int, Sheet], deduction_codes: Mapping | frozenset,
@@ -284,16 +319,13 @@ def replace_contents(session: Session, contents_by_sheet: Mapping[int, Sheet], d
     for chunk in chunked(stale):
         session.execute(delete(DEDUCTION).where(DEDUCTION.c.sheet_id.in_(chunk)))
         session.execute(delete(MARK).where(MARK.c.sheet_id.in_(chunk)))
-    deductions: list[dict] = []
-    marks: list[dict] = []
+    deductions: list[tuple] = []
+    marks: list[tuple] = []
+    order = {code: position for position, code in enumerate(deduction_codes)}
     for sheet_id, sheet in contents_by_sheet.items():
-        d, m = _content_rows(sheet_id, sheet, deduction_codes)
-        deductions.extend(d)
-        marks.extend(m)
-    if deductions:
-        session.execute(insert(DEDUCTION), deductions)
-    if marks:
-        session.execute(insert(MARK), marks)
+        _content_rows(sheet_id, sheet, order, deductions, marks)
+    insert_tuples(session, DEDUCTION, _DEDUCTION_INSERT, deductions)
+    insert_tuples(session, MARK, _MARK_INSERT, marks)
     moment = now()
     comments = [{"sheet": sheet_id, "new_comment": sheet.comment, "moment": moment}
                 for sheet_id, sheet in contents_by_sheet.items()]

@@ -7,6 +7,7 @@ A ``UserError`` (a refusal explained in Chinese) or a database hiccup becomes a 
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -24,6 +25,7 @@ from pingcha.services.queries import RosterEntry, roster
 from pingcha.store import Store
 
 T = TypeVar("T")
+UI_SWITCH_INTERVAL = 0.0005  # seconds
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,10 @@ class PingchaApp(App):
         # Everything loaded so far (Textual, SQLAlchemy, the rubric) lives as long as the app: keep it out
         # of the garbage collector's full passes, which otherwise stall a key press now and then.
         gc.freeze()
+        # A worker thread computing the 组长's pages holds the GIL for up to the switch interval each time the
+        # event loop wants it back (after every database call and every write to the terminal): 5 ms by default,
+        # many times per key press. At 0.5 ms a key press repaints at once while the worker keeps computing.
+        sys.setswitchinterval(UI_SWITCH_INTERVAL)
 
         activity = self._initial_activity()
         if activity is not None and self.wanted_user:

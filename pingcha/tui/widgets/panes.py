@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
 from pingcha.errors import DATABASE_ERRORS, UserError
+from pingcha.memory import paused_collection
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults
 from pingcha.services.queries import AssignedFile, Progress, assigned_files, case_facts
 from pingcha.services.results import colleagues_sheets
@@ -303,12 +304,15 @@ class DerivedPane(Pane):
 
     @work(thread=True, exclusive=True, group="derived", exit_on_error=False)
     def compute(self) -> None:
-        try:
-            view = self.app.derived.get(self.VIEW)
-        except (UserError, *DATABASE_ERRORS) as exc:
-            self.app.call_from_thread(self._computed, None, None, exc)
-            return
-        self.app.call_from_thread(self._computed, view, self.prepare(view), None)
+        # The collector paused: its passes over what the worker builds would hold the GIL and stall key presses.
+        with paused_collection():
+            try:
+                view = self.app.derived.get(self.VIEW)
+            except (UserError, *DATABASE_ERRORS) as exc:
+                self.app.call_from_thread(self._computed, None, None, exc)
+                return
+            prepared = self.prepare(view)
+        self.app.call_from_thread(self._computed, view, prepared, None)
 
     def _computed(self, view: object, prepared: dict | None, problem: Exception | None) -> None:
         self.loading = False
