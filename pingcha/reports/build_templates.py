@@ -136,9 +136,10 @@ def objection_paragraph(doc) -> None:
     """异议: how many objections the agencies raised to the results sent to them, and how many were upheld."""
     P(doc, "{%p if objections %}")
     P(doc, "通报前，我局将评查结果书面反馈各执法部门，听取意见。各执法部门共提出异议{{ objections.received }}条，"
-           "{% if objections.upheld %}经审核采纳{{ objections.upheld }}条，相关案卷已重新复核{% else %}经审核均未采纳{% endif %}"
+           "{% if objections.upheld %}经审核采纳{{ objections.upheld }}条，{% if objections.reviewed == objections.upheld %}"
+           "相关案卷已重新复核{% else %}相关案卷正在重新复核{% endif %}{% else %}经审核均未采纳{% endif %}"
            "{% if objections.upheld and objections.dismissed %}；未采纳{{ objections.dismissed }}条{% endif %}"
-           "{% if objections.dismissed %}，未采纳的已逐条说明理由{% endif %}"
+           "{% if objections.dismissed %}，已逐条说明理由{% endif %}"
            "{% if objections.open %}；另有{{ objections.open }}条尚在办理{% endif %}。")
     P(doc, "{%p endif %}")
 

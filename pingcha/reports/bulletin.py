@@ -239,11 +239,11 @@ def precheck_context(prechecks: PrecheckSummary | None) -> dict | None:
 def objection_context(results: ActivityResults) -> dict | None:
     """异议 raised to the results sent to the agencies before the 通报, and what became of them (None if none)."""
     counts = results.objections
-    received = sum(counts.values())
+    received = sum(n for status, n in counts.items() if status != "reviewed")
     if not received:
         return None
     return {"received": received, "upheld": counts.get("已采纳", 0), "dismissed": counts.get("未采纳", 0),
-            "open": counts.get("待答复", 0)}
+            "open": counts.get("待答复", 0), "reviewed": counts.get("reviewed", 0)}
 
 
 def bulletin_context(results: ActivityResults, settings: DocumentSettings, masker: Masker,

@@ -72,7 +72,8 @@ def render_rectification(results: ActivityResults, view, out: Path | str, *, tem
         "open": len(items) - view.count("已销号") - view.count("已反馈"),
         "overdue": len(overdue),
         "sent_back": sum(1 for i in items if i.last_reason),
-        "agencies": [{"agency": t.agency, "items": t.items, "done": t.done, "replied": t.replied,
+        "pending": len(items) - view.count("已销号"),
+        "agencies": [{"agency": t.agency, "count": t.items, "done": t.done, "replied": t.replied,
                       "pending": t.pending, "overdue": t.overdue} for t in tallies],
         "done_agencies": "、".join(t.agency for t in tallies if t.pending == 0),
         "overdue_agencies": "、".join(t.agency for t in tallies if t.overdue),
@@ -81,7 +82,7 @@ def render_rectification(results: ActivityResults, view, out: Path | str, *, tem
                            "state": "已报送整改情况、正在审核" if i.status == "已反馈" else (
                                "整改情况被退回后尚未重新报送" if i.last_reason else "尚未报送整改情况")}
                           for n, i in enumerate(overdue, start=1)],
-        "items": [{"number": n, "agency": i.agency, "case_no": i.case_no, "deadline": i.deadline.isoformat(),
+        "rows": [{"number": n, "agency": i.agency, "case_no": i.case_no, "deadline": i.deadline.isoformat(),
                    "status": i.status + ("（逾期）" if i.overdue else ""),
                    "replied_on": i.replied_on.isoformat() if i.replied_on else facts.DASH}
                   for n, i in enumerate(sorted(items, key=lambda i: (i.agency, facts.case_key(i.case_no))), start=1)],

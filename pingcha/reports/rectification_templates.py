@@ -22,16 +22,16 @@ def build_rectification() -> Document:
     P(doc, "{{ title }}", gb.TITLE)
     P(doc, "{{ recipients }}：", gb.RECIPIENTS)
     P(doc, "{{ bulletin_date }}，我局印发《{{ bulletin_title }}》，对{{ activity }}中评为{{ worst_grade }}的{{ total }}件案卷，"
-           "要求有关执法部门于{{ deadline }}前完成整改并报送整改情况。截至{{ as_of }}，已整改销号{{ done }}件，"
-           "已报送整改情况、正在审核{{ replied }}件，尚未完成整改{{ open }}件{% if overdue %}，其中逾期未完成{{ overdue }}件"
-           "{% endif %}。现将整改情况通报如下。")
+           "要求有关执法部门于{{ deadline }}前完成整改并报送整改情况。截至{{ as_of }}，已整改销号{{ done }}件"
+           "{% if pending %}，尚未销号{{ pending }}件（已报送整改情况、正在审核{{ replied }}件，尚未报送或被退回重新整改"
+           "{{ open }}件）{% if overdue %}，其中逾期未完成{{ overdue }}件{% endif %}{% endif %}。现将整改情况通报如下。")
 
     P(doc, "一、整改进展", gb.HEADING_1)
     P(doc, "{% if total %}各执法部门整改情况如下（按逾期未完成件数排列）：{% else %}本次评查没有评为{{ worst_grade }}的案卷，"
            "无需整改。{% endif %}")
     P(doc, "{%p if total %}")
     gb.data_table(doc, [
-        ("执法部门", 48, "{{ a.agency }}"), ("整改事项", 22, "{{ a.items }}"), ("已销号", 20, "{{ a.done }}"),
+        ("执法部门", 48, "{{ a.agency }}"), ("整改事项", 22, "{{ a.count }}"), ("已销号", 20, "{{ a.done }}"),
         ("正在审核", 22, "{{ a.replied }}"), ("未完成", 20, "{{ a.pending }}"), ("其中逾期", 22, "{{ a.overdue }}"),
     ], "a in agencies")
     P(doc, "{%p endif %}")
@@ -66,9 +66,9 @@ def build_rectification() -> Document:
     P(doc, "附件", gb.ATTACHMENT_LABEL)
     P(doc, "整改事项明细表", gb.ATTACHMENT_TITLE)
     gb.data_table(doc, [
-        ("序号", 11, "{{ i.number }}"), ("执法部门", 34, "{{ i.agency }}"), ("案号", 46, "{{ i.case_no }}"),
-        ("整改期限", 24, "{{ i.deadline }}"), ("状态", 20, "{{ i.status }}"), ("反馈日期", 21, "{{ i.replied_on }}"),
-    ], "i in items", text=gb.LIST_TEXT, head=gb.LIST_HEAD)
+        ("序号", 10, "{{ i.number }}"), ("执法部门", 32, "{{ i.agency }}"), ("案号", 42, "{{ i.case_no }}"),
+        ("整改期限", 24, "{{ i.deadline }}"), ("状态", 24, "{{ i.status }}"), ("反馈日期", 24, "{{ i.replied_on }}"),
+    ], "i in rows", text=gb.LIST_TEXT, head=gb.LIST_HEAD)
     P(doc, "{%p endif %}")
     doc.add_paragraph(style=gb.TABLE_NOTE).paragraph_format.line_spacing = Pt(1)
     return doc
@@ -87,8 +87,8 @@ def build_feedback() -> Document:
            "{% endif %}。现将评查结果反馈你单位，请核对。")
     P(doc, "{%p if listed %}")
     gb.data_table(doc, [
-        ("序号", 12, "{{ f.index }}"), ("案号", 52, "{{ f.case_no }}"), ("案由", 50, "{{ f.cause }}"),
-        ("得分", 18, "{{ f.score }}"), ("等次", 22, "{{ f.grade }}"),
+        ("序号", 10, "{{ f.index }}"), ("案号", 64, "{{ f.case_no }}"), ("案由", 44, "{{ f.cause }}"),
+        ("得分", 16, "{{ f.score }}"), ("等次", 20, "{{ f.grade }}"),
     ], "f in listed")
     P(doc, "{%p endif %}")
     P(doc, "{%p for f in listed %}")

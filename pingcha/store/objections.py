@@ -95,6 +95,10 @@ def mark_reviewed(session: Session, case_file_id: int) -> list[int]:
 
 
 def counts(session: Session, activity_id: int) -> dict[str, int]:
-    """How many objections stand in each status."""
-    return dict(session.execute(select(OBJECTION.c.status, func.count()).where(
+    """How many objections stand in each status, and under ``reviewed`` how many upheld ones a 复核 has settled."""
+    found = dict(session.execute(select(OBJECTION.c.status, func.count()).where(
         OBJECTION.c.activity_id == activity_id).group_by(OBJECTION.c.status)).all())
+    if found:
+        found["reviewed"] = session.execute(select(func.count()).select_from(OBJECTION).where(
+            OBJECTION.c.activity_id == activity_id, OBJECTION.c.reviewed.is_(True))).scalar_one()
+    return found
