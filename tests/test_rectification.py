@@ -100,7 +100,7 @@ def test_reply_accept_and_reject_move_an_item_and_are_audited(cli, facts, tmp_pa
 
     history = cli.ok("audit", ACTIVITY, second)
     assert "列入整改" in history and "录入整改反馈" in history and "退回整改" in history
-    assert "内容：未附整改后的文书" in history and "状态 已反馈 → 待整改" in history
+    assert "状态 已反馈 → 待整改" in history and "未附整改后的文书" in history
     assert "哈希链完整" in cli.ok("check")
 
 
