@@ -32,7 +32,7 @@ def next_status(case_no: str, status: RectificationStatus | str, action: Rectifi
         return REPLIED
     if action == RectificationAction.ACCEPT:
         if status == OPEN:
-            raise UserError(f"“{case_no}”还没有录入整改反馈，不能销号：请先用 --reply 录入执法部门的整改情况")
+            raise UserError(f"“{case_no}”还没有录入整改反馈，不能销号：请先录入执法部门报送的整改情况（命令行 --reply，界面中按 r）")
         if status == CLOSED:
             raise UserError(f"“{case_no}”已经销号")
         return CLOSED
