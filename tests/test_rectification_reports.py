@@ -57,7 +57,7 @@ def test_the_rectification_bulletin_by_agency_with_the_overdue_files_named(cli, 
     assert rows[0] == ["执法部门", "整改事项", "已销号", "正在审核", "未完成", "其中逾期"]
     annex = [[c.text for c in row.cells] for row in doc.tables[-1].rows]
     assert [r[2] for r in annex[1:]] == sorted([first, second], key=lambda c: (facts["agencies"][c], c))
-    assert {r[4] for r in annex[1:]} == {"已销号", "待整改（逾期）"}
+    assert {(r[4], r[5]) for r in annex[1:]} == {("已销号", ""), ("待整改", "是")}
     section = doc.sections[0]
     assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin,
                                   section.right_margin)] == [37, 35, 28, 26]

@@ -83,7 +83,7 @@ def render_rectification(results: ActivityResults, view, out: Path | str, *, tem
                                "整改情况被退回后尚未重新报送" if i.last_reason else "尚未报送整改情况")}
                           for n, i in enumerate(overdue, start=1)],
         "rows": [{"number": n, "agency": i.agency, "case_no": i.case_no, "deadline": i.deadline.isoformat(),
-                   "status": i.status + ("（逾期）" if i.overdue else ""),
+                   "status": i.status, "overdue": "是" if i.overdue else "",
                    "replied_on": i.replied_on.isoformat() if i.replied_on else facts.DASH}
                   for n, i in enumerate(sorted(items, key=lambda i: (i.agency, facts.case_key(i.case_no))), start=1)],
     }

@@ -66,8 +66,9 @@ def build_rectification() -> Document:
     P(doc, "附件", gb.ATTACHMENT_LABEL)
     P(doc, "整改事项明细表", gb.ATTACHMENT_TITLE)
     gb.data_table(doc, [
-        ("序号", 10, "{{ i.number }}"), ("执法部门", 32, "{{ i.agency }}"), ("案号", 42, "{{ i.case_no }}"),
-        ("整改期限", 24, "{{ i.deadline }}"), ("状态", 24, "{{ i.status }}"), ("反馈日期", 24, "{{ i.replied_on }}"),
+        ("序号", 10, "{{ i.number }}"), ("执法部门", 30, "{{ i.agency }}"), ("案号", 40, "{{ i.case_no }}"),
+        ("整改期限", 25, "{{ i.deadline }}"), ("状态", 16, "{{ i.status }}"), ("逾期", 10, "{{ i.overdue }}"),
+        ("反馈日期", 25, "{{ i.replied_on }}"),
     ], "i in rows", text=gb.LIST_TEXT, head=gb.LIST_HEAD)
     P(doc, "{%p endif %}")
     doc.add_paragraph(style=gb.TABLE_NOTE).paragraph_format.line_spacing = Pt(1)
@@ -87,9 +88,10 @@ def build_feedback() -> Document:
            "{% endif %}。现将评查结果反馈你单位，请核对。")
     P(doc, "{%p if listed %}")
     gb.data_table(doc, [
-        ("序号", 10, "{{ f.index }}"), ("案号", 64, "{{ f.case_no }}"), ("案由", 44, "{{ f.cause }}"),
+        ("序号", 13, "{{ f.index }}"), ("案号", 62, "{{ f.case_no }}"), ("案由", 43, "{{ f.cause }}"),
         ("得分", 16, "{{ f.score }}"), ("等次", 20, "{{ f.grade }}"),
     ], "f in listed")
+    gb.spacer(doc, 10)
     P(doc, "{%p endif %}")
     P(doc, "{%p for f in listed %}")
     P(doc, "（{{ f.number }}）{{ f.case_no }}（{{ f.cause }}）", gb.HEADING_2)
