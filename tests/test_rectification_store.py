@@ -49,27 +49,33 @@ def test_a_0004_database_upgrades_keeping_its_rows_and_the_loop_then_runs(tmp_pa
     assert {i["status"] for i in cli.json("rectify", ACTIVITY, "--json")["items"]} == {"已反馈", "待整改"}
 
 
-@pytest.mark.parametrize("statement", [
+FORBIDDEN = [
     "UPDATE rectification_item SET status = '已完成'",
     "UPDATE rectification_event SET action = '撤销'",
     "UPDATE objection SET status = '已撤回'",
+    # a second item for a file that is one already
     "INSERT INTO rectification_item (activity_id, case_file_id, issue_id, status, deadline)"
     " SELECT activity_id, case_file_id, issue_id, status, deadline FROM rectification_item LIMIT 1",
-])
-def test_the_database_refuses_what_the_rules_do_not_allow(tmp_path, capsys, statement):
+    # a second objection under a number taken
+    "INSERT INTO objection (activity_id, number, case_file_id, item_code, text, status, recorded_at, recorded_by,"
+    " answer, reviewed) SELECT activity_id, number, case_file_id, item_code, text, status, recorded_at, recorded_by,"
+    " answer, reviewed FROM objection LIMIT 1",
+]
+
+
+def test_the_database_refuses_what_the_rules_do_not_allow(tmp_path, capsys):
     db = tmp_path / "p.db"
-    build(db, tmp_path)
-    Cli(db, capsys).ok("report", "bulletin", ACTIVITY, "--out", tmp_path / "通报.docx")
+    facts = build(db, tmp_path)
+    cli = Cli(db, capsys)
+    cli.ok("objection", ACTIVITY, facts["fair"], "--item", "D12", "--text", "已签字", user=LEADER)
+    cli.ok("report", "bulletin", ACTIVITY, "--out", tmp_path / "通报.docx")
     store = open_store(str(db))
-    with store.engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO objection (activity_id, number, case_file_id, item_code, text, status, recorded_at,"
-            " recorded_by, answer, reviewed) SELECT activity_id, 1, case_file_id, 'D12', 'x', '待答复', '2025-01-01',"
-            " 'x', '', 0 FROM rectification_item LIMIT 1"))
-    with pytest.raises(Exception, match="(?i)constraint|unique"):
-        with store.engine.begin() as connection:
-            connection.execute(text(statement))
+    for statement in FORBIDDEN:
+        with pytest.raises(Exception, match="(?i)constraint|unique"):
+            with store.engine.begin() as connection:
+                connection.execute(text(statement))
     store.dispose()
+    assert [o["status"] for o in cli.json("objection", ACTIVITY, "--json")["objections"]] == ["待答复"]
 
 
 @pytest.mark.skipif(not SERVER, reason="没有可用的 PostgreSQL（设置 PINGCHA_TEST_POSTGRES 后运行）")
