@@ -45,6 +45,7 @@ def file_outcome(
     spread: Decimal = DEFAULT_SPREAD,
     band_review: bool = False,
     confirmations: Sequence[str] = (),
+    reopened: Sequence[str] = (),
 ) -> Outcome:
     """Decide one drawn file's outcome.
 
@@ -53,8 +54,11 @@ def file_outcome(
     until every assigned evaluator has submitted it is pending; then the sheets combine when they agree
     (same vetoes, scores within ``spread``, and with ``band_review`` the same grade band), else 复核.
     ``confirmations`` are the 请组长确认 requests on the submitted sheets (each its reason, in words): any of them
-    sends the file to 复核 even when the sheets agree.
+    sends the file to 复核 even when the sheets agree. ``reopened`` are the reasons (in words) an upheld 异议 gives
+    for settling the file again: they send a file that was final to 复核, until a 复核 since settles it.
     """
+    if reopened and assigned >= 1 and len(submitted) >= assigned:
+        return Outcome(FileStatus.NEEDS_REVIEW, reasons=tuple(reopened))
     if review is not None:
         return Outcome(FileStatus.FINAL, review.score, review.grade, settled_by=BY_REVIEW)
     if assigned < 1 or len(submitted) < assigned:

@@ -28,6 +28,7 @@ class LeaderAction(StrEnum):
     ISSUE_CREDENTIALS = "发放口令"
     REVIEW = "录入复核结果"
     RECTIFY = "录入整改决定"
+    OBJECTION = "录入和答复异议"
     REPORT = "出具报告"
     CALIBRATE = "设定样卷和参考评分"
     CALIBRATION_GAPS = "查看全体样卷试评差异"

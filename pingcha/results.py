@@ -166,6 +166,9 @@ class ActivityResults:
     # (当事人, 当事人类型) of every file of the register, drawn or not: every individual is masked.
     register_parties: tuple[tuple[str, str], ...] = ()
     draw: DrawFacts | None = None
+    # 异议 before the 通报, by status (待答复, 已采纳, 未采纳; ``reviewed``: upheld and settled by a 复核 since):
+    # the 通报 says how many came in and how many were upheld.
+    objections: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Whoever builds the results, agencies come out ordered and ranked by the one rule of §2.

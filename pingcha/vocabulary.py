@@ -43,3 +43,28 @@ class FileStatus(StrEnum):
 NOT_STARTED = "未开始"
 
 FILE_STATUS_LABELS = {FileStatus.PENDING: "评查中", FileStatus.NEEDS_REVIEW: "待复核", FileStatus.FINAL: "已完成"}
+
+
+class RectificationStatus(StrEnum):
+    """整改事项的状态 (§11)."""
+
+    OPEN = "待整改"
+    REPLIED = "已反馈"
+    CLOSED = "已销号"
+
+
+class RectificationAction(StrEnum):
+    """A step in an item's history."""
+
+    LISTED = "列入"  # the 通报 made the file an item
+    REPLY = "反馈"  # the agency's reply, recorded by a 组长
+    ACCEPT = "销号"
+    REJECT = "退回"  # back to 待整改, with a reason
+
+
+class ObjectionStatus(StrEnum):
+    """异议的状态."""
+
+    OPEN = "待答复"
+    UPHELD = "已采纳"  # the file goes to 复核 with the objection as its reason
+    DISMISSED = "未采纳"

@@ -46,6 +46,7 @@ def build_bulletin() -> Document:
     P(doc, "{% if unfinished %}截至{{ issue_date }}，已完成评查{{ final_count }}件，另有{{ unfinished }}，其结果不计入本次通报的统计，"
            "待评查完成后另行通报。{% else %}截至{{ issue_date }}，抽取的{{ file_count }}件案卷已全部完成评查。{% endif %}")
     precheck_paragraph(doc)
+    objection_paragraph(doc)
 
     P(doc, "{% if final_count %}在已完成评查的{{ final_count }}件案卷中，{% for g in grades %}{{ g.name }}{{ g.n }}件，"
            "占{{ g.share }}%{% if not loop.last %}；{% endif %}{% endfor %}，平均得分{{ mean_score }}分。"
@@ -131,6 +132,18 @@ def precheck_paragraph(doc) -> None:
     P(doc, "{%p endif %}")
 
 
+def objection_paragraph(doc) -> None:
+    """异议: how many objections the agencies raised to the results sent to them, and how many were upheld."""
+    P(doc, "{%p if objections %}")
+    P(doc, "通报前，我局将评查结果书面反馈各执法部门，听取意见。各执法部门共提出异议{{ objections.received }}条，"
+           "{% if objections.upheld %}经审核采纳{{ objections.upheld }}条，{% if objections.reviewed == objections.upheld %}"
+           "相关案卷已重新复核{% else %}相关案卷正在重新复核{% endif %}{% else %}经审核均未采纳{% endif %}"
+           "{% if objections.upheld and objections.dismissed %}；未采纳{{ objections.dismissed }}条{% endif %}"
+           "{% if objections.dismissed %}，已逐条说明理由{% endif %}"
+           "{% if objections.open %}；另有{{ objections.open }}条尚在办理{% endif %}。")
+    P(doc, "{%p endif %}")
+
+
 def colophon(doc) -> None:
     """版记: 抄送 and 印发机关/印发日期 between a thick, a thin and a thick rule, at the page bottom.
 
@@ -194,7 +207,10 @@ def build_notice() -> Document:
 def build_all(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, build in (("bulletin.docx", build_bulletin), ("sheet.docx", build_sheet), ("notice.docx", build_notice)):
+    from pingcha.reports.rectification_templates import build_feedback, build_rectification
+
+    for name, build in (("bulletin.docx", build_bulletin), ("sheet.docx", build_sheet), ("notice.docx", build_notice),
+                        ("rectification.docx", build_rectification), ("feedback.docx", build_feedback)):
         path = folder / name
         build().save(path)
         written.append(path)

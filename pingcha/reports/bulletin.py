@@ -236,6 +236,16 @@ def precheck_context(prechecks: PrecheckSummary | None) -> dict | None:
     }
 
 
+def objection_context(results: ActivityResults) -> dict | None:
+    """异议 raised to the results sent to the agencies before the 通报, and what became of them (None if none)."""
+    counts = results.objections
+    received = sum(n for status, n in counts.items() if status != "reviewed")
+    if not received:
+        return None
+    return {"received": received, "upheld": counts.get("已采纳", 0), "dismissed": counts.get("未采纳", 0),
+            "open": counts.get("待答复", 0), "reviewed": counts.get("reviewed", 0)}
+
+
 def bulletin_context(results: ActivityResults, settings: DocumentSettings, masker: Masker,
                      prechecks: PrecheckSummary | None = None) -> dict:
     rubric = results.rubric
@@ -289,6 +299,7 @@ def bulletin_context(results: ActivityResults, settings: DocumentSettings, maske
         "unranked_agencies": "、".join(a.agency for a in results.agencies if a.mean is None),
         "problem_groups": problem_groups(results, masker, settings.problems_per_category),
         "precheck": precheck_context(prechecks),
+        "objections": objection_context(results),
         "annexes": listed,
     }
 

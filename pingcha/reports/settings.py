@@ -45,6 +45,7 @@ LABELS: dict[str, str] = {
     "sealed": "加盖印章",
     "analysis": "原因分析",
     "templates": "模板目录",
+    "reply_by": "异议反馈截止日期",
 }
 
 DEFAULTS: dict[str, str] = {
@@ -78,7 +79,7 @@ def default_text(key: str) -> str:
     return text if len(text) <= 40 else text[:38] + "……"
 
 
-_DATE_KEYS = ("issue_date", "print_date", "deadline")
+_DATE_KEYS = ("issue_date", "print_date", "deadline", "reply_by")
 # (lowest, highest) a number may be: a year as written in 〔2024〕, a deadline a date can hold.
 _NUMBER_RANGES = {"deadline_days": (1, 3650), "problems_per_category": (1, 50), "listed_in_body": (0, 100),
                   "doc_year": (1949, 2999)}

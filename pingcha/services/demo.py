@@ -16,7 +16,7 @@ from pingcha.errors import UserError
 from pingcha.paths import sample_cases_dir, scoring_rules_dir
 from pingcha.rubric import Rubric
 from pingcha.scoring import Sheet
-from pingcha.services import activities, draw, prechecks, registers, review, rubrics, sheets
+from pingcha.services import activities, draw, prechecks, rectification_demo, registers, review, rubrics, sheets
 from pingcha.services.results import activity_results
 from pingcha.services.tables import read_table
 from pingcha.store import Store
@@ -162,6 +162,7 @@ def build_demo(store: Store, actor: str = "区司法局") -> DemoSummary:
         first = next(v for v in settled.sheets if v.result is not None)
         opinion = f"经集体评议，以{first.evaluator}的评查结果为准。"
         review.reconcile(store, DEMO_ACTIVITY, settled.case.case_no, replace(first.sheet, comment=opinion), leaders[0])
+    rectification_demo.run_after_results(store, DEMO_ACTIVITY, leaders, actor)
     final = activity_results(store, DEMO_ACTIVITY)
     return DemoSummary(
         DEMO_ACTIVITY,

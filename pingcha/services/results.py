@@ -15,6 +15,7 @@ from pingcha.scoring import SheetError, agency_mean, score_sheet
 from pingcha.services.activities import find_activity, info_of
 from pingcha.store import Store
 from pingcha.store import activities as people
+from pingcha.store import objections as stored_objections
 from pingcha.store import people as stored_people
 from pingcha.store import calibration as stored_calibration
 from pingcha.store import register
@@ -70,6 +71,7 @@ def _compute(session, activity) -> ActivityResults:
     evaluations = {(r.case_file_id, r.evaluator_id): r for r in sheet_rows if r.kind == SheetKind.EVALUATION}
     reviews = {r.case_file_id: r for r in sheet_rows
                if r.kind == SheetKind.REVIEW and r.status == SheetStatus.RECONCILED}
+    reopening = objection_reasons(rubric, stored_objections.reopening(session, activity.id))
 
     def view(row, reconciled: bool = False) -> SheetView:
         sheet = contents[row.id]
@@ -87,7 +89,8 @@ def _compute(session, activity) -> ActivityResults:
         done = [v for v in views if v.status != SheetStatus.DRAFT and v.result is not None]
         submitted = [v.result for v in done]
         outcome = file_outcome(rubric, len(members), submitted, review.result if review is not None else None,
-                               info.spread, info.band_review, confirmation_requests(rubric, done))
+                               info.spread, info.band_review, confirmation_requests(rubric, done),
+                               reopening.get(case.id, ()))
         files.append(FileResult(
             case.facts, outcome.status, outcome.score, outcome.grade, tuple(persons[pid].name for pid in members),
             tuple(views), review if review is not None and review.result is not None else None, outcome.reasons,
@@ -111,7 +114,20 @@ def _compute(session, activity) -> ActivityResults:
         files=tuple(files), agencies=tuple(agencies), settings=info.settings,
         register_size=register_files, register_agencies=register_agencies,
         register_parties=tuple(register.parties(session, activity.id)), draw=_draw_facts(session, activity.id),
+        objections=stored_objections.counts(session, activity.id),
     )
+
+
+def objection_reasons(rubric, upheld) -> dict[int, tuple[str, ...]]:
+    """The 复核 reasons of upheld 异议 not yet settled by a 复核, by case file id."""
+    from pingcha.rectification import objection_reason
+
+    def title(code: str) -> str:
+        known = rubric.item_by_code.get(code) or rubric.veto_by_code.get(code)
+        return known.title if known is not None else ""
+
+    return {case_id: tuple(objection_reason(o.number, o.item_code, title(o.item_code), o.text) for o in found)
+            for case_id, found in upheld.items()}
 
 
 def _draw_facts(session, activity_id: int) -> DrawFacts | None:

@@ -10,6 +10,7 @@ from pingcha.results import NEEDS_REVIEW, PENDING, FileResult
 from pingcha.scoring import Sheet, SheetError, SheetResult, canonical_codes, check_sheet, score_sheet
 from pingcha.services import access
 from pingcha.services.activities import find_activity
+from pingcha.services.objections import settle_objections
 from pingcha.services.results import activity_results
 from pingcha.services.sheets import (
     DRAFT, RECONCILED, REVIEW, SheetRef, SheetState, activity_rubric, find_row, sheet_of, write_contents,
@@ -134,4 +135,5 @@ def _settle(store: Store, session: Transaction, activity_id: int, case_no: str, 
     record(session, actor, "review", "录入复核结果", activity_id=activity_id, case_no=case_no, before=before,
            after={"leader": actor, "score": str(result.score), "grade": result.grade,
                   "reasons": list(current.reasons), **sheet.to_json()})
+    settle_objections(session, activity_id, row.case_file_id, case_no, actor, result)
     return result

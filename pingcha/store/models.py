@@ -278,3 +278,79 @@ class CalibrationRound(SQLModel, table=True):
     live_first: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     changed_at: datetime = Field(default_factory=now)
     changed_by: str
+
+
+# 整改 and 异议 (migration 0006): the vocabularies the database enforces.
+RECTIFICATION_STATUSES = ("待整改", "已反馈", "已销号")
+RECTIFICATION_ACTIONS = ("列入", "反馈", "销号", "退回")
+OBJECTION_STATUSES = ("待答复", "已采纳", "未采纳")
+
+
+class BulletinIssue(SQLModel, table=True):
+    """One issue of an activity's 通报: its 成文日期 and the 整改 deadline it set (§11)."""
+
+    __tablename__ = "bulletin_issue"
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    issue_date: date
+    deadline: date
+    issued_at: datetime = Field(default_factory=now)
+    issued_by: str
+
+
+class RectificationItem(SQLModel, table=True):
+    """整改: a file graded 不合格 in an issued 通报, with its deadline and where its rectification stands."""
+
+    __tablename__ = "rectification_item"
+    __table_args__ = (
+        UniqueConstraint("case_file_id", name="uq_rectification_item_case_file"),
+        CheckConstraint(one_of("status", RECTIFICATION_STATUSES), name="ck_rectification_item_status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    case_file_id: int = Field(foreign_key="case_file.id")
+    issue_id: int = Field(foreign_key="bulletin_issue.id")
+    status: str = "待整改"
+    deadline: date
+    replied_on: date | None = None
+
+
+class RectificationEvent(SQLModel, table=True):
+    """One step of an item's history: listed, a reply recorded, accepted (销号) or sent back with a reason."""
+
+    __tablename__ = "rectification_event"
+    __table_args__ = (CheckConstraint(one_of("action", RECTIFICATION_ACTIONS), name="ck_rectification_event_action"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="rectification_item.id", index=True)
+    action: str
+    on_date: date
+    at: datetime = Field(default_factory=now)
+    actor: str
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+class Objection(SQLModel, table=True):
+    """异议: an agency's objection to one item of a file's result before the 通报, recorded by a 组长, and its
+    answer; an upheld one sends the file to 复核 until a 复核 is recorded (``reviewed``)."""
+
+    __table_args__ = (
+        UniqueConstraint("activity_id", "number", name="uq_objection_number"),
+        CheckConstraint(one_of("status", OBJECTION_STATUSES), name="ck_objection_status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    number: int
+    case_file_id: int = Field(foreign_key="case_file.id", index=True)
+    item_code: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = "待答复"
+    recorded_at: datetime = Field(default_factory=now)
+    recorded_by: str
+    answer: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    answered_at: datetime | None = None
+    answered_by: str | None = None
+    reviewed: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))

@@ -32,6 +32,7 @@ class HomeScreen(Screen):
     BINDINGS = [
         *(Binding(key, f"show_tab('{tab}')", "切换页面" if key == "1" else "", show=key == "1",
                   key_display=f"1-{len(TAB_KEYS)}") for key, tab in TAB_KEYS.items()),
+        Binding("9", "rectification", "整改与异议", show=False),
         Binding("f5,r", "reload", "刷新", key_display="F5"),
         Binding("w", "app.change_person", "切换人员"),
         Binding("question_mark,f1", "app.show_keys", "帮助", key_display="?"),
@@ -55,6 +56,8 @@ class HomeScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_input":  # shown (and needed) only while typing into a field
             return isinstance(self.focused, Input)
+        if action == "rectification":
+            return self.app.who is not None and self.app.who.is_leader
         if action == "show_tab" and parameters and parameters[0] != "files":
             return self.app.who is not None and self.app.who.is_leader
         return True
@@ -99,4 +102,11 @@ class HomeScreen(Screen):
         tabs = ["files"] + ([tab for tab, _, _ in LEADER_TABS] if self.app.who.is_leader else [])
         for tab in tabs:
             yield SystemCommand(f"打开：{names[tab]}", f"切换到“{names[tab]}”页面", lambda tab=tab: self.action_show_tab(tab))
+        if self.app.who.is_leader:
+            yield SystemCommand("打开：整改与异议", "通报前的异议、通报后的整改事项（按 8）", self.action_rectification)
         yield SystemCommand("刷新", "重新读取数据库中的最新状态", self.action_reload)
+
+    def action_rectification(self) -> None:
+        from pingcha.tui.screens.rectify import RectificationScreen
+
+        self.app.push_screen(RectificationScreen())

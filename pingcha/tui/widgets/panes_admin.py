@@ -338,6 +338,12 @@ class ReportsPane(WorkPane):
                 else:
                     function(results, folder / target, **options)
                 state = "已生成"
+                if key == "bulletin":  # its issue makes the 不合格 files rectification items (整改, 8)
+                    from pingcha.services.rectification import issue_with_settings
+
+                    deadline, items = issue_with_settings(self.app.store, str(self.who.activity.id), self.who.name,
+                                                          results)
+                    state = f"已生成；新列入整改事项 {len(items)} 件，整改期限至 {deadline.isoformat()}"
             except UserError as exc:
                 state = f"失败：{exc}"
             except OSError as exc:
