@@ -74,9 +74,12 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_quality(args: argparse.Namespace) -> int:
+    from pingcha.policy import LeaderAction
     from pingcha.reports.quality import render_quality_report
+    from pingcha.services.access import check_leader
     from pingcha.services.agreement import activity_agreement
 
+    check_leader(store_for(args), args.activity, args.acting, LeaderAction.REPORT)
     path = render_quality_report(activity_agreement(store_for(args), args.activity, args.flag_at), args.out)
     print(f"已生成评查质量分析（内部资料，仅供组长）：{path}")
     return 0

@@ -343,9 +343,18 @@ def _submit_row(session: Transaction, rubric: Rubric, ref: SheetRef, row: SheetR
 
 
 def _own(session: Transaction, ref: SheetRef, actor: str, verb: str) -> None:
-    """§10: a 评查员 changes only their own sheets (a 复核 sheet is the 组长's, checked by services.review)."""
+    """§10: everyone changes only their own sheets; a 复核 draft only the 组长 holding it (services.review checked
+    them when they opened it)."""
     if ref.kind == EVALUATION:
         access.require_own_sheet(session, ref.activity_id, actor, ref.evaluator, verb)
+    else:
+        access.require_review_holder(session, ref.activity_id, actor, ref.evaluator, ref.case_no)
+
+
+def check_own(store: Store, ref: SheetRef, actor: str, verb: str) -> None:
+    """The rule of ``_own`` on its own, before a use case that reads the sheet first (refusal audited)."""
+    with store.transaction() as session:
+        _own(session, ref, actor, verb)
 
 
 def submit_sheet(store: Store, ref: SheetRef, actor: str) -> SheetResult:
@@ -575,7 +584,8 @@ def export_sheets(store: Store, activity_ref: str, evaluator: str, actor: str) -
     """One §3 sheet per file assigned to ``evaluator`` (empty where not yet scored), for offline work."""
     with store.read() as session:
         activity = find_activity(session, activity_ref)
-        reason = policy.sheet_refusal(actor, access.role_of(session, activity.id, actor), evaluator, "导出")
+        reason = policy.sheet_refusal(actor, access.role_of(session, activity.id, actor), evaluator, "导出",
+                                      writes=False)
     if reason:
         refusal = Refused(reason, actor, "导出评查表", activity.id)
         store.audit_refusal(refusal)
