@@ -134,10 +134,11 @@ def _submitted(ref: SheetRef) -> UserError:
     return UserError(f"“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再修改；如需更正请由组长复核")
 
 
-def _editable_row(session: Transaction, ref: SheetRef) -> SheetRow:
+def _editable_row(session: Transaction, ref: SheetRef, found: SheetRow | None = None) -> SheetRow:
     """The sheet's row, created on the first change, locked for the rest of the transaction, and
-    checked editable under that lock (so a change racing a submit either lands first or is refused)."""
-    row = find_row(session, ref, lock=True)
+    checked editable under that lock (so a change racing a submit either lands first or is refused).
+    ``found``: the row as this transaction already read it with its lock held."""
+    row = found or find_row(session, ref, lock=True)
     if row is None:
         row = rows.create_sheet(session, ref.activity_id, ref.case_file_id, ref.evaluator_id, ref.kind)
         if row.evaluator_id != ref.evaluator_id:  # one 复核 sheet per file, held by whichever 组长 works on it
@@ -224,8 +225,8 @@ def change_sheet(
         with store.transaction() as session:
             _own(session, ref, actor, "修改")
             rubric = activity_rubric(store, session, ref.activity_id)
-            original = find_row(session, ref)
-            row = _editable_row(session, ref)
+            original = find_row(session, ref, lock=True)
+            row = _editable_row(session, ref, original)
             current = sheet_of(session, row, ref)
             changes: dict = {}
             if comment is not None:
