@@ -32,6 +32,8 @@ class LeaderAction(StrEnum):
     REPORT = "出具报告"
     CALIBRATE = "设定样卷和参考评分"
     CALIBRATION_GAPS = "查看全体样卷试评差异"
+    READ_AGREEMENT = "查看评查尺度一致性"
+    READ_PRECHECKS = "查看全部案卷的预检结果"
 
 
 def leader_refusal(action: LeaderAction, actor: str, role: Role | str | None, protected: bool) -> str | None:
@@ -41,11 +43,26 @@ def leader_refusal(action: LeaderAction, actor: str, role: Role | str | None, pr
     return f"只有组长可以{action.value}；“{actor}”不是本次评查活动的组长。"
 
 
-def sheet_refusal(actor: str, role: Role | str | None, owner: str, verb: str) -> str | None:
-    """A 评查员 reads and changes only the sheets assigned to them (on any activity, for the name given)."""
-    if role != Role.EVALUATOR or actor == owner:
+def sheet_refusal(actor: str, role: Role | str | None, owner: str, verb: str, writes: bool = True) -> str | None:
+    """A 评查员 reads and changes only the sheets assigned to them; a 组长 reads every sheet but changes only their
+    own, since a disagreement is settled by recording the 复核, never by changing an evaluator's sheet (on any
+    activity, for the name given). Whoever is not on the roster (the organiser at an unprotected activity's one
+    seat, e.g. importing the sheets handed in on paper or as files) is not held to a sheet."""
+    if role is None or actor == owner:
         return None
+    if role == Role.LEADER:
+        if not writes:
+            return None
+        return (f"组长不能{verb}其他评查人员的评查表：“{actor}”不能{verb}“{owner}”的评查表"
+                "（评查意见不一致的，请通过复核录入结果）。")
     return f"评查员只能{verb}自己的评查表：“{actor}”不能{verb}“{owner}”的评查表。"
+
+
+def review_sheet_refusal(actor: str, holder: str, case_no: str) -> str | None:
+    """A 复核 draft is changed only by the 组长 holding it (who opened it, and was checked then)."""
+    if actor == holder:
+        return None
+    return f"案卷“{case_no}”的复核评查表由“{holder}”录入，“{actor}”不能修改；请先在复核页面中接手这件案卷。"
 
 
 def review_refusal(actor: str, case_no: str, submitted_by: set[str]) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pingcha.policy import LeaderAction, leader_refusal, review_refusal, sheet_refusal
+from pingcha.policy import LeaderAction, leader_refusal, review_refusal, review_sheet_refusal, sheet_refusal
 from pingcha.text import name_key
 from pingcha.vocabulary import Role
 
@@ -27,11 +27,19 @@ def test_full_width_letters_and_digits_are_the_same_name(name):
     assert name_key(wide) == name_key(name)
 
 
-@given(names, names, roles)
-def test_everyone_may_touch_their_own_sheet_and_only_an_evaluator_is_kept_from_others(actor, owner, role):
-    assert sheet_refusal(actor, role, actor, "修改") is None
-    refused = sheet_refusal(actor, role, owner, "修改") is not None
-    assert refused == (role == Role.EVALUATOR and actor != owner)
+@given(names, names, roles, st.booleans())
+def test_everyone_may_touch_their_own_sheet_and_only_the_organiser_changes_others(actor, owner, role, writes):
+    """Others' sheets: a 评查员 neither reads nor changes them, a 组长 reads but does not change them, whoever is
+    not on the roster (the organiser at one seat) is not held to a sheet."""
+    assert sheet_refusal(actor, role, actor, "修改", writes) is None
+    refused = sheet_refusal(actor, role, owner, "修改", writes) is not None
+    held = role == Role.EVALUATOR or (role == Role.LEADER and writes)
+    assert refused == (held and actor != owner)
+
+
+@given(names, names)
+def test_a_review_draft_is_changed_only_by_its_holder(actor, holder):
+    assert (review_sheet_refusal(actor, holder, "案号") is None) == (actor == holder)
 
 
 @given(st.sampled_from(list(LeaderAction)), names, roles, st.booleans())

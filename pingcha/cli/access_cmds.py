@@ -47,7 +47,6 @@ def cmd_credentials(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     import shlex
-    import socket
 
     from pingcha.errors import UserError
     from pingcha.services import access
@@ -59,10 +58,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UserError("pingcha serve 需要 textual-serve（pip install textual-serve）") from None
     command = [sys.executable, "-m", "pingcha"] + (["--db", args.db] if args.db else [])
     server = Server(shlex.join(command), host=args.host, port=args.port, title="pingcha 评查")
-    shown = args.host if args.host not in ("0.0.0.0", "::") else socket.gethostbyname(socket.gethostname())
-    print(f"请评查人员在浏览器中打开：http://{shown}:{args.port}/（每个浏览器会话各自选择姓名并输入口令）", flush=True)
+    shown = [args.host] if args.host not in ("0.0.0.0", "::") else _addresses(ipv6=args.host == "::")
+    where = "、".join(f"http://{'[' + a + ']' if ':' in a else a}:{args.port}/" for a in shown)
+    print(f"请评查人员在浏览器中打开：{where}（每个浏览器会话各自选择姓名并输入口令）", flush=True)
     server.serve()
     return 0
+
+
+def _addresses(ipv6: bool) -> list[str]:
+    """This machine's addresses other computers can reach (listening on every interface), loopback left out;
+    IPv4 only when listening on 0.0.0.0."""
+    import ipaddress
+    import socket
+    import subprocess
+
+    found: list[str] = []
+    try:  # Debian's hostname lists every configured address
+        found = subprocess.run(["hostname", "-I"], capture_output=True, text=True, timeout=5).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    if not found:
+        try:
+            found = [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)]
+        except OSError:
+            found = []
+    addresses = [ipaddress.ip_address(a.split("%")[0]) for a in dict.fromkeys(found)]
+    usable = [str(a) for a in addresses if not a.is_loopback and (ipv6 or a.version == 4)]
+    return usable or ["本机的局域网地址"]
 
 
 def register(commands: argparse._SubParsersAction) -> None:

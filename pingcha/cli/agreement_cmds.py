@@ -6,7 +6,7 @@ import argparse
 
 from pingcha.agreement import ActivityAgreement, rounded
 from pingcha.cli.output import print_json, store_for, table
-from pingcha.services.agreement import activity_agreement
+from pingcha.services.access import agreement_for
 
 SHOWN_ITEMS = 10
 
@@ -71,7 +71,7 @@ def describe(view: ActivityAgreement) -> str:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    view = activity_agreement(store_for(args), args.activity, args.flag_at)
+    view = agreement_for(store_for(args), args.activity, args.acting, args.flag_at)
     if args.json:
         print_json(view.to_json())
     else:

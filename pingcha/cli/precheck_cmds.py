@@ -11,9 +11,9 @@ def _percent(value) -> str:
 
 
 def cmd_precheck(args) -> int:
-    from pingcha.services.prechecks import precheck_activity
+    from pingcha.services.access import prechecks_for
 
-    report = precheck_activity(store_for(args), args.activity, drawn=args.drawn)
+    report = prechecks_for(store_for(args), args.activity, args.acting, drawn=args.drawn)
     if args.json:
         print_json(report.to_json())
         return 0

@@ -35,7 +35,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction) -> None:
     check = commands.add_parser(
         "check", help="检查数据库：文件完好、表结构版本、操作日志哈希链、评分标准哈希、评查表与操作日志一致")
-    check.set_defaults(handler=cmd_check)
+    check.set_defaults(handler=cmd_check, sign_in="leader")  # its account names everyone's sheets
     backup = commands.add_parser("backup", help="在他人继续使用时备份 SQLite 数据库（一致的快照）")
     backup.add_argument("--out", required=True, metavar="文件", help="备份文件的路径")
-    backup.set_defaults(handler=cmd_backup)
+    backup.set_defaults(handler=cmd_backup, sign_in="leader")  # a copy of everything

@@ -79,6 +79,12 @@ def require_own_sheets(session: Transaction, activity_id: int, actor: str, owner
             raise Refused(reason, actor, f"{verb}评查表", activity_id)
 
 
+def require_review_holder(session: Transaction, activity_id: int, actor: str, holder: str, case_no: str) -> None:
+    reason = policy.review_sheet_refusal(actor, holder, case_no)
+    if reason:
+        raise Refused(reason, actor, LeaderAction.REVIEW.value, activity_id)
+
+
 def require_not_scored(session: Transaction, activity_id: int, actor: str, case_no: str,
                        submitted_by: set[str]) -> None:
     reason = policy.review_refusal(actor, case_no, submitted_by)
@@ -105,6 +111,23 @@ def sees_other_sheets(store: Store, activity_ref: str, actor: str) -> Callable[[
         role = role_of(session, activity.id, actor)
         protected = stored.is_protected(session, activity.id)
     return lambda settled: policy.sees_other_sheets(actor, role, protected, settled)
+
+
+def agreement_for(store: Store, activity_ref: str, actor: str, flag_at=None):
+    """评查尺度一致性 (§9) names every evaluator with their offset: for the 组长 (internal, never published)."""
+    from pingcha.services.agreement import DEFAULT_FLAG_AT, activity_agreement
+
+    check_leader(store, activity_ref, actor, LeaderAction.READ_AGREEMENT)
+    return activity_agreement(store, activity_ref, DEFAULT_FLAG_AT if flag_at is None else flag_at)
+
+
+def prechecks_for(store: Store, activity_ref: str, actor: str, drawn: bool = False):
+    """The 预检 of the whole register, with how the evaluators decided on the findings so far: for the 组长
+    (an evaluator sees the findings on their own files, on the scoring screen)."""
+    from pingcha.services.prechecks import precheck_activity
+
+    check_leader(store, activity_ref, actor, LeaderAction.READ_PRECHECKS)
+    return precheck_activity(store, activity_ref, drawn=drawn)
 
 
 # -- signing in ----------------------------------------------------------------------------------------------------

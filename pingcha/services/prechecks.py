@@ -15,7 +15,7 @@ from pingcha.prechecks import (
     ACCEPTED, DISMISSED, Decision, Finding, PrecheckRun, PrecheckSummary, findings_for, run_checks,
 )
 from pingcha.services.activities import find_activity
-from pingcha.services.sheets import SheetRef, SheetState, activity_rubric, change_sheet, read_sheet
+from pingcha.services.sheets import SheetRef, SheetState, activity_rubric, change_sheet, check_own, read_sheet
 from pingcha.store import Store, Transaction
 from pingcha.store import calibration as stored_calibration
 from pingcha.store import register
@@ -124,6 +124,7 @@ def _trace(finding: Finding) -> dict:
 
 def accept_finding(store: Store, ref: SheetRef, check: str, actor: str) -> SheetState:
     """Record the suggested deduction once (or the veto) with the finding's detail in its note."""
+    check_own(store, ref, actor, "处理")
     finding = _finding(store, ref, check)
     state = read_sheet(store, ref)
     with store.read() as session:
@@ -140,6 +141,7 @@ def accept_finding(store: Store, ref: SheetRef, check: str, actor: str) -> Sheet
 
 def dismiss_finding(store: Store, ref: SheetRef, check: str, actor: str, reason: str = "") -> None:
     """Record that the evaluator does not follow the finding (nothing on the sheet changes)."""
+    check_own(store, ref, actor, "处理")
     finding = _finding(store, ref, check)
     if read_sheet(store, ref).locked:
         raise UserError(f"“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再处理预检提示")

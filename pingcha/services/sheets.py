@@ -135,10 +135,11 @@ def _submitted(ref: SheetRef) -> UserError:
     return UserError(f"“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再修改；如需更正请由组长复核")
 
 
-def _editable_row(session: Transaction, ref: SheetRef) -> SheetRow:
+def _editable_row(session: Transaction, ref: SheetRef, found: SheetRow | None = None) -> SheetRow:
     """The sheet's row, created on the first change, locked for the rest of the transaction, and
-    checked editable under that lock (so a change racing a submit either lands first or is refused)."""
-    row = find_row(session, ref, lock=True)
+    checked editable under that lock (so a change racing a submit either lands first or is refused).
+    ``found``: the row as this transaction already read it with its lock held."""
+    row = found or find_row(session, ref, lock=True)
     if row is None:
         row = rows.create_sheet(session, ref.activity_id, ref.case_file_id, ref.evaluator_id, ref.kind)
         if row.evaluator_id != ref.evaluator_id:  # one 复核 sheet per file, held by whichever 组长 works on it
@@ -225,8 +226,8 @@ def change_sheet(
         with store.transaction() as session:
             _own(session, ref, actor, "修改")
             rubric = activity_rubric(store, session, ref.activity_id)
-            original = find_row(session, ref)
-            row = _editable_row(session, ref)
+            original = find_row(session, ref, lock=True)
+            row = _editable_row(session, ref, original)
             current = sheet_of(session, row, ref)
             changes: dict = {}
             if comment is not None:
@@ -344,11 +345,20 @@ def _submit_row(session: Transaction, rubric: Rubric, ref: SheetRef, row: SheetR
 
 
 def _own(session: Transaction, ref: SheetRef, actor: str, verb: str) -> None:
-    """§10: a 评查员 changes only their own sheets (a 复核 sheet is the 组长's, checked by services.review)."""
+    """§10: everyone changes only their own sheets; a 复核 draft only the 组长 holding it (services.review checked
+    them when they opened it)."""
     if ref.kind == EVALUATION:
         access.require_own_sheet(session, ref.activity_id, actor, ref.evaluator, verb)
         calibration.require_open(session, ref.activity_id, actor, ref.evaluator_id, ref.evaluator,
                                  [ref.case_file_id], verb)
+    else:
+        access.require_review_holder(session, ref.activity_id, actor, ref.evaluator, ref.case_no)
+
+
+def check_own(store: Store, ref: SheetRef, actor: str, verb: str) -> None:
+    """The rule of ``_own`` on its own, before a use case that reads the sheet first (refusal audited)."""
+    with store.transaction() as session:
+        _own(session, ref, actor, verb)
 
 
 def submit_sheet(store: Store, ref: SheetRef, actor: str) -> SheetResult:
@@ -591,7 +601,8 @@ def export_with_notice(store: Store, activity_ref: str, evaluator: str, actor: s
     """``export_sheets``, with why live files were left out (None when none was)."""
     with store.read() as session:
         activity = find_activity(session, activity_ref)
-        reason = policy.sheet_refusal(actor, access.role_of(session, activity.id, actor), evaluator, "导出")
+        reason = policy.sheet_refusal(actor, access.role_of(session, activity.id, actor), evaluator, "导出",
+                                      writes=False)
     if reason:
         refusal = Refused(reason, actor, "导出评查表", activity.id)
         store.audit_refusal(refusal)

@@ -55,7 +55,7 @@ def hash_of(entry: AuditEntry) -> str:
 def _last_hash(session: Session) -> str:
     """The hash the next row chains onto, read once per transaction under the writers' lock."""
     if _LAST_HASH not in session.info:
-        lock_writers(session)  # held already in Store.transaction; taking it again is free
+        lock_writers(session)  # held already in Store.transaction: then no second request
         last = session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
         session.info[_LAST_HASH] = last if last is not None else GENESIS
     return session.info[_LAST_HASH]

@@ -112,11 +112,23 @@ def _opened_read_only(engine: Engine) -> bool:
 PG_WRITERS_LOCK = 0x70696E67
 
 
+_WRITERS_LOCKED = "pingcha_writers_locked"
+
+
 def lock_writers(session: Session) -> None:
     """Writers take turns, as SQLite's BEGIN IMMEDIATE makes them: on PostgreSQL a transaction-scoped advisory
-    lock, taken before any row lock, so the audit chain has one end at a time and no two writers deadlock."""
-    if session.get_bind().dialect.name == "postgresql":
+    lock, taken before any row lock, so the audit chain has one end at a time and no two writers deadlock.
+    Taken once per transaction (a second request costs no round trip to the server)."""
+    if session.get_bind().dialect.name == "postgresql" and not session.info.get(_WRITERS_LOCKED):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITERS_LOCK})
+        session.info[_WRITERS_LOCKED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _writers_lock_released(session: Session, transaction) -> None:
+    """The advisory lock is transaction-scoped: it ends with the outermost transaction."""
+    if transaction.parent is None:
+        session.info.pop(_WRITERS_LOCKED, None)
 
 
 DRIVERS = {"postgresql": "pip install \".[postgres]\"（psycopg）", "mysql": "pip install pymysql，并在地址中写 mysql+pymysql://",
