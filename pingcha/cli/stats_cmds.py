@@ -1,0 +1,96 @@
+"""``pingcha stats`` (§12) and the reports built on it: ``report stats`` (统计分析) and ``report cases`` (典型案例)."""
+
+from __future__ import annotations
+
+import argparse
+from functools import cache
+
+from pingcha.cli.output import print_json, store_for, table
+
+
+def _percent(rate) -> str:
+    return "" if rate is None else f"{rate * 100:.1f}%"
+
+
+def sign_in_each(args: argparse.Namespace, refs: list[str]) -> None:
+    """A protected activity among those counted asks the person named for their passphrase (asked once)."""
+    from pingcha.cli.access_cmds import _passphrase
+    from pingcha.services import access
+    from pingcha.services.stats import chosen_activities
+
+    ask = cache(_passphrase)
+    for number, _name, _year in chosen_activities(store_for(args), refs):
+        access.sign_in(store_for(args), f"#{number}", args.acting_given, ask)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from pingcha.services.stats import statistics
+
+    sign_in_each(args, args.activities)
+    stats = statistics(store_for(args), args.activities)
+    if args.json:
+        print_json(stats.to_json())
+        return 0
+    if not stats.activities:
+        print("数据库中还没有评查活动，无可统计。")
+        return 0
+    years = stats.years
+    span = f"{years[0]}–{years[-1]}年" if len(years) > 1 else f"{years[0]}年"
+    print(f"统计分析：{len(stats.activities)} 个评查活动，{span}")
+    print()
+    print(table(["年度", "评查活动", "评分标准", "抽查", "已完成", "平均分"],
+                [[a.year, a.name, a.rubric, a.files, a.final, a.mean if a.mean is not None else ""]
+                 for a in stats.activities]))
+    print()
+    print("各执法部门平均分（已完成件数/抽查件数）")
+    rows = []
+    for agency in stats.agencies:
+        cells = []
+        for year in years:
+            entry = agency.year(year)
+            cells.append("" if entry is None else
+                         f"{entry.mean if entry.mean is not None else '—'}（{entry.final}/{entry.files}）")
+        rows.append([agency.agency, *cells])
+    print(table(["执法部门", *(f"{y}年" for y in years)], rows))
+    print()
+    best = stats.grades[0] if stats.grades else None
+    worst = stats.grades[-1] if len(stats.grades) > 1 else None
+    if best and worst:
+        print(f"各执法部门{best}、{worst}案卷比例")
+        rows = []
+        for agency in stats.agencies:
+            cells = []
+            for year in years:
+                entry = agency.year(year)
+                cells.append("" if entry is None or not entry.final else
+                             f"{entry.share(best)}% / {entry.share(worst)}%")
+            rows.append([agency.agency, *cells])
+        print(table(["执法部门", *(f"{y}年 {best}/{worst}" for y in years)], rows))
+        print()
+    deducted = [i for i in stats.items if any(y.deducted for y in i.years)]
+    latest = years[-1]
+    deducted.sort(key=lambda i: (-(i.year(latest).rate or 0) if i.year(latest) else 1, i.code))
+    print("各评查项目扣分率（该年度已完成案卷中在该项目被扣分的比例；空白：该年度的评分标准没有此项目）")
+    print(table(["编号", "评查项目", *(f"{y}年" for y in years)],
+                [[i.code, i.title, *(_percent(i.year(y).rate) if i.year(y) else "" for y in years)]
+                 for i in deducted]) if deducted else "已完成的案卷中没有扣分。")
+    recurring = stats.recurring()
+    if recurring:
+        print()
+        print("连年出现的问题（每个年度都有扣分的项目）")
+        for item in recurring:
+            rates = "，".join(f"{y.year}年 {_percent(y.rate)}" for y in item.years if y.files)
+            print(f"  {item.code} {item.title}：{rates}")
+    if stats.caveats:
+        print()
+        print("说明")
+        for note in stats.caveats:
+            print(f"  · {note}")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    stats = commands.add_parser("stats", help="跨年度统计分析：各执法部门平均分和等次、各评查项目扣分率")
+    stats.add_argument("activities", nargs="*", metavar="活动", help="要统计的评查活动（默认：全部）")
+    stats.add_argument("--json", action="store_true", help="以 JSON 输出")
+    stats.set_defaults(handler=cmd_stats)
