@@ -18,6 +18,7 @@ from pingcha.scoring import ZERO, round1
 from pingcha.text import name_key
 
 THOUSANDTH = Decimal("0.001")
+RECURRING_RATE = Decimal("0.2")  # a problem recurs when found on a fifth of the files or more, every year
 
 
 def round3(value: Decimal) -> Decimal:
@@ -136,13 +137,13 @@ class Statistics:
     caveats: tuple[str, ...] = ()
     years: tuple[int, ...] = field(default=())
 
-    def recurring(self, min_years: int = 2) -> tuple[ItemLine, ...]:
-        """Problems that recur year after year: items deducted in every one of at least ``min_years`` years they
-        were scored in, the most persistent (highest lowest rate) first."""
+    def recurring(self, min_years: int = 2, min_rate: Decimal = RECURRING_RATE) -> tuple[ItemLine, ...]:
+        """Problems that recur year after year: items deducted on at least ``min_rate`` of the final files in every
+        one of at least ``min_years`` years they were scored in, the most persistent (highest lowest rate) first."""
         found = []
         for item in self.items:
             scored = [y for y in item.years if y.files]
-            if len(scored) >= min_years and all(y.deducted for y in scored):
+            if len(scored) >= min_years and all(y.rate >= min_rate for y in scored):
                 found.append(item)
         return tuple(sorted(found, key=lambda i: (-min(y.rate for y in i.years if y.files), i.code)))
 

@@ -77,7 +77,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     recurring = stats.recurring()
     if recurring:
         print()
-        print("连年出现的问题（每个年度都有扣分的项目）")
+        print("连年出现的问题（每个年度扣分率都在 20% 以上的项目）")
         for item in recurring:
             rates = "，".join(f"{y.year}年 {_percent(y.rate)}" for y in item.years if y.files)
             print(f"  {item.code} {item.title}：{rates}")
