@@ -94,3 +94,28 @@ def register(commands: argparse._SubParsersAction) -> None:
     stats.add_argument("activities", nargs="*", metavar="活动", help="要统计的评查活动（默认：全部）")
     stats.add_argument("--json", action="store_true", help="以 JSON 输出")
     stats.set_defaults(handler=cmd_stats)
+    register_reports(commands)
+
+
+def cmd_report_stats(args: argparse.Namespace) -> int:
+    from pingcha.reports.stats_report import render_stats_report
+    from pingcha.services.stats import statistics_report
+
+    stats = statistics_report(store_for(args), args.activities, args.acting)
+    path = render_stats_report(stats, args.out)
+    print(f"已生成统计分析（{len(stats.activities)} 个评查活动）：{path}")
+    return 0
+
+
+def _report_parsers(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The sub-commands of ``pingcha report`` (registered by report_cmds), to add ours beside them."""
+    report = commands.choices["report"]
+    return next(a for a in report._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def register_reports(commands: argparse._SubParsersAction) -> None:
+    sub = _report_parsers(commands)
+    stats = sub.add_parser("stats", help="统计分析（.docx 含图表，或 .xlsx 含 Excel 图表）：各部门平均分和等次、项目扣分率、连年问题")
+    stats.add_argument("activities", nargs="*", metavar="活动", help="要统计的评查活动（默认：全部）")
+    stats.add_argument("--out", required=True, metavar="路径", help="输出文件（.docx 或 .xlsx）")
+    stats.set_defaults(handler=cmd_report_stats)

@@ -44,3 +44,13 @@ def statistics(store: Store, refs: Sequence[str] = ()) -> Statistics:
         facts.append(facts_of(results, year))
         del results
     return compute_statistics(facts)
+
+
+def statistics_report(store: Store, refs: Sequence[str], actor: str) -> Statistics:
+    """The statistics for a report: issuing one is for a 组长 of each activity counted (§10)."""
+    from pingcha.policy import LeaderAction
+    from pingcha.services.access import check_leader
+
+    for number, _name, _year in chosen_activities(store, refs):
+        check_leader(store, f"#{number}", actor, LeaderAction.REPORT)
+    return statistics(store, refs)
