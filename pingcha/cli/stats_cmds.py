@@ -119,3 +119,55 @@ def register_reports(commands: argparse._SubParsersAction) -> None:
     stats.add_argument("activities", nargs="*", metavar="活动", help="要统计的评查活动（默认：全部）")
     stats.add_argument("--out", required=True, metavar="路径", help="输出文件（.docx 或 .xlsx）")
     stats.set_defaults(handler=cmd_report_stats)
+    register_cases_report(sub)
+
+
+def _count(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是整数") from None
+
+
+def cmd_report_cases(args: argparse.Namespace) -> int:
+    from pingcha.policy import LeaderAction
+    from pingcha.services.access import check_leader
+    from pingcha.services.results import activity_results
+    from pingcha.services.typical_cases import set_pinned, typical_cases
+
+    store = store_for(args)
+    for case_no in args.unpin or []:
+        changed = set_pinned(store, args.activity, case_no, False, args.acting)
+        print(f"已取消选定：{case_no}" if changed else f"“{case_no}”本来就没有选定")
+    for case_no in args.pin or []:
+        changed = set_pinned(store, args.activity, case_no, True, args.acting)
+        print(f"已选定为典型案例：{case_no}（生成时总会列入）" if changed else f"“{case_no}”已经选定")
+    check_leader(store, args.activity, args.acting, LeaderAction.REPORT)
+    cases = typical_cases(store, args.activity, args.top, args.warnings)
+    if args.out:
+        from pingcha.reports.cases_report import render_cases_report
+
+        path = render_cases_report(activity_results(store, args.activity), cases, args.out,
+                                   mask_companies=args.mask_companies)
+        print(f"已生成典型案例（典型 {len(cases.exemplary)} 件，警示 {len(cases.warnings)} 件）：{path}")
+        return 0
+    rows = [[("典型" if c.kind == "exemplary" else "警示") + ("（选定）" if c.pinned else ""), c.file.case.case_no,
+             c.file.case.agency, c.file.case.cause, c.file.score, c.file.grade]
+            for c in (*cases.exemplary, *cases.warnings)]
+    print(table(["类别", "案号", "执法部门", "案由", "得分", "等次"], rows) if rows else "还没有评查完成的案卷。")
+    if cases.unknown_pins:
+        print(f"选定的 {'、'.join(cases.unknown_pins)} 尚未评查完成，暂不列入。")
+    print("用 --pin 案号 / --unpin 案号 选定或取消，用 --out 文件.docx 生成。")
+    return 0
+
+
+def register_cases_report(sub: argparse._SubParsersAction) -> None:
+    cases = sub.add_parser("cases", help="典型案例（.docx）：得分高、无否决的典型案例和警示案例，组长可选定")
+    cases.add_argument("activity", metavar="活动")
+    cases.add_argument("--out", metavar="路径", help="输出文件（.docx）；不给时只列出建议名单")
+    cases.add_argument("--top", type=_count, default=10, metavar="N", help="典型案例件数（默认 10）")
+    cases.add_argument("--warnings", type=_count, metavar="N", help="警示案例件数（默认为典型案例件数的一半）")
+    cases.add_argument("--pin", action="append", metavar="案号", help="选定此案卷（总会列入），可多次给出")
+    cases.add_argument("--unpin", action="append", metavar="案号", help="取消选定")
+    cases.add_argument("--mask-companies", action="store_true", help="单位名称也做隐名处理")
+    cases.set_defaults(handler=cmd_report_cases)
