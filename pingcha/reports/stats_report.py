@@ -213,7 +213,7 @@ def build_stats_workbook(stats: Statistics) -> bytes:
         chart.type = "bar" if horizontal else "col"
         chart.title = title
         chart.y_axis.title = y_title
-        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100  # means out of 100, shares and rates in %
         chart.height, chart.width = height, 18
         chart.add_data(Reference(ws, min_col=2, max_col=1 + columns, min_row=1, max_row=1 + rows), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + rows))
