@@ -153,3 +153,23 @@ def test_a_0004_database_gives_its_activities_the_year_they_were_created(tmp_pat
         old = activity_named(session, "旧活动")
     store.dispose()
     assert (old.name, old.year) == ("旧活动", 2023)
+
+
+def test_the_demo_holds_three_years_and_the_older_standard_shows_its_caveat(tmp_path, capsys):
+    from pingcha.services.demo import DEMO_ACTIVITY
+
+    cli = Cli(tmp_path / "demo.db", capsys)
+    out = cli.ok("demo", "--no-ui")
+    # the demo activity itself is as it was: the same draw, sheets and outcomes
+    assert "抽查 41 件，已提交评查表 72 张；已完成 26 件，待复核 6 件，评查中 9 件" in out
+    assert cli.json("results", "1", "--json")["activity"] == DEMO_ACTIVITY
+    stats = cli.json("stats", "--json")
+    assert [(a["year"], a["rubric"]) for a in stats["activities"]] == [
+        (2022, "xiqu-xzcf@2021.1"), (2023, "xiqu-xzcf@2021.1"), (2024, "xiqu-xzcf@2024.2")]
+    assert all(a["final"] == a["files"] > 30 for a in stats["activities"][:2])  # the earlier years are finished
+    caveats = "\n".join(stats["caveats"])
+    assert "xiqu-xzcf@2021.1→xiqu-xzcf@2024.2 调整了分值的项目" in caveats and "“优秀”最低分 85→90" in caveats
+    recurring = cli.ok("stats")
+    assert "连年出现的问题" in recurring and "B6 询问（调查）笔录" in recurring
+    assert "未发现问题" in cli.ok("check")
+    assert "已有演示活动" in cli.ok("demo", "--no-ui")  # the history is the demo's own, not "real" activities
