@@ -56,7 +56,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     best = stats.grades[0] if stats.grades else None
     worst = stats.grades[-1] if len(stats.grades) > 1 else None
     if best and worst:
-        print(f"各执法部门{best}、{worst}案卷比例")
+        print(f"各执法部门{best}、{worst}案卷比例（{best} / {worst}）")
         rows = []
         for agency in stats.agencies:
             cells = []
@@ -65,7 +65,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
                 cells.append("" if entry is None or not entry.final else
                              f"{entry.share(best)}% / {entry.share(worst)}%")
             rows.append([agency.agency, *cells])
-        print(table(["执法部门", *(f"{y}年 {best}/{worst}" for y in years)], rows))
+        print(table(["执法部门", *(f"{y}年" for y in years)], rows))
         print()
     deducted = [i for i in stats.items if any(y.deducted for y in i.years)]
     latest = years[-1]

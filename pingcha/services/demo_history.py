@@ -110,7 +110,7 @@ def _score_year(store: Store, name: str, rubric: Rubric, rng: random.Random, qua
     for file in results.files:
         quality = min(0.99, rng.betavariate(3, 1.3) + quality_shift)
         deductions, notes, na = _defects(rubric, rng, quality)
-        veto = [rng.choice(rubric.vetoes).code] if rubric.vetoes and quality < 0.45 else []
+        veto = [rng.choice(rubric.vetoes).code] if rubric.vetoes and quality < 0.3 else []
         disputed = rng.random() < 0.15
         for position, evaluator in enumerate(file.evaluators):
             found = {c: n for c, n in deductions.items() if c in RECURRING or rng.random() < 0.9}
