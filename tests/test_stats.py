@@ -173,3 +173,23 @@ def test_the_demo_holds_three_years_and_the_older_standard_shows_its_caveat(tmp_
     assert "连年出现的问题" in recurring and "B6 询问（调查）笔录" in recurring
     assert "未发现问题" in cli.ok("check")
     assert "已有演示活动" in cli.ok("demo", "--no-ui")  # the history is the demo's own, not "real" activities
+
+
+def test_a_protected_activity_is_counted_only_for_someone_signed_in(three, tmp_path, monkeypatch):
+    import csv
+
+    slips = tmp_path / "slips.csv"
+    three.ok("people", "credentials", "二〇二三年评查", "--out", slips)
+    with open(slips, encoding="utf-8-sig", newline="") as handle:
+        passphrase = {row["姓名"]: row["口令"] for row in csv.DictReader(handle)}
+    status, _, err = three("stats", "--json")
+    assert status == 1 and "受口令保护" in err
+    status, _, err = three("report", "stats", "--out", tmp_path / "s.docx", user="张三")
+    assert status == 1 and not (tmp_path / "s.docx").exists()
+    monkeypatch.setenv("PINGCHA_PASSWORD", passphrase["张三"])
+    assert len(json.loads(three.ok("stats", "--json", user="张三"))["activities"]) == 3
+    status, _, err = three("report", "stats", "--out", tmp_path / "s.docx", user="张三")
+    assert status == 1 and "只有组长可以出具报告" in err  # an evaluator reads figures, a 组长 issues the report
+    monkeypatch.setenv("PINGCHA_PASSWORD", passphrase["王五"])
+    three.ok("report", "stats", "--out", tmp_path / "s.docx", user="王五")
+    assert (tmp_path / "s.docx").exists()
