@@ -112,7 +112,8 @@ def test_after_the_ui_quits_the_db_file_alone_holds_the_change(tmp_path, capsys)
     store.dispose()
     found = _exported(cli, "1", evaluator)[draft]
     code = next(c for c in ("A2b", "A2c", "B1b", "G6a") if c not in found["deductions"])
-    terminal = CommandTerminal(["--db", str(db), "--as", evaluator])
+    # `pingcha demo` on the demo database opens the UI on the demo activity (the database holds three years).
+    terminal = CommandTerminal(["--db", str(db), "--as", evaluator, "demo"])
     try:
         wait_for(lambda: terminal.shows("我的案卷"), "the file list")
         terminal.type("\x1b[B" * listed.index(draft) + "\r")

@@ -24,17 +24,17 @@ def _int(text: str) -> int:
 def cmd_activity_create(args) -> int:
     info = activities.create_activity(store_for(args), args.name, args.rubric, args.acting, args.per_file,
                                       activities.parse_spread(args.spread), band_review=args.band_review,
-                                      seed=args.seed)
+                                      seed=args.seed, year=args.year)
     bands = "，各评查表得分分属不同等次的也需复核" if info.band_review else ""
-    print(f"已创建评查活动 #{info.id}“{info.name}”：评分标准 {info.rubric.key}，每卷 {info.per_file} 人评查，"
+    print(f"已创建评查活动 #{info.id}“{info.name}”（{info.year}年度）：评分标准 {info.rubric.key}，每卷 {info.per_file} 人评查，"
           f"分差超过 {info.spread} 分需复核{bands}" + (f"；抽取的随机种子已事先确定为 {args.seed}" if args.seed else ""))
     return 0
 
 
 def cmd_activity_list(args) -> int:
-    rows = [[f"#{a.id}", a.name, a.rubric.key, a.per_file, a.spread, "是" if a.band_review else "否"]
+    rows = [[f"#{a.id}", a.name, a.year, a.rubric.key, a.per_file, a.spread, "是" if a.band_review else "否"]
             for a in activities.list_activities(store_for(args))]
-    print(table(["编号", "名称", "评分标准", "每卷人数", "分差上限", "跨等次需复核"], rows) if rows else "还没有评查活动。")
+    print(table(["编号", "名称", "年度", "评分标准", "每卷人数", "分差上限", "跨等次需复核"], rows) if rows else "还没有评查活动。")
     return 0
 
 
@@ -198,6 +198,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     create.add_argument("--band-review", action="store_true",
                         help="各评查表得分分属不同等次（如一张优秀、一张合格）时，即使分差未超过上限也需复核")
     create.add_argument("--seed", metavar="S", help="事先确定抽取的随机种子（此后 sample 只接受这个种子）")
+    create.add_argument("--year", metavar="YYYY", help="评查活动所属年度（默认今年），用于跨年度统计（pingcha stats）")
     create.set_defaults(handler=cmd_activity_create, sign_in="leader")
     listing = sub.add_parser("list", help="列出评查活动")
     listing.set_defaults(handler=cmd_activity_list)

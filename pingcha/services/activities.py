@@ -25,10 +25,24 @@ class ActivityInfo:
     spread: Decimal
     settings: dict
     band_review: bool = False  # §2's band rule: sheets in different grade bands need 复核
+    year: int | None = None  # the year the activity belongs to (§12)
 
 
 def parse_spread(text: str | Decimal | float) -> Decimal:
     return non_negative_decimal(text, "分差上限")
+
+
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+def parse_year(text: int | str) -> int:
+    """An activity's year (§6 ``--year YYYY``): four digits, full-width digits accepted."""
+    import unicodedata
+
+    shown = unicodedata.normalize("NFKC", str(text)).strip().removesuffix("年")
+    if not (len(shown) == 4 and shown.isdigit()) or not FIRST_YEAR <= int(shown) <= LAST_YEAR:
+        raise UserError(f"年度应为 {FIRST_YEAR}–{LAST_YEAR} 之间的四位数字年份（如 2024），实际为“{text}”")
+    return int(shown)
 
 
 def find_activity(session: Transaction, ref: str) -> ActivityRecord:
@@ -50,6 +64,7 @@ def info_of(session: Transaction, activity: ActivityRecord) -> ActivityInfo:
     return ActivityInfo(
         activity.id, activity.name, rubric_of(version), activity.per_file, Decimal(activity.spread),
         dict(activity.settings), activity.band_review,
+        activity.year if activity.year is not None else activity.created_at.year,
     )
 
 
@@ -67,6 +82,7 @@ def create_activity(
     store: Store, name: str, rubric_ref: str, actor: str, per_file: int = 2, spread: Decimal = Decimal("5.0"),
     band_review: bool = False,
     seed: str | None = None,
+    year: int | str | None = None,
 ) -> ActivityInfo:
     """A new activity pinned to one rubric version (a shipped or file rubric is stored first); ``band_review``
     sends to 复核 a file whose sheets fall in different grade bands even within the spread (§2); ``seed`` fixes
@@ -89,6 +105,7 @@ def create_activity(
     if per_file > 1000:
         raise UserError(f"每卷评查人数 {per_file} 过大（应不超过 1000）")
     spread = parse_spread(spread)
+    year = parse_year(year) if year is not None else None
     parts = split_ref(rubric_ref)
     with store.read() as session:
         version = find_version(session, *parts) if parts else None
@@ -99,13 +116,13 @@ def create_activity(
     with store.transaction() as session:
         if rows.activity_named(session, name) is not None:
             raise UserError(f"评查活动“{name}”已经存在")
-        activity = rows.add_activity(session, name, version.id, per_file, str(spread), actor, band_review)
+        activity = rows.add_activity(session, name, version.id, per_file, str(spread), actor, band_review, year)
         if seed is not None:
             stored_people.fix_seed(session, activity.id, seed.strip())
         record(
             session, actor, "activity", "创建评查活动", activity_id=activity.id,
             after={"name": name, "rubric": f"{version.rubric_id}@{version.version}", "per_file": per_file,
-                   "spread": str(spread), "band_review": band_review,
+                   "spread": str(spread), "band_review": band_review, "year": activity.year,
                    **({"seed": seed.strip()} if seed is not None else {})},
         )
         return info_of(session, activity)

@@ -17,6 +17,7 @@ from pingcha.paths import sample_cases_dir, scoring_rules_dir
 from pingcha.rubric import Rubric
 from pingcha.scoring import Sheet
 from pingcha.services import activities, draw, prechecks, rectification_demo, registers, review, rubrics, sheets
+from pingcha.services.demo_history import build_history, history_names
 from pingcha.services.results import activity_results
 from pingcha.services.tables import read_table
 from pingcha.store import Store
@@ -24,6 +25,7 @@ from pingcha.vocabulary import FileStatus, Role
 
 DEMO_ACTIVITY = "2024年度行政处罚案卷交叉评查（演示）"
 SEED = "2024"
+DEMO_YEAR = 2024  # the year of the sample register's files; the history holds the two years before it
 DOCUMENTS = (
     "立案审批表", "询问笔录", "现场检查笔录", "调查终结报告", "行政处罚事先告知书", "陈述申辩笔录",
     "法制审核意见书", "行政处罚决定书", "送达回证", "缴款凭证", "卷内目录", "证据材料",
@@ -117,7 +119,8 @@ def _decide_findings(store: Store, ref: sheets.SheetRef) -> None:
 def check_demo_database(store: Store) -> None:
     """Refuse to put the demo into a database that holds real work: only an empty database, or one holding
     the demo activity and nothing else, is a demo database."""
-    others = [a.name for a in activities.list_activities(store) if a.name != DEMO_ACTIVITY]
+    others = [a.name for a in activities.list_activities(store)
+              if a.name not in (DEMO_ACTIVITY, *history_names(DEMO_YEAR))]
     if others:
         shown = "、".join(f"“{name}”" for name in others[:3]) + ("等" if len(others) > 3 else "")
         raise UserError(f"这个数据库中有正式的评查活动（{shown}），不能在其中建立演示数据；请不加 --db 运行"
@@ -132,7 +135,7 @@ def build_demo(store: Store, actor: str = "区司法局") -> DemoSummary:
     for rubric in sorted(shipped, key=lambda r: (r.effective is not None, r.effective)):
         rubrics.store_rubric(store, rubric, actor)
     rubric = newest_rubric(shipped)
-    activities.create_activity(store, DEMO_ACTIVITY, rubric.key, actor)
+    activities.create_activity(store, DEMO_ACTIVITY, rubric.key, actor, year=DEMO_YEAR)
     folder = sample_cases_dir()
     for path in _tables(folder, "案号"):
         registers.import_register(store, DEMO_ACTIVITY, path, actor)
@@ -163,6 +166,7 @@ def build_demo(store: Store, actor: str = "区司法局") -> DemoSummary:
         opinion = f"经集体评议，以{first.evaluator}的评查结果为准。"
         review.reconcile(store, DEMO_ACTIVITY, settled.case.case_no, replace(first.sheet, comment=opinion), leaders[0])
     rectification_demo.run_after_results(store, DEMO_ACTIVITY, leaders, actor)
+    build_history(store, rubric, DEMO_YEAR, folder, actor)
     final = activity_results(store, DEMO_ACTIVITY)
     return DemoSummary(
         DEMO_ACTIVITY,

@@ -41,8 +41,9 @@ def results_version(store: Store) -> tuple[int, ...]:
         return data_version(session)
 
 
-def activity_results(store: Store, activity_ref: str) -> ActivityResults:
-    """The activity's files, their outcomes and the agencies' ranks, as of now."""
+def activity_results(store: Store, activity_ref: str, remember: bool = True) -> ActivityResults:
+    """The activity's files, their outcomes and the agencies' ranks, as of now (``remember=False``: not kept
+    for later calls, for a pass over many activities that needs each once)."""
     with store.read() as session:
         activity = find_activity(session, activity_ref)
         version = data_version(session)
@@ -52,7 +53,8 @@ def activity_results(store: Store, activity_ref: str) -> ActivityResults:
             return remembered[1]
         with paused_collection():
             results = _compute(session, activity)
-    store.memo[key] = (version, results)
+    if remember:
+        store.memo[key] = (version, results)
     return results
 
 

@@ -28,6 +28,7 @@ class ActivityRecord:
     created_by: str
     settings: dict = field(default_factory=dict)
     band_review: bool = False  # §2's band rule
+    year: int | None = None  # the year it belongs to (§12)
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,11 @@ class PersonRecord:
 
 _ACTIVITY_COLUMNS = (ACTIVITY.c.id, ACTIVITY.c.name, ACTIVITY.c.rubric_version_id, ACTIVITY.c.per_file,
                      ACTIVITY.c.spread, ACTIVITY.c.created_at, ACTIVITY.c.created_by, ACTIVITY.c.settings,
-                     ACTIVITY.c.band_review)
+                     ACTIVITY.c.band_review, ACTIVITY.c.year)
 
 
 def _activities(session: Session, query) -> list[ActivityRecord]:
-    return [ActivityRecord(*row[:-2], settings=json.loads(row[-2] or "{}"), band_review=bool(row[-1]))
+    return [ActivityRecord(*row[:-3], settings=json.loads(row[-3] or "{}"), band_review=bool(row[-2]), year=row[-1])
             for row in session.execute(query)]
 
 
@@ -68,10 +69,11 @@ def all_activities(session: Session) -> list[ActivityRecord]:
 
 
 def add_activity(session: Session, name: str, rubric_version_id: int, per_file: int, spread: str,
-                 actor: str, band_review: bool = False) -> ActivityRecord:
+                 actor: str, band_review: bool = False, year: int | None = None) -> ActivityRecord:
+    moment = now()
     activity_id = session.execute(insert(ACTIVITY).values(
         name=name, rubric_version_id=rubric_version_id, per_file=per_file, spread=spread, settings="{}",
-        created_at=now(), created_by=actor, band_review=band_review,
+        created_at=moment, created_by=actor, band_review=band_review, year=year if year is not None else moment.year,
     )).inserted_primary_key[0]
     return activity_by_id(session, activity_id)
 

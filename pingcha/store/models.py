@@ -61,6 +61,7 @@ class Activity(SQLModel, table=True):
     band_review: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     fixed_seed: str | None = None  # a draw seed fixed in advance (§6 activity create --seed); sample takes only it
     seed_fixed_at: datetime | None = None
+    year: int | None = None  # the year the activity belongs to, for §12's statistics (migration 0005)
 
 
 class Agency(SQLModel, table=True):
@@ -354,3 +355,20 @@ class Objection(SQLModel, table=True):
     answered_at: datetime | None = None
     answered_by: str | None = None
     reviewed: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+
+
+    pinned_at: datetime = Field(default_factory=now)
+    pinned_by: str
+
+
+class CasePin(SQLModel, table=True):
+    """A file the 组长 pinned for the 十大典型案例 (migration 0005): always included when the cases are written."""
+
+    __tablename__ = "case_pin"
+    __table_args__ = (UniqueConstraint("case_file_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    case_file_id: int = Field(foreign_key="case_file.id")
+    pinned_at: datetime = Field(default_factory=now)
+    pinned_by: str

@@ -19,6 +19,7 @@ from pingcha.services.results import colleagues_sheets
 from pingcha.text import case_no_key
 from pingcha.tui.format import grade_markup, grade_marks, grade_style, score_text, status_label
 from pingcha.tui.widgets.agreement_chart import AgreementChart
+from pingcha.tui.widgets.result_charts import ResultCharts
 from pingcha.vocabulary import NOT_STARTED, SheetStatus
 
 BAR_WIDTH = 30
@@ -348,6 +349,7 @@ class ProgressPane(ScrollingPane):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(id="progress-summary")
+            yield ResultCharts(id="result-charts")
             yield Static("按评查人员", classes="section")
             yield table("by-evaluator", "评查人员", "角色", "分配", "未开始", "草稿", "已提交", "待复核", "已完成", "单位",
                         lazy=True)
@@ -379,6 +381,7 @@ class ProgressPane(ScrollingPane):
         )
         self.query_one("#progress-summary", Static).update(summary)
         self.query_one(AgreementChart).show(view.results)
+        self.query_one(ResultCharts).show(view.results)
         if self.who.activity.rubric.checks:
             self._fill_checks()
 
@@ -438,7 +441,8 @@ class ResultsPane(ScrollingPane):
     """结果: agencies ranked by mean, then every file, with the best and worst grades marked; / filters the files by 案号,
     agency, 案由, status, grade or evaluator, o changes their order."""
 
-    BINDINGS = [Binding("slash", "filter", "筛选", key_display="/"), Binding("o", "sort", "排序")]
+    BINDINGS = [Binding("slash", "filter", "筛选", key_display="/"), Binding("o", "sort", "排序"),
+                Binding("p", "pin", "选定典型案例")]
     SORTS = [("执法部门", lambda f: (f.case.agency, f.case.case_no)), ("案号", lambda f: f.case.case_no),
              ("得分（高到低）", lambda f: (f.score is None, -(f.score or 0), f.case.case_no)),
              ("状态", lambda f: (f.status, f.case.case_no))]
@@ -463,6 +467,11 @@ class ResultsPane(ScrollingPane):
         field = self.query_one("#results-filter", Input)
         field.focus()
         field.scroll_visible(animate=False)
+
+    def action_pin(self) -> None:
+        from pingcha.tui.typical_cases import toggle_highlighted
+
+        toggle_highlighted(self, self.query_one("#results-files", DataTable))
 
     def action_sort(self) -> None:
         self.sort = (self.sort + 1) % len(self.SORTS)
