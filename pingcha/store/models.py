@@ -357,10 +357,6 @@ class Objection(SQLModel, table=True):
     reviewed: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
 
 
-    pinned_at: datetime = Field(default_factory=now)
-    pinned_by: str
-
-
 class CasePin(SQLModel, table=True):
     """A file the 组长 pinned for the 十大典型案例 (migration 0005): always included when the cases are written."""
 
