@@ -29,6 +29,7 @@ class LeaderAction(StrEnum):
     REVIEW = "录入复核结果"
     RECTIFY = "录入整改决定"
     REPORT = "出具报告"
+    CURATE_WORDINGS = "维护规范表述"
 
 
 def leader_refusal(action: LeaderAction, actor: str, role: Role | str | None, protected: bool) -> str | None:

@@ -166,6 +166,9 @@ class ActivityResults:
     # (当事人, 当事人类型) of every file of the register, drawn or not: every individual is masked.
     register_parties: tuple[tuple[str, str], ...] = ()
     draw: DrawFacts | None = None
+    # 规范表述 curated by the 组长 for the rubric, per deduction code (the first agreed first): what the 通报 says
+    # of a common problem instead of one evaluator's note.
+    wordings: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Whoever builds the results, agencies come out ordered and ranked by the one rule of §2.

@@ -14,6 +14,7 @@ _FIELD_LABELS = {
     "count": "次数", "note": "说明", "na": "不适用", "veto": "否决", "comment": "总体评价", "score": "得分",
     "grade": "等次", "decided": "确认无扣分", "overwrite": "覆盖", "seed": "随机种子", "quota": "数量", "mode": "方式", "rows": "行数", "file": "文件",
     "uncertain": "请组长确认", "reason": "理由",
+    "text": "表述", "number": "规范表述编号", "rubric": "评分标准", "retired": "停用", "code": "扣分情形",
 }
 
 

@@ -12,6 +12,7 @@ from pingcha.results import (
 )
 from pingcha.scoring import SheetError, agency_mean, score_sheet
 from pingcha.services.activities import find_activity, info_of
+from pingcha.services.wordings import standard_wordings
 from pingcha.store import Store
 from pingcha.store import activities as people
 from pingcha.store import people as stored_people
@@ -106,6 +107,7 @@ def _compute(session, activity) -> ActivityResults:
         files=tuple(files), agencies=tuple(agencies), settings=info.settings,
         register_size=register_files, register_agencies=register_agencies,
         register_parties=tuple(register.parties(session, activity.id)), draw=_draw_facts(session, activity.id),
+        wordings={code: tuple(texts) for code, texts in standard_wordings(session, rubric.id).items()},
     )
 
 
