@@ -16,7 +16,7 @@ from pingcha.tui.screens.scoring import ScoringScreen
 from test_tui_fixtures import ACTIVITY, EVALUATOR, db, screen_text, store, template_db  # noqa: F401
 
 KEYS = ["a", "b", "c", "d", "e", "h", "minus", "plus", "space", "x", "enter", "tab", "down", "up", "right",
-        "left", "ctrl+z", "D", "1", "2", "B", "6", "V", "n", "第", "3", "页", "ｃ"]
+        "left", "ctrl+z", "D", "1", "2", "B", "6", "V", "n", "第", "3", "页", "ｃ", "escape", "s", "y"]
 
 
 async def drive(store, keys: list[str]) -> None:
