@@ -33,9 +33,14 @@ async def drive(store, keys: list[str]) -> None:
         shown = screen.editor.sheet
         stored = read_sheet(store, screen.editor.ref)
         assert stored.sheet.to_json() == shown.to_json()
+        if app.screen is not screen:  # Esc left the file: what was shown is what is stored, checked above
+            return
         text = screen_text(app)
         result = score_sheet(screen.rubric, stored.sheet)
         assert f"→ 得分 {score_text(result.score)}" in text or f"→ 折算 {score_text(result.score)}" in text
+        if stored.locked:  # submitted (s, y): read-only, nothing is left to decide
+            assert "已提交 · 只读" in text
+            return
         undecided = sum(1 for item in screen.rubric.items if not stored.sheet.is_decided(item))
         assert f"未定 {undecided} 项" in text
 
