@@ -67,7 +67,7 @@ class WordingsScreen(Screen):
                 choices = DataTable(id="wording-choices", cursor_type="row")
                 choices.add_columns("", "规范表述 / 写过的说明")
                 yield choices
-        yield Static("Tab 切换到右侧；a 新增，在写过的说明上回车即以它为底稿；e 修改、r 停用所选规范表述", id="wording-hint")
+        yield Static("Tab 到右侧 · a 新增 · 写过的说明上回车作底稿 · e 修改、r 停用所选表述", id="wording-hint")
         yield WordingInput(id="wording-input", select_on_focus=False)
         yield Footer()
 
@@ -87,8 +87,9 @@ class WordingsScreen(Screen):
         table = self.query_one("#wording-deductions", DataTable)
         row = table.cursor_row
         table.clear()
+        shown = 14 if self.app.size.width >= 100 else 9  # characters of the deduction's text; 80 columns keep the counts
         for d in book.deductions:
-            table.add_row(d.code, _short(d.text, 14), str(len(d.wordings)) if d.wordings else "",
+            table.add_row(d.code, _short(d.text, shown), str(len(d.wordings)) if d.wordings else "",
                           str(sum(n for _, n in d.notes)) if d.notes else "", key=d.code)
         if book.deductions:
             table.move_cursor(row=min(max(row, 0), len(book.deductions) - 1), animate=False)
