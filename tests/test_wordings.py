@@ -191,3 +191,33 @@ def test_a_retired_wording_cannot_be_edited(store):
     wordings.retire_wording(store, ACTIVITY, added.number, LEADER)
     with pytest.raises(UserError, match="已停用"):
         wordings.edit_wording(store, ACTIVITY, added.number, "新说法", LEADER)
+
+
+def test_wordings_on_postgres(capsys):
+    from test_postgres import SERVER
+
+    if not SERVER:
+        pytest.skip("没有可用的 PostgreSQL（设置 PINGCHA_TEST_POSTGRES 后运行）")
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from helpers import prepared
+
+    name = f"pingcha_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        cli = Cli(make_url(SERVER).set(database=name).render_as_string(hide_password=False), capsys)
+        activity = prepared(cli)
+        assert "已新增第 1 号规范表述（D12a）" in cli.ok("wordings", activity, "--add", "d12a", WORDING)
+        cli.ok("wordings", activity, "--retire", "1")
+        data = json.loads(cli.ok("wordings", "xiqu-xzcf", "--json", "--all"))
+        d12a = next(d for d in data["deductions"] if d["code"] == "D12a")
+        assert [(w["text"], w["retired"]) for w in d12a["wordings"]] == [(WORDING, True)]
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
