@@ -34,6 +34,7 @@ class LeaderAction(StrEnum):
     CALIBRATION_GAPS = "查看全体样卷试评差异"
     READ_AGREEMENT = "查看评查尺度一致性"
     READ_PRECHECKS = "查看全部案卷的预检结果"
+    CURATE_WORDINGS = "维护规范表述"
 
 
 def leader_refusal(action: LeaderAction, actor: str, role: Role | str | None, protected: bool) -> str | None:

@@ -169,6 +169,9 @@ class ActivityResults:
     # 异议 before the 通报, by status (待答复, 已采纳, 未采纳; ``reviewed``: upheld and settled by a 复核 since):
     # the 通报 says how many came in and how many were upheld.
     objections: dict[str, int] = field(default_factory=dict)
+    # 规范表述 curated by the 组长 for the rubric, per deduction code (the first agreed first): what the 通报 says
+    # of a common problem instead of one evaluator's note.
+    wordings: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Whoever builds the results, agencies come out ordered and ranked by the one rule of §2.

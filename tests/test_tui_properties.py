@@ -16,7 +16,7 @@ from pingcha.tui.screens.scoring import ScoringScreen
 from test_tui_fixtures import ACTIVITY, EVALUATOR, db, screen_text, store, template_db  # noqa: F401
 
 KEYS = ["a", "b", "c", "d", "e", "h", "minus", "plus", "space", "x", "enter", "tab", "down", "up", "right",
-        "left", "ctrl+z", "D", "1", "2", "B", "6", "V", "n", "第", "3", "页", "ｃ"]
+        "left", "ctrl+z", "D", "1", "2", "B", "6", "V", "n", "第", "3", "页", "ｃ", "escape", "s", "y"]
 
 
 async def drive(store, keys: list[str]) -> None:
@@ -33,9 +33,14 @@ async def drive(store, keys: list[str]) -> None:
         shown = screen.editor.sheet
         stored = read_sheet(store, screen.editor.ref)
         assert stored.sheet.to_json() == shown.to_json()
+        if app.screen is not screen:  # Esc left the file: what was shown is what is stored, checked above
+            return
         text = screen_text(app)
         result = score_sheet(screen.rubric, stored.sheet)
         assert f"→ 得分 {score_text(result.score)}" in text or f"→ 折算 {score_text(result.score)}" in text
+        if stored.locked:  # submitted (s, y): read-only, nothing is left to decide
+            assert "已提交 · 只读" in text
+            return
         undecided = sum(1 for item in screen.rubric.items if not stored.sheet.is_decided(item))
         assert f"未定 {undecided} 项" in text
 

@@ -25,7 +25,7 @@ def _global_options_everywhere(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse_zh.Parser:
     from pingcha.cli import (access_cmds, activity_cmds, agreement_cmds, calibration_cmds, demo_cmds, precheck_cmds,
-                             rectify_cmds, report_cmds, rubric_cmds, stats_cmds, store_cmds)
+                             rectify_cmds, report_cmds, rubric_cmds, stats_cmds, store_cmds, wordings_cmds)
 
     argparse_zh.install()
     parser = argparse_zh.Parser(prog="pingcha", description="行政处罚案卷评查工具。不带子命令时打开终端界面。")
@@ -43,6 +43,7 @@ def build_parser() -> argparse_zh.Parser:
     calibration_cmds.register(commands)
     rectify_cmds.register(commands)
     stats_cmds.register(commands)
+    wordings_cmds.register(commands)
     _global_options_everywhere(parser)
     return parser
 

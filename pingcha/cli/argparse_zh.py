@@ -90,6 +90,19 @@ class HelpFormatter(argparse.HelpFormatter):
             length = max(map(_cells, invocations)) + self._current_indent
             self._action_max_length = max(self._action_max_length, length)
 
+    def _format_usage(self, usage, actions, groups, prefix) -> str:
+        # argparse wraps the usage by characters; Chinese metavars take two cells each, so narrow the width it
+        # wraps to until every line fits the terminal's cells.
+        width = self._width
+        try:
+            while True:
+                text = super()._format_usage(usage, actions, groups, prefix)
+                if all(_cells(line) <= width for line in text.splitlines()) or self._width <= 30:
+                    return text
+                self._width -= 2
+        finally:
+            self._width = width
+
     def _split_lines(self, text: str, width: int) -> list[str]:
         # Break between Chinese characters or between words, never inside an English word, and never put
         # closing punctuation at the start of a line.

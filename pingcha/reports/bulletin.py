@@ -118,6 +118,18 @@ def stage_of(category_title: str) -> str:
     return SUBSTANCE
 
 
+def _typical_problem(tally, wordings: tuple[str, ...] | None, masker: Masker) -> dict:
+    """One 典型问题: where the 组长 has curated a 规范表述 for the deduction, the 通报 states the problem in it
+    and cites the files alone, instead of quoting whichever evaluator's note came first."""
+    if wordings:
+        cited = list(tally.cases[:EXAMPLES_PER_PROBLEM])
+        return {"text": masker.text(wordings[0]), "files": tally.files,
+                "examples": "、".join(_example(agency, case_no, "", masker) for agency, case_no, _ in cited)}
+    cited = [c for c in tally.cases if c[2]][:EXAMPLES_PER_PROBLEM] or list(tally.cases[:1])
+    return {"text": public_rule(tally.text), "files": tally.files,
+            "examples": "；".join(_example(agency, case_no, note, masker) for agency, case_no, note in cited)}
+
+
 def problem_groups(results: ActivityResults, masker: Masker, per_group: int) -> list[dict]:
     """三、存在的主要问题: vetoes first, then the most widespread problems of each stage
     (实体, 程序, 文书和立卷归档), each with the number of files and typical cases named."""
@@ -147,12 +159,7 @@ def problem_groups(results: ActivityResults, masker: Masker, per_group: int) -> 
         tallies = sorted(tallies, key=lambda t: (-t.files, -t.occurrences))[:per_group]
         problems = []
         for t in tallies:
-            cited = [c for c in t.cases if c[2]][:EXAMPLES_PER_PROBLEM] or list(t.cases[:1])
-            problems.append({
-                "text": public_rule(t.text),
-                "files": t.files,
-                "examples": "；".join(_example(agency, case_no, note, masker) for agency, case_no, note in cited),
-            })
+            problems.append(_typical_problem(t, results.wordings.get(t.code), masker))
         groups.append((f"{stage}方面", problems))
     result = []
     for number, (heading, problems) in enumerate(groups, start=1):

@@ -257,6 +257,8 @@ def marked_changes(old: str, new: str) -> tuple[str, str]:
     """``old`` and ``new`` with what changed between them in 【】 (a long 评查要点 is read for its changes)."""
     from difflib import SequenceMatcher
 
+    if old == new:
+        return old, new
     matcher = SequenceMatcher(None, old, new, autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size >= 2 or b.size == 0]  # ignore 1-char islands
     old_parts, new_parts, i, j = [], [], 0, 0

@@ -15,9 +15,10 @@ _FIELD_LABELS = {
     "grade": "等次", "decided": "确认无扣分", "overwrite": "覆盖", "seed": "随机种子", "quota": "数量", "mode": "方式", "rows": "行数", "file": "文件",
     "uncertain": "请组长确认", "reason": "理由",
     # 整改 and 异议
-    "status": "状态", "text": "内容", "item": "评查项目", "number": "异议编号", "numbers": "异议编号", "agency": "执法部门",
+    "status": "状态", "text": "内容", "item": "评查项目", "number": "编号", "numbers": "异议编号", "agency": "执法部门",
     "deadline": "整改期限", "issue_date": "成文日期", "items": "整改事项", "on": "日期", "reply_by": "异议截止日期",
     "agencies": "执法部门",
+    "rubric": "评分标准", "retired": "停用", "code": "扣分情形",
 }
 
 

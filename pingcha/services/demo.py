@@ -16,7 +16,8 @@ from pingcha.errors import UserError
 from pingcha.paths import sample_cases_dir, scoring_rules_dir
 from pingcha.rubric import Rubric
 from pingcha.scoring import Sheet
-from pingcha.services import activities, draw, prechecks, rectification_demo, registers, review, rubrics, sheets
+from pingcha.services import (activities, draw, prechecks, rectification_demo, registers, review, rubrics, sheets,
+                              wordings)
 from pingcha.services.demo_history import build_history, history_names
 from pingcha.services.results import activity_results
 from pingcha.services.tables import read_table
@@ -130,6 +131,15 @@ def check_demo_database(store: Store) -> None:
                         " pingcha demo，或用 --db 指定一个新的文件")
 
 
+# 规范表述 the demo's 组长 has agreed for a few common deductions (the 通报's 典型问题 uses them).
+DEMO_WORDINGS = (
+    ("D12c", "送达回证未完整载明送达文书名称、送达方式或者送达地点"),
+    ("E5b", "处罚决定书的裁量说理照搬条文，未结合违法情节说明从轻或者从重的理由"),
+    ("F2b", "案号序号编虚位或者加“第”字，不符合案件编号规则"),
+    ("C3b", "违法行为跨越新旧规定施行期间，未按“从旧兼从轻”原则选择适用的法律规范"),
+)
+
+
 def build_demo(store: Store, actor: str = "区司法局") -> DemoSummary:
     shipped = rubrics.shipped_rubrics()
     for rubric in sorted(shipped, key=lambda r: (r.effective is not None, r.effective)):
@@ -165,6 +175,9 @@ def build_demo(store: Store, actor: str = "区司法局") -> DemoSummary:
         first = next(v for v in settled.sheets if v.result is not None)
         opinion = f"经集体评议，以{first.evaluator}的评查结果为准。"
         review.reconcile(store, DEMO_ACTIVITY, settled.case.case_no, replace(first.sheet, comment=opinion), leaders[0])
+    for code, text in DEMO_WORDINGS:
+        if code in rubric.deduction_by_code:
+            wordings.add_wording(store, DEMO_ACTIVITY, code, text, leaders[0] if leaders else actor)
     rectification_demo.run_after_results(store, DEMO_ACTIVITY, leaders, actor)
     build_history(store, rubric, DEMO_YEAR, folder, actor)
     final = activity_results(store, DEMO_ACTIVITY)

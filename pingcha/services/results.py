@@ -13,6 +13,7 @@ from pingcha.results import (
 )
 from pingcha.scoring import SheetError, agency_mean, score_sheet
 from pingcha.services.activities import find_activity, info_of
+from pingcha.services.wordings import standard_wordings
 from pingcha.store import Store
 from pingcha.store import activities as people
 from pingcha.store import objections as stored_objections
@@ -117,6 +118,7 @@ def _compute(session, activity) -> ActivityResults:
         register_size=register_files, register_agencies=register_agencies,
         register_parties=tuple(register.parties(session, activity.id)), draw=_draw_facts(session, activity.id),
         objections=stored_objections.counts(session, activity.id),
+        wordings={code: tuple(texts) for code, texts in standard_wordings(session, rubric.id).items()},
     )
 
 

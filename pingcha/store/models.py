@@ -368,3 +368,25 @@ class CasePin(SQLModel, table=True):
     case_file_id: int = Field(foreign_key="case_file.id")
     pinned_at: datetime = Field(default_factory=now)
     pinned_by: str
+
+
+class Wording(SQLModel, table=True):
+    """规范表述: a standard wording a 组长 curates for one deduction of a rubric. It belongs to the rubric's
+    identity (``rubric_id``, every version and every activity scored by it), so what a team agreed last year is
+    offered again this year. A retired wording is kept (the audit log and old documents cite it) but no longer
+    offered."""
+
+    __table_args__ = (
+        CheckConstraint("text <> ''", name="ck_wording_text"),
+        Index("ix_wording_rubric_code", "rubric_id", "code"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    rubric_id: str
+    code: str  # a deduction code of the rubric
+    text: str
+    created_at: datetime = Field(default_factory=now)
+    created_by: str
+    updated_at: datetime = Field(default_factory=now)
+    retired_at: datetime | None = None
+    retired_by: str | None = None

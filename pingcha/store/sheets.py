@@ -368,14 +368,21 @@ def settle_review(session: Session, sheet_id: int, leader_id: int) -> None:
                  updated_at=moment)
 
 
-def notes_for_code(session: Session, code: str, case_file_id: int, evaluator_id: int) -> list[str]:
-    """Every note written for ``code`` (a deduction, or an item or veto), on any sheet of any activity, except
-    the other evaluators' sheets on the file ``case_file_id`` (blind scoring)."""
-    same_file_others = select(SHEET.c.id).where(SHEET.c.case_file_id == case_file_id,
-                                                SHEET.c.evaluator_id != evaluator_id)
-    notes = list(session.execute(select(DEDUCTION.c.note).where(
-        DEDUCTION.c.code == code, DEDUCTION.c.note != "", DEDUCTION.c.sheet_id.not_in(same_file_others))).scalars())
-    notes += session.execute(select(MARK.c.note).where(
-        MARK.c.code == code, MARK.c.kind == NOTE, MARK.c.note != "",
-        MARK.c.sheet_id.not_in(same_file_others))).scalars()
+def notes_for_code(session: Session, code: str, case_file_id: int | None = None, evaluator_id: int | None = None,
+                   activity_ids: Iterable[int] | None = None) -> list[str]:
+    """Every note written for ``code`` (a deduction, or an item or veto), on any sheet of any activity (or of
+    ``activity_ids``), except the other evaluators' sheets on the file ``case_file_id`` (blind scoring)."""
+    deduction_where = [DEDUCTION.c.code == code, DEDUCTION.c.note != ""]
+    mark_where = [MARK.c.code == code, MARK.c.kind == NOTE, MARK.c.note != ""]
+    if case_file_id is not None:
+        same_file_others = select(SHEET.c.id).where(SHEET.c.case_file_id == case_file_id,
+                                                    SHEET.c.evaluator_id != evaluator_id)
+        deduction_where.append(DEDUCTION.c.sheet_id.not_in(same_file_others))
+        mark_where.append(MARK.c.sheet_id.not_in(same_file_others))
+    if activity_ids is not None:
+        of_activities = select(SHEET.c.id).where(SHEET.c.activity_id.in_(list(activity_ids)))
+        deduction_where.append(DEDUCTION.c.sheet_id.in_(of_activities))
+        mark_where.append(MARK.c.sheet_id.in_(of_activities))
+    notes = list(session.execute(select(DEDUCTION.c.note).where(*deduction_where)).scalars())
+    notes += session.execute(select(MARK.c.note).where(*mark_where)).scalars()
     return notes

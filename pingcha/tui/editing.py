@@ -62,9 +62,12 @@ class SheetEditor:
     def prepare(self) -> None:
         """Get the database ready for the first change (run in a worker, off the screen's thread)."""
 
-    def note_suggestions(self, code: str) -> list[str]:
-        """Notes written before for ``code`` (常用说明), the most used first."""
-        return []
+    def note_suggestions(self, code: str):
+        """What the note line offers for ``code`` (``services.notes.NoteBank``): the 规范表述, then the notes
+        written before (常用说明), the most used first."""
+        from pingcha.services.notes import NoteBank
+
+        return NoteBank()
 
     def submit(self) -> SheetResult:
         raise NotImplementedError
@@ -150,13 +153,13 @@ class StoredSheetEditor(SheetEditor):
         if self.findings:
             self.findings = self._read_findings()
 
-    def note_suggestions(self, code: str) -> list[str]:
-        from pingcha.services.notes import note_suggestions
+    def note_suggestions(self, code: str):
+        from pingcha.services.notes import NoteBank, note_bank
 
         try:
-            return note_suggestions(self.store, self.ref, code)
+            return note_bank(self.store, self.ref, code)
         except SQLAlchemyError:
-            return []
+            return NoteBank()
 
     def prepare(self) -> None:
         if not self.locked:

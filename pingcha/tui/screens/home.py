@@ -42,8 +42,9 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         who = self.app.who
-        yield Static(f"{who.activity.name} · 评分标准 {who.activity.rubric.key} · {who.name}（{who.person.role}，"
-                     f"{who.person.unit}）", id="home-title")
+        # Who is signed in comes first: at 80 columns a long activity name must not push it off the line.
+        yield Static(f"{who.name}（{who.person.role}，{who.person.unit}） · {who.activity.name} · "
+                     f"评分标准 {who.activity.rubric.key}", id="home-title")
         with TabbedContent(initial="files", id="tabs"):
             with TabPane("1 我的案卷", id="files"):
                 yield FilesPane()

@@ -50,6 +50,7 @@ class ReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="review-head")
         yield DataTable(id="compare", cursor_type="row", zebra_stripes=False)
+        yield Static(id="review-notes")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -75,7 +76,7 @@ class ReviewScreen(Screen):
                     continue
                 style = DIFFERENT if differs else ""
                 table.add_row(Text(item.code, style=style), item.title, num(item.points),
-                              *(Text(text, style=style) for text, _ in cells))
+                              *(Text(text, style=style) for text, _ in cells), key=item.code)
         for veto in rubric.vetoes:
             marks = [veto.code in view.sheet.veto for view in sheets]
             differs = len(set(marks)) > 1
@@ -84,7 +85,7 @@ class ReviewScreen(Screen):
                 continue
             style = DIFFERENT if differs else "bold red"
             table.add_row(Text(veto.code, style=style), Text(veto.title, overflow="ellipsis"), "否决",
-                          *(Text("成立" if m else "—", style=style) for m in marks))
+                          *(Text("成立" if m else "—", style=style) for m in marks), key=veto.code)
         scores = [view.result for view in sheets]
         score_style = DIFFERENT if len({r.score for r in scores if r}) > 1 else "bold"
         table.add_row(Text("合计", style="bold"), "实得 / 适用", num(rubric.total),
@@ -99,6 +100,24 @@ class ReviewScreen(Screen):
             "（只显示不一致的项目）" if self.only_differences else "", "\n",
             ("黄色", DIFFERENT), "为各评查表不一致之处。按 1/2… 以该评查人的评查表为基础调整，确认后录入为最终结果。",
         ))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_notes(event.row_key.value if event.row_key is not None else None)
+
+    def show_notes(self, code: str | None) -> None:
+        """Under the table: what each evaluator wrote on the highlighted item's deductions (or the veto)."""
+        rubric = self.app.who.activity.rubric
+        item = rubric.item_by_code.get(code) if code else None
+        codes = [code, *(d.code for d in item.deductions)] if item is not None else ([code] if code else [])
+        lines = Text()
+        for number, view in enumerate(self.sheets, start=1):
+            notes = [f"{c} {view.sheet.notes[c]}" for c in codes if view.sheet.notes.get(c)]
+            if notes:
+                lines.append(f"{number} {view.evaluator}的说明：", style="bold")
+                lines.append("；".join(notes) + "\n")
+        if not lines.plain and code:
+            lines.append("各评查人员对此项没有写说明。", style="dim")
+        self.query_one("#review-notes", Static).update(lines)
 
     def action_toggle_differences(self) -> None:
         self.only_differences = not self.only_differences

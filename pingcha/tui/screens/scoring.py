@@ -13,6 +13,7 @@ the confirmation is stored with the sheet (§3 ``decided``), so the 未定 count
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from rich.console import Group
 from rich.text import Text
@@ -33,6 +34,7 @@ from pingcha.tui.widgets.detail_view import DetailView
 from pingcha.tui.palette import RubricJump
 from pingcha.tui.screens.code_entry import CodeEntry
 from pingcha.tui.undo import restoring_changes
+from pingcha.tui.warmup import PreviewEditor, render_offscreen
 from pingcha.tui.widgets.scoring_inputs import NoteInput
 from pingcha.tui.widgets.rubric_nav import NavLine, RubricNav
 from pingcha.tui.widgets.sheet_parts import RULE_KEYS, case_facts, item_panel, nav_texts, score_line, veto_panel
@@ -87,6 +89,7 @@ class ScoringScreen(CodeEntry, Screen):
         self.dismissing: str | None = None  # the 预检 check whose dismissal reason is being typed
         self.asking = False  # the input holds a 请组长确认 reason for note_code rather than a note
         self._facts_shown: tuple | None = None
+        self._facts_text: Text | None = None  # the facts bar as last drawn
         lines = []
         for category in self.rubric.categories:
             lines.append(NavLine("category", category.code))
@@ -120,8 +123,31 @@ class ScoringScreen(CodeEntry, Screen):
 
     def on_mount(self) -> None:
         self.refresh_all()
-        # While the person reads the file, rehearse a change (rolled back): the first key press is then quick.
+        # While the person reads the file, rehearse a change (rolled back) and its drawing: the first key press of
+        # a session then costs what later ones do.
         self.run_worker(self.editor.prepare, thread=True, exit_on_error=False, group="prepare")
+        self.call_after_refresh(self._rehearse_paint)
+
+    def _rehearse_paint(self) -> None:
+        """Draw the screen as the first change will leave it (one deduction on the item under the cursor, the sheet a
+        草稿) and render it without writing it to the terminal, then draw the sheet back as it is. The styles,
+        colours and strips first needed by a change are then ready. Runs in one callback: nothing is painted
+        in between."""
+        item = self.item
+        if self.editor.locked or item is None or not item.deductions or not self.is_current:
+            return
+        real = self.editor
+        code = item.deductions[0].code
+        deductions = {**real.sheet.deductions, code: real.sheet.deductions.get(code, 0) + 1}
+        self.editor = PreviewEditor(real, replace(real.sheet, deductions=deductions))
+        try:
+            self._draw_changed()
+            render_offscreen(self)
+        except Exception:  # noqa: BLE001 - a warm-up (it uses Textual's internals) must never keep a file from being scored
+            pass
+        finally:
+            self.editor = real
+        self._draw_changed()
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < 100
@@ -201,14 +227,29 @@ class ScoringScreen(CodeEntry, Screen):
             return self.others
         return (*self.others, SheetView(self.evaluator, self.editor.status, self.editor.sheet, None))
 
+    def _facts_lines(self, text: Text) -> int | None:
+        """How many lines ``text`` takes in the facts bar at its present width (None before the first layout)."""
+        facts = self.query_one("#facts", Static)
+        width = facts.content_region.width
+        if width <= 0:
+            return None
+        if self.has_class("narrow"):
+            return len(text.plain.splitlines())
+        return len(text.wrap(self.app.console, width))
+
     def _draw_detail(self, result, home: bool = False) -> None:
         sheet = self.editor.sheet
         facts = (self.editor.status, self.size.width, self.has_class("narrow"))
         if facts != self._facts_shown:  # a relayout costs milliseconds; the facts change only with the status
             self._facts_shown = facts
-            self.query_one("#facts", Static).update(
-                case_facts(self.case, self.evaluator, self.editor.status, self.editor.review,
-                           compact=self.has_class("narrow")))
+            text = case_facts(self.case, self.evaluator, self.editor.status, self.editor.review,
+                              compact=self.has_class("narrow"))
+            # The first change turns 未开始 into 草稿: same width, same lines, so the screen need not be laid out
+            # again (that relayout was most of the first key press of a session).
+            before = self._facts_lines(self._facts_text) if self._facts_text is not None else None
+            after = self._facts_lines(text)
+            self.query_one("#facts", Static).update(text, layout=before is None or before != after)
+            self._facts_text = text
         item, veto = self.item, self.veto
         if item is not None:
             body = item_panel(self.rubric, sheet, result, item, self.rule, self.others,

@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, ProgressBar, Static
 
@@ -54,6 +55,13 @@ class WorkPane(Pane):
 
 class RubricsPane(WorkPane):
     """评分标准: stored versions, and loading a new one after checking it and showing what it changes."""
+
+    BINDINGS = [Binding("w", "wordings", "规范表述")]
+
+    def action_wordings(self) -> None:
+        from pingcha.tui.wordings import WordingsScreen
+
+        self.app.push_screen(WordingsScreen(str(self.who.activity.id)))
 
     def __init__(self) -> None:
         super().__init__()

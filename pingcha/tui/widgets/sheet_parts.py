@@ -105,6 +105,11 @@ def item_panel(rubric: Rubric, sheet: Sheet, result: SheetResult | None, item: I
         note = sheet.notes.get(deduction.code)
         if note:
             table.add_row([Text(""), Text(""), Text(f"说明：{note}", style="cyan")], style="on #303030" if current else None)
+        for view in others:  # 复核 and looking back: every evaluator's note beside their count
+            theirs = view.sheet.notes.get(deduction.code)
+            if theirs:
+                table.add_row([Text(""), Text(""), Text(f"{view.evaluator}的说明：{theirs}", style="dim cyan")],
+                              style="on #303030" if current else None)
     hint = Text("a–i 扣一次 · ←→ 选情形 · ＋/－ 增减 · 空格 循环 · n 或直接输入汉字写说明（回车保存）", style="dim")
     if item.code in sheet.uncertain:
         na_line = Text.assemble(na_line, "\n", asking_line(sheet.uncertain[item.code]))
