@@ -39,5 +39,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_case_pin_activity_id", table_name="case_pin")
     op.drop_table("case_pin")
-    with op.batch_alter_table("activity") as batch:
-        batch.drop_column("year")
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite's own DROP COLUMN (3.35+): a batch rebuild would drop the table others refer to, which fails while
+        # foreign keys are on, as they are for a downgrade run on an open connection.
+        op.execute("ALTER TABLE activity DROP COLUMN year")
+    else:
+        op.drop_column("activity", "year")
