@@ -218,7 +218,10 @@ async def test_progress_dashboard_counts_and_grade_chart(store):
         text = screen_text(app)
     assert "抽查案卷 41 件：评查中 35 · 待复核 2 · 已完成 4" in text
     assert "评查表已提交 13/82" in text
-    assert "优秀" in text and "█" in text and "2 件  50.0%" in text
+    counts = activity_results(store, ACTIVITY).grade_counts()
+    assert "等次分布（4 件）" in text and "█" in text
+    assert all(f"{grade} {count}" in text for grade, count in counts.items())
+    assert text.count("等次分布") == 1  # one chart of the grades, not two
 
 
 @sync

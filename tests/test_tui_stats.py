@@ -39,8 +39,9 @@ async def test_the_dashboard_draws_both_charts_at_120_and_80_columns(store):
             charts = app.screen.query_one(ResultCharts)
             plot = charts.query_one(GradePlot)
             lines = _lines(plot)
-            assert "等次分布（件）" in lines[0]
-            assert any(all(grade in line for grade in counts) for line in lines)  # every grade labelled
+            assert f"等次分布（{sum(counts.values())} 件）" in lines[0]
+            # every grade labelled with its count, on one line
+            assert any(all(f"{grade} {count}" in line for grade, count in counts.items()) for line in lines)
             assert all(len(line) <= plot.size.width for line in lines)  # Chinese labels fit the frame
             assert sum("█" in line for line in lines) >= max(counts.values())
             means = str(charts.query_one("#mean-bars").render())

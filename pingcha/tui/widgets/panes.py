@@ -17,12 +17,10 @@ from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults
 from pingcha.services.queries import AssignedFile, Progress, assigned_files, case_facts
 from pingcha.services.results import colleagues_sheets
 from pingcha.text import case_no_key
-from pingcha.tui.format import grade_markup, grade_marks, grade_style, score_text, status_label
+from pingcha.tui.format import grade_markup, grade_marks, score_text, status_label
 from pingcha.tui.widgets.agreement_chart import AgreementChart
 from pingcha.tui.widgets.result_charts import ResultCharts
 from pingcha.vocabulary import NOT_STARTED, SheetStatus
-
-BAR_WIDTH = 30
 
 
 class Pane(Vertical):
@@ -265,22 +263,6 @@ def file_rows(results: ActivityResults, files) -> TableRows:
         for f in files], [f.case.case_no for f in files])
 
 
-def grade_chart(results: ActivityResults) -> Text:
-    """等次分布 as plain text bars, one line per grade."""
-    counts = results.grade_counts()
-    total = sum(counts.values())
-    chart = Text.assemble(("等次分布", "bold"), f"（已完成 {total} 件）\n")
-    widest = max(counts.values() or [0]) or 1
-    for name, count in counts.items():
-        style = grade_style(results.rubric, name, plain="blue").removeprefix("bold ")
-        share = f"{count * 100 / total:.1f}%" if total else "—"
-        bar = "█" * round(count * BAR_WIDTH / widest)
-        chart.append(f"{name:　<4}")
-        chart.append(f"{bar:<{BAR_WIDTH}}", style=style)
-        chart.append(f" {count:>3} 件  {share}\n")
-    return chart
-
-
 def _raise(exc: Exception) -> None:
     raise exc
 
@@ -376,8 +358,7 @@ class ProgressPane(ScrollingPane):
         summary = Text.assemble(
             ("活动进度", "bold"),
             f"  抽查案卷 {view.files} 件：评查中 {view.count(PENDING)} · 待复核 {view.count(NEEDS_REVIEW)} · "
-            f"已完成 {view.count(FINAL)}；评查表已提交 {view.sheets_submitted}/{view.sheets_due}\n\n",
-            grade_chart(view.results),
+            f"已完成 {view.count(FINAL)}；评查表已提交 {view.sheets_submitted}/{view.sheets_due}",
         )
         self.query_one("#progress-summary", Static).update(summary)
         self.query_one(AgreementChart).show(view.results)

@@ -125,12 +125,12 @@ class ResultCharts(Horizontal):
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        plt.title("等次分布（件）")
+        plt.title(f"等次分布（{sum(counts.values())} 件）")  # short: plotext counts a Chinese character as one cell
         positions = list(range(1, len(counts) + 1))
         plt.bar(positions, list(counts.values()), width=0.5)
         # Room on the right for the last label's extra cells (see GradePlot), whole numbers on the count axis.
-        plt.xticks(positions, list(counts))
-        plt.xlim(0.4, len(counts) + 0.9)
+        plt.xticks(positions, [f"{name} {count}" for name, count in counts.items()])
+        plt.xlim(0.4, len(counts) + 1.2)
         top = max(counts.values(), default=0)
         step = max(1, -(-top // 5))
         plt.yticks(list(range(0, top + 1, step)))
