@@ -238,11 +238,11 @@ REPORTS = [
     ("sheets", "评查表（每卷一份）", "render_sheets", "评查表"),
     ("notices", "整改通知书", "render_notices", "整改通知书"),
     ("summary", "汇总表", "write_summary", "汇总表.xlsx"),
-    ("quality", "评查质量分析（内部资料）", "quality_report", "评查质量分析.docx"),
-    ("stats", "统计分析（数据库中全部活动）", "stats_report", "统计分析.docx"),
-    ("cases", "典型案例（含选定的案卷）", "cases_report", "典型案例.docx"),
+    ("quality", "评查质量分析（内部）", "quality_report", "评查质量分析.docx"),
+    ("stats", "统计分析（全部活动）", "stats_report", "统计分析.docx"),
+    ("cases", "典型案例", "cases_report", "典型案例.docx"),
     ("rectification", "整改情况通报", "rectification_report", "整改情况通报.docx"),
-    ("feedback", "评查结果反馈单（每个部门一份）", "feedback_report", "评查结果反馈单"),
+    ("feedback", "评查结果反馈单", "feedback_report", "评查结果反馈单"),
 ]
 PRECHECKED = ("bulletin", "sheets")  # the reports that carry the 预检 figures
 ALL_AT_ONCE = ("bulletin", "sheets", "notices", "summary")  # “全部生成”: the documents of the activity's results
@@ -405,4 +405,7 @@ class ReportsPane(WorkPane):
         self.states[key] = state
         if step:
             self.query_one(ProgressBar).advance(1)
+        if state.startswith("失败："):  # the whole reason, which the table's column may cut short
+            title = next(title for k, title, *_ in REPORTS if k == key)
+            self.notify(state.removeprefix("失败："), title=f"{title}未生成", severity="error", timeout=10)
         self.refresh_data()
