@@ -120,33 +120,22 @@ def cmd_objection(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_results(args: argparse.Namespace):
-    from pingcha.cli.report_cmds import _results
-
-    return _results(args)
-
-
 def cmd_report_rectification(args: argparse.Namespace) -> int:
     from pingcha.cli.report_cmds import parse_pairs
-    from pingcha.reports.rectification import render_rectification
-    from pingcha.services import rectification as service
+    from pingcha.services.documents import rectification_report
 
-    results = _report_results(args)
-    view = service.require_issued(service.rectification(store_for(args), args.activity))
-    path = render_rectification(results, view, args.out, templates=args.templates, overrides=parse_pairs(args.set),
-                                mask_companies=args.mask_companies)
+    path, view = rectification_report(store_for(args), args.activity, args.acting, args.out, templates=args.templates,
+                                      overrides=parse_pairs(args.set), mask_companies=args.mask_companies)
     print(f"已生成整改情况通报：{path}（整改事项 {len(view.items)} 件，逾期 {view.overdue} 件）")
     return 0
 
 
 def cmd_report_feedback(args: argparse.Namespace) -> int:
     from pingcha.cli.report_cmds import parse_pairs
-    from pingcha.services import objections as service
+    from pingcha.services.documents import feedback_report
 
-    results = _report_results(args)
-    paths, due = service.send_feedback(store_for(args), args.activity, args.acting, results, args.out,
-                                       templates=args.templates, overrides=parse_pairs(args.set),
-                                       mask_companies=args.mask_companies)
+    paths, due = feedback_report(store_for(args), args.activity, args.acting, args.out, templates=args.templates,
+                                 overrides=parse_pairs(args.set), mask_companies=args.mask_companies)
     print(f"已生成 {len(paths)} 份评查结果反馈单，保存在 {args.out}；异议请于 {due.isoformat()} 前提出"
           f"（录入：pingcha objection {args.activity} 案号 --item 编号 --text 内容）")
     return 0

@@ -19,12 +19,9 @@ def parse_pairs(pairs: list[str] | None) -> dict[str, str]:
 
 
 def _results(args: argparse.Namespace):
-    from pingcha.policy import LeaderAction
-    from pingcha.services.access import check_leader
-    from pingcha.services.results import activity_results
+    from pingcha.services.documents import leader_results
 
-    check_leader(store_for(args), args.activity, args.acting, LeaderAction.REPORT)
-    return activity_results(store_for(args), args.activity)
+    return leader_results(store_for(args), args.activity, args.acting)
 
 
 def _prechecks(args: argparse.Namespace):
@@ -79,16 +76,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_quality(args: argparse.Namespace) -> int:
-    from pingcha.policy import LeaderAction
-    from pingcha.reports.quality import render_quality_report
-    from pingcha.services.access import check_leader
-    from pingcha.services.agreement import activity_agreement
-    from pingcha.services.calibration import overview
+    from pingcha.services.documents import quality_report
 
-    store = store_for(args)
-    check_leader(store, args.activity, args.acting, LeaderAction.REPORT)  # it names evaluators as 偏严 or 偏宽
-    path = render_quality_report(activity_agreement(store, args.activity, args.flag_at), args.out,
-                                 calibration=overview(store, args.activity, args.acting))
+    path = quality_report(store_for(args), args.activity, args.acting, args.out, flag_at=args.flag_at)
     print(f"已生成评查质量分析（内部资料，仅供组长）：{path}")
     return 0
 

@@ -98,11 +98,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_report_stats(args: argparse.Namespace) -> int:
-    from pingcha.reports.stats_report import render_stats_report
-    from pingcha.services.stats import statistics_report
+    from pingcha.services.documents import stats_report
 
-    stats = statistics_report(store_for(args), args.activities, args.acting)
-    path = render_stats_report(stats, args.out)
+    path, stats = stats_report(store_for(args), args.activities, args.acting, args.out)
     print(f"已生成统计分析（{len(stats.activities)} 个评查活动）：{path}")
     return 0
 
@@ -130,10 +128,8 @@ def _count(text: str) -> int:
 
 
 def cmd_report_cases(args: argparse.Namespace) -> int:
-    from pingcha.policy import LeaderAction
-    from pingcha.services.access import check_leader
-    from pingcha.services.results import activity_results
-    from pingcha.services.typical_cases import set_pinned, typical_cases
+    from pingcha.services.documents import typical_cases_for
+    from pingcha.services.typical_cases import set_pinned
 
     store = store_for(args)
     for case_no in args.unpin or []:
@@ -142,15 +138,14 @@ def cmd_report_cases(args: argparse.Namespace) -> int:
     for case_no in args.pin or []:
         changed = set_pinned(store, args.activity, case_no, True, args.acting)
         print(f"已选定为典型案例：{case_no}（生成时总会列入）" if changed else f"“{case_no}”已经选定")
-    check_leader(store, args.activity, args.acting, LeaderAction.REPORT)
-    cases = typical_cases(store, args.activity, args.top, args.warnings)
     if args.out:
-        from pingcha.reports.cases_report import render_cases_report
+        from pingcha.services.documents import cases_report
 
-        path = render_cases_report(activity_results(store, args.activity), cases, args.out,
+        path, cases = cases_report(store, args.activity, args.acting, args.out, top=args.top, warnings=args.warnings,
                                    mask_companies=args.mask_companies)
         print(f"已生成典型案例（典型 {len(cases.exemplary)} 件，警示 {len(cases.warnings)} 件）：{path}")
         return 0
+    cases = typical_cases_for(store, args.activity, args.acting, args.top, args.warnings)
     rows = [[("典型" if c.kind == "exemplary" else "警示") + ("（选定）" if c.pinned else ""), c.file.case.case_no,
              c.file.case.agency, c.file.case.cause, c.file.score, c.file.grade]
             for c in (*cases.exemplary, *cases.warnings)]

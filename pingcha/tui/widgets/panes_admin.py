@@ -238,8 +238,35 @@ REPORTS = [
     ("sheets", "评查表（每卷一份）", "render_sheets", "评查表"),
     ("notices", "整改通知书", "render_notices", "整改通知书"),
     ("summary", "汇总表", "write_summary", "汇总表.xlsx"),
+    ("quality", "评查质量分析（内部）", "quality_report", "评查质量分析.docx"),
+    ("stats", "统计分析（全部活动）", "stats_report", "统计分析.docx"),
+    ("cases", "典型案例", "cases_report", "典型案例.docx"),
+    ("rectification", "整改情况通报", "rectification_report", "整改情况通报.docx"),
+    ("feedback", "评查结果反馈单", "feedback_report", "评查结果反馈单"),
 ]
 PRECHECKED = ("bulletin", "sheets")  # the reports that carry the 预检 figures
+ALL_AT_ONCE = ("bulletin", "sheets", "notices", "summary")  # “全部生成”: the documents of the activity's results
+DOCUMENTS = ("quality", "stats", "cases", "rectification", "feedback")  # made by pingcha.services.documents
+
+
+def make_document(key: str, store, activity: str, actor: str, out: Path) -> str:
+    """One of the documents the CLI also writes (the same service functions), and what became of it, in words."""
+    from pingcha.services import documents
+
+    if key == "quality":
+        documents.quality_report(store, activity, actor, out)
+        return "已生成（内部资料，仅供组长）"
+    if key == "stats":
+        _, stats = documents.stats_report(store, (), actor, out)
+        return f"已生成（{len(stats.activities)} 个评查活动）"
+    if key == "cases":
+        _, cases = documents.cases_report(store, activity, actor, out)
+        return f"已生成（典型 {len(cases.exemplary)} 件，警示 {len(cases.warnings)} 件）"
+    if key == "rectification":
+        _, view = documents.rectification_report(store, activity, actor, out)
+        return f"已生成（整改事项 {len(view.items)} 件，逾期 {view.overdue} 件）"
+    paths, due = documents.feedback_report(store, activity, actor, out)
+    return f"已生成 {len(paths)} 份；异议请于 {due.isoformat()} 前提出"
 
 
 def report_function(name: str):
@@ -248,7 +275,8 @@ def report_function(name: str):
 
 
 class ReportsPane(WorkPane):
-    """报告: generate the 通报, the 评查表, the 整改通知书 and the 汇总表 into a folder."""
+    """报告: generate the 通报, the 评查表, the 整改通知书 and the 汇总表 into a folder, and the documents the CLI also
+    writes: 评查质量分析, 统计分析, 典型案例, 整改情况通报 and the 评查结果反馈单."""
 
     @property
     def states(self) -> dict[str, str]:
@@ -261,8 +289,8 @@ class ReportsPane(WorkPane):
             yield Input(id="report-dir", placeholder="输出文件夹")
             yield Button("全部生成", id="reports-all", variant="primary")
         yield table("reports-table", "报告", "文件（在上面的文件夹中）", "状态")
-        yield ProgressBar(total=len(REPORTS), show_eta=False)
-        yield Static("选中一行回车生成该报告；“全部生成”依次生成四种报告。", classes="hint")
+        yield ProgressBar(total=len(ALL_AT_ONCE), show_eta=False)
+        yield Static("选中一行回车生成该报告；“全部生成”依次生成前四种报告。", classes="hint")
         yield table("settings-table", "文书设置", "本活动的值", "默认值")
         yield Input(id="setting-value", placeholder="在上表选中一项设置并回车，在此输入新值后回车保存（留空恢复默认）")
 
@@ -302,7 +330,7 @@ class ReportsPane(WorkPane):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.start([key for key, *_ in REPORTS])
+        self.start(list(ALL_AT_ONCE))
 
     def start(self, keys: list[str], allow_pending: bool = False) -> None:
         folder = Path(self.query_one("#report-dir", Input).value or ".")
@@ -328,30 +356,35 @@ class ReportsPane(WorkPane):
             _, title, function_name, target = next(r for r in REPORTS if r[0] == key)
             self.app.call_from_thread(self._state, key, "生成中…", False)
             try:
-                function = report_function(function_name)
-                if results is None:
-                    results = self.app.derived.get("results")
-                options = {}
-                if key == "bulletin":
-                    waiting = "" if allow_pending else report_function("pending_message")(results)
-                    if waiting:
-                        self.app.call_from_thread(self._state, key, "待确认：尚有案卷未完成评查", True)
-                        continue
-                    if allow_pending:
-                        options["allow_pending"] = True
-                folder.mkdir(parents=True, exist_ok=True)
-                prechecks = self._prechecks() if key in PRECHECKED else None
-                if prechecks is not None and prechecks.checks:
-                    function(results, folder / target, prechecks=prechecks, **options)
+                if key in DOCUMENTS:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    state = make_document(key, self.app.store, str(self.who.activity.id), self.who.name,
+                                          folder / target)
                 else:
-                    function(results, folder / target, **options)
-                state = "已生成"
-                if key == "bulletin":  # its issue makes the 不合格 files rectification items (整改, 8)
-                    from pingcha.services.rectification import issue_with_settings
+                    function = report_function(function_name)
+                    if results is None:
+                        results = self.app.derived.get("results")
+                    options = {}
+                    if key == "bulletin":
+                        waiting = "" if allow_pending else report_function("pending_message")(results)
+                        if waiting:
+                            self.app.call_from_thread(self._state, key, "待确认：尚有案卷未完成评查", True)
+                            continue
+                        if allow_pending:
+                            options["allow_pending"] = True
+                    folder.mkdir(parents=True, exist_ok=True)
+                    prechecks = self._prechecks() if key in PRECHECKED else None
+                    if prechecks is not None and prechecks.checks:
+                        function(results, folder / target, prechecks=prechecks, **options)
+                    else:
+                        function(results, folder / target, **options)
+                    state = "已生成"
+                    if key == "bulletin":  # its issue makes the 不合格 files rectification items (整改, 8)
+                        from pingcha.services.rectification import issue_with_settings
 
-                    deadline, items = issue_with_settings(self.app.store, str(self.who.activity.id), self.who.name,
-                                                          results)
-                    state = f"已生成；新列入整改事项 {len(items)} 件，整改期限至 {deadline.isoformat()}"
+                        deadline, items = issue_with_settings(self.app.store, str(self.who.activity.id), self.who.name,
+                                                              results)
+                        state = f"已生成；新列入整改事项 {len(items)} 件，整改期限至 {deadline.isoformat()}"
             except UserError as exc:
                 state = f"失败：{exc}"
             except OSError as exc:
@@ -372,4 +405,7 @@ class ReportsPane(WorkPane):
         self.states[key] = state
         if step:
             self.query_one(ProgressBar).advance(1)
+        if state.startswith("失败："):  # the whole reason, which the table's column may cut short
+            title = next(title for k, title, *_ in REPORTS if k == key)
+            self.notify(state.removeprefix("失败："), title=f"{title}未生成", severity="error", timeout=10)
         self.refresh_data()
