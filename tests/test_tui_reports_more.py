@@ -3,6 +3,8 @@ through the same service functions, so a 组长 in the browser (``pingcha serve`
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from docx import Document
 
 from pingcha.tui.app import PingchaApp
@@ -80,3 +82,22 @@ async def test_a_document_that_cannot_be_written_says_why_in_chinese(store, tmp_
         app.screen.query_one("#report-dir").value = str(blocker / "下面")
         state = await generate(pilot, "stats")
     assert state.startswith("失败：无法写入"), state
+
+
+def test_statistics_from_a_session_leave_out_other_activities_protected_by_passphrases(store, tmp_path):
+    """A session signed in to one activity counts its own and the unprotected ones; an activity with passphrases of
+    its own needs them (the command line asks), so the page leaves it out and says so."""
+    from pingcha.services.access import issue_credentials
+    from pingcha.services.activities import create_activity
+    from pingcha.services.documents import session_scope
+    from pingcha.services.registers import import_roster
+    from pingcha.services.stats import chosen_activities
+
+    roster = Path(__file__).resolve().parent.parent / "sample_cases" / "roster.csv"
+    for name in ("另一活动（设口令）", "另一活动（未设口令）"):
+        create_activity(store, name, "xiqu-xzcf@2024.1", LEADER)
+        import_roster(store, name, roster, LEADER)
+    issue_credentials(store, "另一活动（设口令）", [], tmp_path / "slips.csv", LEADER)
+    numbers = {name: number for number, name, _ in chosen_activities(store)}
+    refs, left_out = session_scope(store, ACTIVITY)
+    assert refs == [f"#{numbers[ACTIVITY]}", f"#{numbers['另一活动（未设口令）']}"] and left_out == 1

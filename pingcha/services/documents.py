@@ -44,6 +44,24 @@ def stats_report(store: Store, activity_refs: Sequence[str], actor: str, out: st
     return render_stats_report(stats, out), stats
 
 
+def session_scope(store: Store, activity_ref: str) -> tuple[list[str], int]:
+    """The activities a session signed in to one activity may count in the statistics: its own and every activity
+    without passphrases. Another protected activity needs its own passphrase (the command line asks for it), so it
+    is left out; the second value is how many were."""
+    from pingcha.services.access import is_protected
+    from pingcha.services.stats import chosen_activities
+
+    current = chosen_activities(store, [activity_ref])[0][0]
+    refs: list[str] = []
+    left_out = 0
+    for number, _name, _year in chosen_activities(store):
+        if number == current or not is_protected(store, f"#{number}"):
+            refs.append(f"#{number}")
+        else:
+            left_out += 1
+    return refs, left_out
+
+
 def typical_cases_for(store: Store, activity_ref: str, actor: str, top: int = 10, warnings: int | None = None):
     """The proposed 典型案例 and 警示案例 (with the stored pins), for the 组长."""
     from pingcha.services.typical_cases import typical_cases

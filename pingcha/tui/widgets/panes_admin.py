@@ -257,8 +257,10 @@ def make_document(key: str, store, activity: str, actor: str, out: Path) -> str:
         documents.quality_report(store, activity, actor, out)
         return "已生成（内部资料，仅供组长）"
     if key == "stats":
-        _, stats = documents.stats_report(store, (), actor, out)
-        return f"已生成（{len(stats.activities)} 个评查活动）"
+        refs, left_out = documents.session_scope(store, activity)
+        _, stats = documents.stats_report(store, refs, actor, out)
+        skipped = f"；另有 {left_out} 个设有口令的评查活动未计入，须在命令行以其口令出具" if left_out else ""
+        return f"已生成（{len(stats.activities)} 个评查活动{skipped}）"
     if key == "cases":
         _, cases = documents.cases_report(store, activity, actor, out)
         return f"已生成（典型 {len(cases.exemplary)} 件，警示 {len(cases.warnings)} 件）"
