@@ -34,8 +34,9 @@ def files_needing_notice(results: ActivityResults, threshold: Decimal | None) ->
     return by_agency
 
 
-def file_problems(results: ActivityResults, file: FileResult, masker: Masker) -> list[dict]:
-    """Vetoes and deductions on the file's counted sheets, each once, with the evaluators' notes."""
+def file_problems(results: ActivityResults, file: FileResult, masker: Masker, coded: bool = False) -> list[dict]:
+    """Vetoes and deductions on the file's counted sheets, each once, with the evaluators' notes; ``coded``: each
+    led by its item's code and saying the points lost, so an agency's objection can name the item (反馈单)."""
     rubric = results.rubric
     views = file.counted_sheets
     problems = []
@@ -46,12 +47,18 @@ def file_problems(results: ActivityResults, file: FileResult, masker: Masker) ->
 
     for veto in rubric.vetoes:
         if any(veto.code in v.sheet.veto for v in views):
-            problems.append(f"否决项：{public_rule(veto.title)}。{notes_of(veto.code)}")
+            lead = f"{veto.code} " if coded else ""
+            problems.append(f"{lead}否决项：{public_rule(veto.title)}。{notes_of(veto.code)}")
     for code, deduction in rubric.deduction_by_code.items():
         count = max((v.sheet.deductions.get(code, 0) for v in views), default=0)
         if count:
             item = rubric.item_of_deduction[code]
-            problems.append(f"{item.title}：{public_rule(deduction.text)}（{count}处）。{notes_of(code)}")
+            if coded:
+                lost = facts.points_text(min(item.points, deduction.points * count))
+                what = f"{item.code} {item.title}：{public_rule(deduction.text)}（{count}处，扣{lost}分）"
+            else:
+                what = f"{item.title}：{public_rule(deduction.text)}（{count}处）"
+            problems.append(f"{what}。{notes_of(code)}")
     for view in views:
         comment = masker.text(view.sheet.comment.strip()).rstrip("。；;，, ")
         if comment:

@@ -14,8 +14,8 @@ from pathlib import Path
 from pingcha.reports import facts
 from pingcha.reports import gb_layout as gb
 from pingcha.reports.engine import find_template, render_docx, safe_filename
-from pingcha.reports.masking import Masker, masker_for
-from pingcha.reports.public_text import public_rule
+from pingcha.reports.masking import masker_for
+from pingcha.reports.notices import file_problems
 from pingcha.reports.settings import as_context, cn_date, for_results
 from pingcha.reports.sheets import unique_path
 from pingcha.results import FINAL, ActivityResults, FileResult
@@ -92,33 +92,6 @@ def render_rectification(results: ActivityResults, view, out: Path | str, *, tem
                        finish=lambda tpl: _finish(tpl, settings.sealed))
 
 
-def coded_problems(results: ActivityResults, file: FileResult, masker: Masker) -> list[dict]:
-    """Each veto and deduction of a final file, led by its item's code, so an objection can name the item."""
-    rubric = results.rubric
-    views = file.counted_sheets
-    problems = []
-
-    def notes_of(code: str) -> str:
-        notes = dict.fromkeys(masker.text(v.sheet.notes[code]) for v in views if v.sheet.notes.get(code))
-        return f"说明：{'；'.join(notes)}。" if notes else ""
-
-    for veto in rubric.vetoes:
-        if any(veto.code in v.sheet.veto for v in views):
-            problems.append(f"{veto.code} 否决项：{public_rule(veto.title)}。{notes_of(veto.code)}")
-    for code, deduction in rubric.deduction_by_code.items():
-        count = max((v.sheet.deductions.get(code, 0) for v in views), default=0)
-        if count:
-            item = rubric.item_of_deduction[code]
-            lost = min(item.points, deduction.points * count)
-            problems.append(f"{item.code} {item.title}：{public_rule(deduction.text)}（{count}处，扣{facts.points_text(lost)}分）。"
-                            f"{notes_of(code)}")
-    for view in views:
-        comment = masker.text(view.sheet.comment.strip()).rstrip("。；;，, ")
-        if comment:
-            problems.append(f"评查意见：{comment}。")
-    return [{"number": n, "text": text} for n, text in enumerate(problems, start=1)]
-
-
 def render_feedback(results: ActivityResults, out_dir: Path | str, *, reply_by: date, as_of: date,
                     templates: Path | str | None = None, overrides: dict | None = None,
                     mask_companies: bool = False) -> list[Path]:
@@ -151,7 +124,7 @@ def render_feedback(results: ActivityResults, out_dir: Path | str, *, reply_by: 
             "listed": [{"index": n, "number": facts.cn_number(n), "case_no": f.case.case_no,
                         "cause": masker.text(f.case.cause), "party": masker.party(f.case) or "未注明",
                         "score": facts.score_text(f.score), "grade": f.grade,
-                        "problems": coded_problems(results, f, masker)}
+                        "problems": file_problems(results, f, masker, coded=True)}
                        for n, f in enumerate(final, start=1)],
             "unfinished": [{"case_no": f.case.case_no, "status": facts.status_text(f)} for f in unfinished],
             "unfinished_list": "、".join(f"{f.case.case_no}（{facts.status_text(f)}）" for f in unfinished),
