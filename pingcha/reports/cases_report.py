@@ -8,7 +8,6 @@ import io
 from datetime import date
 from pathlib import Path
 
-from docx import Document
 
 from pingcha.cases import TypicalCase, TypicalCases
 from pingcha.reports import docx_kit as kit
@@ -68,15 +67,8 @@ def _case(doc, masker: Masker, number: int, case: TypicalCase) -> None:
 def build_cases_report(results: ActivityResults, cases: TypicalCases, today: date | None = None,
                        mask_companies: bool = False) -> bytes:
     masker = case_masker(results, mask_companies)
-    doc = Document()
-    kit.a4_section(doc.sections[0], top=37, bottom=35, left=28, right=26, footer=22, header=15)
-    kit.set_defaults(doc, gb.FANGSONG, gb.BODY_PT)
-    kit.drop_thumbnail(doc)
-    gb.define_styles(doc)
-    gb.page_numbers(doc)
     title = f"“{results.activity}”典型案例"
-    doc.core_properties.title = clean_text(title)
-    doc.core_properties.subject = "典型案例"
+    doc = gb.plain_document(clean_text(title), "典型案例")
     kit.add_paragraph(doc, clean_text(title), gb.TITLE)
     pinned = sum(c.pinned for c in (*cases.exemplary, *cases.warnings))
     kit.add_paragraph(doc, clean_text(

@@ -314,3 +314,19 @@ def break_titles(document: DocumentObject, styles: tuple[str, ...] = (TITLE, ATT
 def _style_id(paragraph: Paragraph) -> str | None:
     ppr = paragraph._p.pPr
     return ppr.pStyle.val if ppr is not None and ppr.pStyle is not None else None
+
+
+def plain_document(title: str, subject: str):
+    """A new document in the 公文 page layout (A4, GB/T 9704 margins, 仿宋 body, page numbers), its title and
+    subject set as properties; writing the title on the page is the caller's."""
+    from docx import Document
+
+    doc = Document()
+    kit.a4_section(doc.sections[0], top=37, bottom=35, left=28, right=26, footer=22, header=15)
+    kit.set_defaults(doc, FANGSONG, BODY_PT)
+    kit.drop_thumbnail(doc)
+    define_styles(doc)
+    page_numbers(doc)
+    doc.core_properties.title = title
+    doc.core_properties.subject = subject
+    return doc

@@ -12,7 +12,6 @@ from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from pingcha.agreement import LENIENT, STRICT, ActivityAgreement, Offset, rounded
@@ -161,16 +160,8 @@ def _calibration_section(doc, calibration) -> None:
 
 def build_quality_report(view: ActivityAgreement, today: date | None = None, calibration=None) -> bytes:
     figures = view.agreement
-    doc = Document()
-    section = doc.sections[0]
-    kit.a4_section(section, top=37, bottom=35, left=28, right=26, footer=22, header=15)
-    kit.set_defaults(doc, gb.FANGSONG, gb.BODY_PT)
-    kit.drop_thumbnail(doc)
-    gb.define_styles(doc)
-    gb.page_numbers(doc)
     title = f"“{view.activity}”评查质量分析"
-    doc.core_properties.title = clean_text(title)
-    doc.core_properties.subject = "评查质量分析（内部资料）"
+    doc = gb.plain_document(clean_text(title), "评查质量分析（内部资料）")
 
     mark = _paragraph(doc, INTERNAL, gb.TABLE_NOTE)
     mark.alignment = WD_ALIGN_PARAGRAPH.LEFT

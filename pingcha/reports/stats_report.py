@@ -10,7 +10,6 @@ import io
 from datetime import date
 from pathlib import Path
 
-from docx import Document
 
 from pingcha.reports import docx_kit as kit
 from pingcha.reports import gb_layout as gb
@@ -73,15 +72,8 @@ def _year_columns(stats: Statistics, total_mm: float) -> list[tuple[str, float]]
 
 
 def build_stats_report(stats: Statistics, today: date | None = None) -> bytes:
-    doc = Document()
-    kit.a4_section(doc.sections[0], top=37, bottom=35, left=28, right=26, footer=22, header=15)
-    kit.set_defaults(doc, gb.FANGSONG, gb.BODY_PT)
-    kit.drop_thumbnail(doc)
-    gb.define_styles(doc)
-    gb.page_numbers(doc)
     title = f"{_span(stats)}行政处罚案卷评查统计分析"
-    doc.core_properties.title = clean_text(title)
-    doc.core_properties.subject = "统计分析"
+    doc = gb.plain_document(clean_text(title), "统计分析")
     _paragraph(doc, title, gb.TITLE)
     years = stats.years
     grades = stats.grades
