@@ -4,7 +4,6 @@ name (parties, and evaluators named in a 评语) is masked, with ID and telephon
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from pathlib import Path
 from pingcha.cases import TypicalCase, TypicalCases
 from pingcha.reports import docx_kit as kit
 from pingcha.reports import gb_layout as gb
+from pingcha.reports.settings import cn_date
 from pingcha.reports.engine import clean_text, write_output
 from pingcha.reports.masking import Masker
 from pingcha.results import ActivityResults
@@ -87,11 +87,7 @@ def build_cases_report(results: ActivityResults, cases: TypicalCases, today: dat
         kit.add_paragraph(doc, "本次评查没有存在否决情形或评为最低等次的案卷。", gb.BODY)
     for n, case in enumerate(cases.warnings, start=1):
         _case(doc, masker, n, case)
-    day = today or date.today()
-    kit.add_paragraph(doc, f"{day.year}年{day.month}月{day.day}日", gb.SIGNATURE_DATE)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return gb.finish_plain_document(doc, cn_date(today or date.today()))
 
 
 def render_cases_report(results: ActivityResults, cases: TypicalCases, out: str | Path, today: date | None = None,

@@ -330,3 +330,13 @@ def plain_document(title: str, subject: str):
     doc.core_properties.title = title
     doc.core_properties.subject = subject
     return doc
+
+
+def finish_plain_document(doc: DocumentObject, dated: str) -> bytes:
+    """A plain_document's last line, its date (落款日期), then the document as .docx bytes."""
+    import io
+
+    kit.add_paragraph(doc, dated, SIGNATURE_DATE)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

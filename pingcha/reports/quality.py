@@ -7,7 +7,6 @@ draws on it.
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -17,6 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from pingcha.agreement import LENIENT, STRICT, ActivityAgreement, Offset, rounded
 from pingcha.reports import docx_kit as kit
 from pingcha.reports import gb_layout as gb
+from pingcha.reports.settings import cn_date
 from pingcha.reports.engine import clean_text, write_output
 
 TOP_ITEMS = 10
@@ -248,11 +248,7 @@ def build_quality_report(view: ActivityAgreement, today: date | None = None, cal
     if calibration is not None and calibration.files:
         _calibration_section(doc, calibration)
 
-    day = today or date.today()
-    _paragraph(doc, f"生成日期：{day.year}年{day.month}月{day.day}日", gb.SIGNATURE_DATE)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return gb.finish_plain_document(doc, f"生成日期：{cn_date(today or date.today())}")
 
 
 def render_quality_report(view: ActivityAgreement, out: str | Path, today: date | None = None,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pingcha.reports import docx_kit as kit
 from pingcha.reports import gb_layout as gb
+from pingcha.reports.settings import cn_date
 from pingcha.reports.docx_chart import Series, add_chart, chart_xml
 from pingcha.reports.engine import clean_text, write_output
 from pingcha.stats import Statistics
@@ -170,11 +171,7 @@ def build_stats_report(stats: Statistics, today: date | None = None) -> bytes:
     for note in stats.caveats or ("各年度使用同一评分标准，数据可直接比较。",):
         _paragraph(doc, note)
 
-    day = today or date.today()
-    _paragraph(doc, f"生成日期：{day.year}年{day.month}月{day.day}日", gb.SIGNATURE_DATE)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return gb.finish_plain_document(doc, f"生成日期：{cn_date(today or date.today())}")
 
 
 def build_stats_workbook(stats: Statistics) -> bytes:
