@@ -381,7 +381,7 @@ class ReportsPane(WorkPane):
                     else:
                         function(results, folder / target, **options)
                     state = "已生成"
-                    if key == "bulletin":  # its issue makes the 不合格 files rectification items (整改, 8)
+                    if key == "bulletin":  # its issue makes the 不合格 files rectification items (整改, key 9)
                         from pingcha.services.rectification import issue_with_settings
 
                         deadline, items = issue_with_settings(self.app.store, str(self.who.activity.id), self.who.name,
