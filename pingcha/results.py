@@ -50,7 +50,9 @@ class CaseFile:
 
 @dataclass(frozen=True)
 class SheetView:
-    """One evaluator's 评查表 on one file, or the 组长's reconciled sheet (``reconciled``)."""
+    """One evaluator's 评查表 on one file, or the 组长's reconciled sheet (``reconciled``). In an activity's
+    results ``sheet.decided`` is left empty: which items were confirmed as nothing to deduct changes no score
+    and no report, and is most of what a province's sheets hold (the scoring screen reads it, sheet by sheet)."""
 
     evaluator: str
     status: str  # 草稿 (draft), 已提交 (submitted) or 复核 (reconciled)
@@ -172,6 +174,12 @@ class ActivityResults:
     # 规范表述 curated by the 组长 for the rubric, per deduction code (the first agreed first): what the 通报 says
     # of a common problem instead of one evaluator's note.
     wordings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        # Short: a province's results written out in full take seconds, and whatever names them in passing (a
+        # worker's description, a log line) would stall the screen that long.
+        return (f"ActivityResults(activity={self.activity!r}, activity_id={self.activity_id}, "
+                f"files={len(self.files)}, agencies={len(self.agencies)})")
 
     def __post_init__(self) -> None:
         # Whoever builds the results, agencies come out ordered and ranked by the one rule of §2.

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -98,9 +100,11 @@ def test_activity_sheets_read_in_bulk_equal_each_sheet_read_alone(activity_store
         written = {created[pair].id: sheet for pair, sheet in zip(chosen, sheets)}
         rows.replace_contents(session, written, SHIPPED.deduction_by_code, fresh=written)
         stored, bulk = rows.activity_sheets(session, activity_id)
+        _, scored = rows.activity_sheets(session, activity_id, decided=False)
         assert {row.id for row in stored} == set(written)
         for row in stored:
             alone = rows.contents(session, row)
             assert bulk[row.id] == alone
+            assert scored[row.id] == replace(alone, decided=frozenset())  # what results read: all but 确认无扣分
             assert list(bulk[row.id].deductions.items()) == list(alone.deductions.items())  # the rubric's order
             assert bulk[row.id].to_json() == written[row.id].to_json()

@@ -150,3 +150,12 @@ def test_the_fixture_has_every_kind_of_file(results):
     assert statuses["川攀西市监罚〔2024〕15号"] == (NEEDS_REVIEW, None)
     assert statuses["川攀西应急罚〔2024〕6号"] == (FINAL, "合格")
     assert statuses["川攀西应急罚〔2024〕9号"] == (PENDING, None)
+
+
+def test_results_are_named_in_a_line_however_many_files():
+    # Textual describes a worker by the repr of its arguments, on the event loop: results written out in full
+    # (seconds for a province) would freeze the screen while the 进度 page loads.
+    many = build_results(all_files() * 400)
+    shown = repr(many)
+    assert shown == (f"ActivityResults(activity='2024年度行政处罚案卷评查', activity_id=1, files={len(many.files)}, "
+                     f"agencies={len(many.agencies)})")

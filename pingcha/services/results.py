@@ -70,7 +70,8 @@ def _compute(session, activity) -> ActivityResults:
     team: dict[int, list[int]] = defaultdict(list)
     for case_id, person_id in register.assignments(session, activity.id):
         team[case_id].append(person_id)
-    sheet_rows, contents = rows.activity_sheets(session, activity.id)
+    # What a sheet confirmed as nothing to deduct changes no score: results never read it (most of the rows).
+    sheet_rows, contents = rows.activity_sheets(session, activity.id, decided=False)
     evaluations = {(r.case_file_id, r.evaluator_id): r for r in sheet_rows if r.kind == SheetKind.EVALUATION}
     reviews = {r.case_file_id: r for r in sheet_rows
                if r.kind == SheetKind.REVIEW and r.status == SheetStatus.RECONCILED}

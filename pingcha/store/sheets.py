@@ -169,12 +169,15 @@ def contents(session: Session, row: SheetRow) -> Sheet:
     )[row.id]
 
 
-def _contents_where(session: Session, rows: list[SheetRow], *conditions) -> dict[int, Sheet]:
+def _contents_where(session: Session, rows: list[SheetRow], *conditions, decided: bool = True) -> dict[int, Sheet]:
     """Contents of the sheets matching ``conditions``, in three joined queries (no list of ids). A submitted
     sheet lists dozens of items as 确认无扣分: the database joins them into one value a sheet, so millions of
-    mark rows never become Python objects."""
+    mark rows never become Python objects. ``decided=False``: those marks are not read at all (the sheets'
+    ``decided`` stay empty), for whoever needs only what the sheets score."""
     deductions = select(*_DEDUCTION_COLUMNS).join(SHEET, SHEET.c.id == DEDUCTION.c.sheet_id).where(*conditions)
     marks = select(*_MARK_COLUMNS).join(SHEET, SHEET.c.id == MARK.c.sheet_id).where(*conditions)
+    if not decided:
+        return _contents(session, rows, deductions, marks.where(MARK.c.kind.in_((NA, VETO, NOTE, UNCERTAIN))))
     aggregate = _AGGREGATES.get(session.get_bind().dialect.name)
     if aggregate is None:  # pragma: no cover - other servers: every mark as a row
         return _contents(session, rows, deductions, marks)
@@ -185,11 +188,13 @@ def _contents_where(session: Session, rows: list[SheetRow], *conditions) -> dict
     return _contents(session, rows, deductions, marks.where(MARK.c.kind.in_((NA, VETO, NOTE, UNCERTAIN))), decided)
 
 
-def activity_sheets(session: Session, activity_id: int) -> tuple[list[SheetRow], dict[int, Sheet]]:
-    """Every sheet of the activity and what each says, in four queries."""
+def activity_sheets(session: Session, activity_id: int,
+                    decided: bool = True) -> tuple[list[SheetRow], dict[int, Sheet]]:
+    """Every sheet of the activity and what each says, in four queries (``decided=False``: without the items
+    confirmed as nothing to deduct, which change no score: most of an activity's rows, never read)."""
     condition = SHEET.c.activity_id == activity_id
     rows = _rows(session, select(*_COLUMNS).where(condition))
-    return rows, _contents_where(session, rows, condition)
+    return rows, _contents_where(session, rows, condition, decided=decided)
 
 
 def evaluator_sheets(session: Session, evaluator_id: int, kind: str = SheetKind.EVALUATION,
