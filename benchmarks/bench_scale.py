@@ -56,7 +56,8 @@ GIVEN = "建国明强华文军燕秀丽伟芳娜敏静磊洋勇艳杰涛超"
 
 def child(out: str, argv: list[str]) -> None:
     """Run one ``pingcha`` command with its imports already done, and write its time and peak memory."""
-    import pingcha.reports  # noqa: F401 - imported before the clock, as a warm process would have them
+    import pingcha.reports.bulletin  # noqa: F401 - imported before the clock, as a warm process would have them
+    import pingcha.reports.summary  # noqa: F401
     import pingcha.services.draw  # noqa: F401
     import pingcha.services.results  # noqa: F401
     import pingcha.services.sheets  # noqa: F401

@@ -9,20 +9,22 @@ Document settings (发文字号, 主送, 抄送, dates, deadline…) are merged 
 ``ActivityResults.settings`` < ``overrides``; ``settings.LABELS`` gives each key's Chinese name.
 """
 
-from pingcha.reports.bulletin import pending_message, render_bulletin
-from pingcha.reports.notices import render_notices
-from pingcha.reports.settings import DEFAULTS, LABELS, check_settings, default_text
-from pingcha.reports.sheets import render_sheets
-from pingcha.reports.summary import write_summary
+from importlib import import_module
 
-__all__ = [
-    "DEFAULTS",
-    "LABELS",
-    "check_settings",
-    "default_text",
-    "pending_message",
-    "render_bulletin",
-    "render_notices",
-    "render_sheets",
-    "write_summary",
-]
+# Each name is imported from its module when first asked for (PEP 562), so that whoever needs only the light
+# modules (``settings``, ``facts``: the UI's 报告 page shows the document settings) does not load python-docx,
+# docxtpl, lxml and openpyxl with them, on the event loop.
+_WHERE = {
+    "DEFAULTS": "settings", "LABELS": "settings", "check_settings": "settings", "default_text": "settings",
+    "pending_message": "bulletin", "render_bulletin": "bulletin", "render_notices": "notices",
+    "render_sheets": "sheets", "write_summary": "summary",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)
