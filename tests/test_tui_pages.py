@@ -124,3 +124,18 @@ async def test_results_filter_by_grade_and_agency(store):
         await pilot.pause()
         assert app.screen.query_one("#results-files").row_count == len(excellent) > 0
         assert f"显示 {len(excellent)}/{len(results.files)} 件" in str(app.screen.query_one("#results-files-title").render())
+
+
+@sync
+async def test_the_activity_picker_names_each_activity_s_year(store):
+    from pingcha.services.activities import create_activity, get_activity
+
+    create_activity(store, "2023年第二次评查", "xiqu-xzcf@2024.1", "管理员", year="２０２３")
+    app = PingchaApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one("#activities")
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert shown[1] == "2023年第二次评查（2023年度，#2，xiqu-xzcf@2024.1）"  # ２０２３ typed full-width
+        created = get_activity(store, ACTIVITY).created_at.year  # without --year: the year it was created in
+        assert shown[0].startswith(f"{ACTIVITY}（{created}年度，#1，")

@@ -49,7 +49,9 @@ class WhoScreen(Screen):
         options = self.query_one("#activities", OptionList)
         options.clear_options()
         for activity in self.activities:
-            options.add_option(Option(f"{activity.name}（#{activity.id}，{activity.rubric.key}）", id=str(activity.id)))
+            year = f"{activity.year}年度，" if activity.year is not None else ""
+            options.add_option(Option(f"{activity.name}（{year}#{activity.id}，{activity.rubric.key}）",
+                                      id=str(activity.id)))
         hint = self.query_one("#who-hint", Static)
         if not self.activities:
             hint.update("数据库中还没有评查活动。请先在命令行中创建，例如：pingcha activity create 名称 --rubric "
