@@ -137,5 +137,5 @@ async def test_the_activity_picker_names_each_activity_s_year(store):
         options = app.screen.query_one("#activities")
         shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert shown[1] == "2023年第二次评查（2023年度，#2，xiqu-xzcf@2024.1）"  # ２０２３ typed full-width
-        created = get_activity(store, ACTIVITY).created_at.year  # without --year: the year it was created in
+        created = get_activity(store, ACTIVITY).year  # without --year: the year it was created in
         assert shown[0].startswith(f"{ACTIVITY}（{created}年度，#1，")
