@@ -108,8 +108,14 @@ def evaluator_units(results: ActivityResults) -> list[str]:
     return list(dict.fromkeys(e.unit for e in results.evaluators if e.unit))
 
 
+def cn_date(day: date) -> str:
+    """2024年3月21日 (no leading zeros, as GB/T 9704 writes dates)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def date_text(day: date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+    """``cn_date``, or nothing where the register gives no date."""
+    return cn_date(day) if day else ""
 
 
 def draw_text(results: ActivityResults) -> str:

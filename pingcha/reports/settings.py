@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from pingcha.errors import UserError
 from pingcha.reports import facts
+from pingcha.reports.facts import cn_date
 from pingcha.results import ActivityResults
 
 LABELS: dict[str, str] = {
@@ -114,11 +115,6 @@ class DocumentSettings:
     sealed: bool
     analysis: str
     templates: str
-
-
-def cn_date(day: date) -> str:
-    """2024年3月21日 (no leading zeros, as GB/T 9704 writes dates)."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def parse_date(text: str, key: str) -> date:
