@@ -1,9 +1,11 @@
 """An activity's results (§2, §4): derived from the sheet rows, never stored, and computed once per
-version of the data (a Store remembers the last results until a change is committed)."""
+version of the data (a Store remembers the last results, and after a change to a few files' sheets computes
+only those files again)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, replace
 
 from pingcha.memory import paused_collection
 from pingcha.outcome import file_outcome
@@ -20,8 +22,8 @@ from pingcha.store import objections as stored_objections
 from pingcha.store import people as stored_people
 from pingcha.store import calibration as stored_calibration
 from pingcha.store import register
+from pingcha.store import audit as stored_audit
 from pingcha.store import sheets as rows
-from pingcha.store.audit import data_version
 from pingcha.vocabulary import SheetKind, SheetStatus
 
 
@@ -39,27 +41,48 @@ def confirmation_requests(rubric, views) -> list[str]:
 def results_version(store: Store) -> tuple[int, ...]:
     """Changes whenever a change is committed: views derived from the results may be kept until then."""
     with store.read() as session:
-        return data_version(session)
+        return stored_audit.data_version(session)
+
+
+# Audit entities whose rows change one file's sheets and nothing else (the row names the file): after such
+# changes only those files are computed again. Refusals change nothing. Any other change computes everything.
+_ONE_FILE = frozenset({"sheet", "review", "precheck"})
+_NOTHING = frozenset({"access"})
 
 
 def activity_results(store: Store, activity_ref: str, remember: bool = True) -> ActivityResults:
     """The activity's files, their outcomes and the agencies' ranks, as of now (``remember=False``: not kept
-    for later calls, for a pass over many activities that needs each once)."""
+    for later calls, for a pass over many activities that needs each once). Kept results are brought up to
+    date by computing again only the files whose sheets changed since, when that is all that changed."""
     with store.read() as session:
         activity = find_activity(session, activity_ref)
-        version = data_version(session)
+        version = stored_audit.data_version(session)
         key = ("results", activity.id)
         remembered = store.memo.get(key)
         if remembered is not None and remembered[0] == version:
             return remembered[1]
         with paused_collection():
-            results = _compute(session, activity)
+            computed = _brought_up_to_date(session, activity, version, remembered) if remembered else None
+            if computed is None:
+                computed = _compute(session, activity)
     if remember:
-        store.memo[key] = (version, results)
-    return results
+        store.memo[key] = (version, *computed)
+    return computed[0]
 
 
-def _compute(session, activity) -> ActivityResults:
+@dataclass
+class _Basis:
+    """What an activity's results are computed from besides the sheets: kept beside them, so that a change to a
+    few files' sheets is settled by computing those files again."""
+
+    info: object  # the activity's ActivityInfo (rubric, spread, band rule)
+    persons: dict[int, object]  # evaluator id → the person
+    team: dict[int, list[int]]  # case id → evaluator ids, by name
+    reopening: dict[int, tuple[str, ...]]  # case id → reasons an upheld 异议 gives for settling it again
+    drawn: dict[str, tuple[int, object]]  # 案号 → (position in the results' files, the stored case)
+
+
+def _compute(session, activity) -> tuple[ActivityResults, _Basis]:
     info = info_of(session, activity)
     rubric = info.rubric
     persons = {p.id: p for p in people.people(session, activity.id)}
@@ -70,12 +93,61 @@ def _compute(session, activity) -> ActivityResults:
     team: dict[int, list[int]] = defaultdict(list)
     for case_id, person_id in register.assignments(session, activity.id):
         team[case_id].append(person_id)
+    for members in team.values():
+        members.sort(key=lambda pid: persons[pid].name)
     # What a sheet confirmed as nothing to deduct changes no score: results never read it (most of the rows).
     sheet_rows, contents = rows.activity_sheets(session, activity.id, decided=False)
+    basis = _Basis(info, persons, team, objection_reasons(rubric, stored_objections.reopening(session, activity.id)),
+                   {case.case_no: (position, case) for position, case in enumerate(drawn)})
+    files = _file_results(basis, drawn, sheet_rows, contents)
+    results = ActivityResults(
+        activity=activity.name, activity_id=activity.id, rubric=rubric, created_at=activity.created_at,
+        per_file=activity.per_file, spread=info.spread,
+        evaluators=tuple(Person(p.name, p.unit, p.role) for p in sorted(persons.values(), key=lambda p: p.name)),
+        files=tuple(files), agencies=_agencies(rubric, files), settings=info.settings,
+        register_size=register_files, register_agencies=register_agencies,
+        register_parties=tuple(register.parties(session, activity.id)), draw=_draw_facts(session, activity.id),
+        objections=stored_objections.counts(session, activity.id),
+        wordings={code: tuple(texts) for code, texts in standard_wordings(session, rubric.id).items()},
+    )
+    return results, basis
+
+
+def _brought_up_to_date(session, activity, version: tuple[int, ...],
+                        remembered: tuple) -> tuple[ActivityResults, _Basis] | None:
+    """The remembered results with the files whose sheets changed since computed again; None when something
+    else changed (or so many files that computing everything costs less)."""
+    then, results, basis = remembered
+    changes = stored_audit.changes_since(session, then[0], limit=max(200, len(results.files) // 4))
+    if changes is None or (len(version) > 1 and then[1] + len(changes) != version[1]):
+        return None  # many changes; or, on PostgreSQL, a row committed meanwhile below the newest id
+    touched: dict[int, object] = {}
+    for activity_id, entity, case_no in changes:
+        if entity in _NOTHING or (entity in _ONE_FILE and case_no is not None and activity_id != activity.id):
+            continue
+        if entity not in _ONE_FILE or case_no is None:
+            return None
+        if case_no in basis.drawn:  # else a file outside the draw (a 样卷): in no result
+            position, case = basis.drawn[case_no]
+            touched[position] = case
+    if not touched:
+        return results, basis
+    sheet_rows, contents = rows.case_sheets(session, [case.id for case in touched.values()], decided=False)
+    files = list(results.files)
+    positions = sorted(touched)
+    for position, result in zip(positions, _file_results(basis, [touched[p] for p in positions], sheet_rows,
+                                                           contents)):
+        files[position] = result
+    return replace(results, files=tuple(files), agencies=_agencies(basis.info.rubric, files)), basis
+
+
+def _file_results(basis: _Basis, cases, sheet_rows, contents) -> list[FileResult]:
+    """The results of ``cases`` (drawn files) from their sheets (``sheet_rows`` may hold others' too)."""
+    info = basis.info
+    rubric, persons = info.rubric, basis.persons
     evaluations = {(r.case_file_id, r.evaluator_id): r for r in sheet_rows if r.kind == SheetKind.EVALUATION}
     reviews = {r.case_file_id: r for r in sheet_rows
                if r.kind == SheetKind.REVIEW and r.status == SheetStatus.RECONCILED}
-    reopening = objection_reasons(rubric, stored_objections.reopening(session, activity.id))
 
     def view(row, reconciled: bool = False) -> SheetView:
         sheet = contents[row.id]
@@ -86,20 +158,23 @@ def _compute(session, activity) -> ActivityResults:
         return SheetView(persons[row.evaluator_id].name, row.status, sheet, result, row.submitted_at, reconciled)
 
     files = []
-    for case in drawn:
-        members = sorted(team[case.id], key=lambda pid: persons[pid].name)
+    for case in cases:
+        members = basis.team.get(case.id, ())
         views = [view(evaluations[(case.id, pid)]) for pid in members if (case.id, pid) in evaluations]
         review = view(reviews[case.id], reconciled=True) if case.id in reviews else None
         done = [v for v in views if v.status != SheetStatus.DRAFT and v.result is not None]
         submitted = [v.result for v in done]
         outcome = file_outcome(rubric, len(members), submitted, review.result if review is not None else None,
                                info.spread, info.band_review, confirmation_requests(rubric, done),
-                               reopening.get(case.id, ()))
+                               basis.reopening.get(case.id, ()))
         files.append(FileResult(
             case.facts, outcome.status, outcome.score, outcome.grade, tuple(persons[pid].name for pid in members),
             tuple(views), review if review is not None and review.result is not None else None, outcome.reasons,
         ))
+    return files
 
+
+def _agencies(rubric, files) -> tuple[AgencyResult, ...]:
     by_agency: dict[str, list[FileResult]] = defaultdict(list)
     for f in files:
         by_agency[f.case.agency].append(f)
@@ -111,16 +186,7 @@ def _compute(session, activity) -> ActivityResults:
             name, len(group), len(finals), sum(f.status == PENDING for f in group),
             sum(f.status == NEEDS_REVIEW for f in group), mean, grade,
         ))
-    return ActivityResults(
-        activity=activity.name, activity_id=activity.id, rubric=rubric, created_at=activity.created_at,
-        per_file=activity.per_file, spread=info.spread,
-        evaluators=tuple(Person(p.name, p.unit, p.role) for p in sorted(persons.values(), key=lambda p: p.name)),
-        files=tuple(files), agencies=tuple(agencies), settings=info.settings,
-        register_size=register_files, register_agencies=register_agencies,
-        register_parties=tuple(register.parties(session, activity.id)), draw=_draw_facts(session, activity.id),
-        objections=stored_objections.counts(session, activity.id),
-        wordings={code: tuple(texts) for code, texts in standard_wordings(session, rubric.id).items()},
-    )
+    return tuple(agencies)
 
 
 def objection_reasons(rubric, upheld) -> dict[int, tuple[str, ...]]:

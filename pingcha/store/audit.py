@@ -170,6 +170,16 @@ def data_version(session: Session) -> tuple[int, ...]:
                                         .scalar_subquery())).one())
 
 
+def changes_since(session: Session, newest_id: int, limit: int) -> list[tuple[int | None, str, str | None]] | None:
+    """(activity id, entity, 案号) of the audit rows after ``newest_id`` (what was changed since a data version
+    was read), oldest first; None when there are more than ``limit`` of them."""
+    log = AuditEntry.__table__
+    query = (select(log.c.activity_id, log.c.entity, log.c.case_no).where(log.c.id > newest_id)
+             .order_by(log.c.id).limit(limit + 1))
+    found = [tuple(row) for row in session.execute(query)]
+    return None if len(found) > limit else found
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     """Where the audit chain does not hold: the row's id and what is wrong with it."""

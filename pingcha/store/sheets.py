@@ -197,6 +197,20 @@ def activity_sheets(session: Session, activity_id: int,
     return rows, _contents_where(session, rows, condition, decided=decided)
 
 
+def case_sheets(session: Session, case_file_ids: Iterable[int],
+                decided: bool = True) -> tuple[list[SheetRow], dict[int, Sheet]]:
+    """Every sheet (evaluations and 复核) on the given files and what each says, queried in chunks of files
+    (``decided`` as for ``activity_sheets``)."""
+    rows, contents = [], {}
+    for chunk in chunked(sorted(set(case_file_ids))):
+        condition = SHEET.c.case_file_id.in_(chunk)
+        found = _rows(session, select(*_COLUMNS).where(condition))
+        rows += found
+        if found:
+            contents.update(_contents_where(session, found, condition, decided=decided))
+    return rows, contents
+
+
 def evaluator_sheets(session: Session, evaluator_id: int, kind: str = SheetKind.EVALUATION,
                      with_contents: bool = True) -> tuple[list[SheetRow], dict[int, Sheet]]:
     """One person's own sheets of ``kind`` (and, ``with_contents``, what they say): nobody else's are read."""

@@ -1,0 +1,93 @@
+"""Results kept by a Store are brought up to date by computing again only the files whose sheets changed:
+whatever happens in between, they equal results computed from scratch (a fresh Store on the same database)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pingcha.errors import UserError
+from pingcha.services.activities import update_settings
+from pingcha.services.results import activity_results
+from pingcha.services.review import confirm_review, open_review
+from pingcha.services.sheets import change_sheet, sheet_ref, submit_sheet
+from pingcha.store import open_store
+from test_tui_fixtures import ACTIVITY, LEADER, db, store, template_db  # noqa: F401
+
+CODES = ["A1a", "B2a", "D7a", "D12c", "G3a"]
+
+
+def picture(results) -> list:
+    """Everything the results say, sheet by sheet."""
+    return [results.to_json(), results.settings, [a.rank for a in results.agencies], [
+        (f.status, f.score, f.grade, f.reasons, f.review and f.review.result.score,
+         [(v.evaluator, v.status, v.sheet, v.result and (v.result.score, v.result.grade, v.result.vetoes))
+          for v in f.sheets]) for f in results.files]]
+
+
+step = st.one_of(
+    st.tuples(st.just("change"), st.integers(0, 40), st.integers(0, 1), st.sampled_from(CODES), st.integers(0, 2)),
+    st.tuples(st.just("submit"), st.integers(0, 40), st.integers(0, 1)),
+    st.tuples(st.just("review"), st.integers(0, 40)),
+    st.tuples(st.just("refused"), st.integers(0, 40)),
+    st.tuples(st.just("setting"), st.sampled_from(["区司法局", "西区司法局"])),
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(step, min_size=1, max_size=8))
+def test_kept_results_brought_up_to_date_equal_results_computed_afresh(db, steps):
+    kept = open_store(str(db))
+    try:
+        activity_results(kept, ACTIVITY)  # remembered from here on
+        for kind, *args in steps:
+            files = activity_results(kept, ACTIVITY).files
+            try:
+                if kind == "setting":
+                    update_settings(kept, ACTIVITY, {"issuer": args[0]}, LEADER)
+                    continue
+                file = files[args[0] % len(files)]
+                if kind == "review":
+                    state = open_review(kept, ACTIVITY, file.case.case_no, LEADER)
+                    change_sheet(kept, state.ref, LEADER, code="G3a", count=1)
+                    change_sheet(kept, state.ref, LEADER, comment="经集体评议，按复核意见认定")
+                    confirm_review(kept, state.ref, LEADER)
+                    continue
+                if kind == "refused":  # an evaluator not on the file: refused, and the refusal audited
+                    other = next(e.name for e in activity_results(kept, ACTIVITY).evaluators
+                                 if e.name not in file.evaluators)
+                    change_sheet(kept, sheet_ref(kept, ACTIVITY, file.evaluators[0], file.case.case_no), other,
+                                 code="A1a", count=1)
+                    continue
+                evaluator = file.evaluators[args[1] % len(file.evaluators)]
+                ref = sheet_ref(kept, ACTIVITY, evaluator, file.case.case_no)
+                if kind == "change":
+                    change_sheet(kept, ref, evaluator, code=args[2], count=args[3])
+                else:
+                    submit_sheet(kept, ref, evaluator)
+            except UserError:
+                pass  # refused (a submitted sheet, a file not in 复核…): nothing changed, or the refusal audited
+            fresh = open_store(str(db))
+            try:
+                assert picture(activity_results(kept, ACTIVITY)) == picture(activity_results(fresh, ACTIVITY))
+            finally:
+                fresh.dispose()
+    finally:
+        kept.dispose()
+
+
+def test_a_file_settled_by_review_is_final_in_the_kept_results(store, db):
+    before = activity_results(store, ACTIVITY)
+    file = next(f for f in before.files if f.status == "needs_review" and LEADER not in f.evaluators)
+    state = open_review(store, ACTIVITY, file.case.case_no, LEADER)
+    change_sheet(store, state.ref, LEADER, code="G3a", count=1)
+    change_sheet(store, state.ref, LEADER, comment="经集体评议，按复核意见认定")
+    confirm_review(store, state.ref, LEADER)
+    after = activity_results(store, ACTIVITY)
+    settled = next(f for f in after.files if f.case.case_no == file.case.case_no)
+    assert (settled.status, settled.review.evaluator) == ("final", LEADER)
+    fresh = open_store(str(db))
+    try:
+        assert picture(after) == picture(activity_results(fresh, ACTIVITY))
+    finally:
+        fresh.dispose()
