@@ -313,9 +313,10 @@ def graded(rubric: Rubric, score: Decimal, vetoes: Iterable[str]) -> str:
 
 def score_sheet(rubric: Rubric, sheet: Sheet) -> SheetResult:
     """Score one sheet; raises SheetError naming every code that makes it unscorable."""
-    problems = check_sheet(rubric, sheet)
-    if problems:
-        raise SheetError(problems)
+    if not _plainly_valid(rubric, sheet):
+        problems = sheet_problems(rubric, sheet)
+        if problems:
+            raise SheetError(problems)
     lost_by_item: dict[str, Decimal] = {}
     deductions = rubric.deduction_by_code
     item_of = rubric.item_of_deduction
@@ -328,12 +329,16 @@ def score_sheet(rubric: Rubric, sheet: Sheet) -> SheetResult:
     for code, lost in lost_by_item.items():
         points = items[code].points
         deducted[code] = points if lost > points else lost
-    applicable = rubric.total - sum((items[code].points for code in sheet.na), ZERO)
-    raw = applicable - sum(deducted.values(), ZERO)
-    score = round1(raw * rubric.total / applicable)  # exactly raw when nothing is 不适用
-    vetoes = tuple(veto.code for veto in rubric.vetoes if veto.code in sheet.veto)
-    if any(rubric.veto_by_code[code].effect == VETO_ZERO for code in vetoes):
-        score = round1(ZERO)
+    # Most sheets mark nothing 不适用 and no veto: those steps are skipped for them, not done with empty sets.
+    total = rubric.total
+    applicable = total - sum((items[code].points for code in sheet.na), ZERO) if sheet.na else total
+    raw = applicable - sum(deducted.values(), ZERO) if deducted else applicable
+    score = round1(raw * total / applicable if sheet.na else raw)  # the same: raw × total / total is raw
+    vetoes: tuple[str, ...] = ()
+    if sheet.veto:
+        vetoes = tuple(veto.code for veto in rubric.vetoes if veto.code in sheet.veto)
+        if any(rubric.veto_by_code[code].effect == VETO_ZERO for code in vetoes):
+            score = round1(ZERO)
     return SheetResult(score, graded(rubric, score, vetoes), raw, applicable, vetoes, rubric, deducted, sheet.na)
 
 
