@@ -95,7 +95,8 @@ def _sheet(book: Workbook, formats: _Formats, name: str, title: str, columns: Se
             if value is None:
                 write_blank(row_index, column, None, plain[column])
             elif isinstance(value, str):
-                value = clean_text(value)
+                if not value.isprintable():  # a printable string holds nothing clean_text drops (a fast C scan)
+                    value = clean_text(value)
                 write_string(row_index, column, value,
                              quoted[column] if value.startswith(_FORMULA_START) else plain[column])
             else:
