@@ -159,7 +159,7 @@ def write_summary(results: ActivityResults, out: Path | str, *, mask_companies: 
     try:
         data = _workbook(results, masker_for(results, mask_companies=mask_companies))
     except OSError as error:  # the long sheet's rows wait in a temporary file until the workbook is put together
-        raise UserError(f"无法生成汇总表：临时文件夹 {tempfile.gettempdir()} {os_problem(error)}") from None
+        raise UserError(f"无法生成汇总表：临时文件夹 {tempfile.gettempdir()} 不能写入（{os_problem(error)}）") from None
     return write_output(Path(out), data)
 
 
