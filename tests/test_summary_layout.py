@@ -33,14 +33,15 @@ AGENCIES = ("区综合执法局", "区市场监管局", "区应急管理局", "�
 PARTIES = (("攀枝花市西区恒基建筑劳务有限公司", "单位"), ("欧阳明辉", "个人"), ("司马强", "个人"), ("张建华", "个人"),
            ("=某某商贸有限公司", "单位"), ("攀枝花市西区鸿运商贸有限公司", "单位"))
 CAUSES = ("随意倾倒建筑垃圾", "虚假宣传 & <广告> 违法", "+未按规定公示信息", "-未落实安全生产主体责任\r\n（复查）",
-          "@销售过期食品", "未按规定开展安全培训\x07", "未经批准擅自搭建建筑物" * 6)
-NOTES = ("第15页送达回证未写送达地点", "=送达回证无签字", "第3页\n调查笔录未签名", "未告知陈述申辩权利\x0b", "")
+          "@销售过期食品", "未按规定开展安全培训\x07", "未经批准擅自搭建建筑物" * 6, "<r>擅自占用道路</r>")
+NOTES = ("第15页送达回证未写送达地点", "=送达回证无签字", "第3页\n调查笔录未签名", "未告知陈述申辩权利\x0b", "",
+         "<r><t>送达</t></r>", " 前后有空格 ")
 
 
 def generated_files():
     """Forty files from five agencies, drawn with a fixed seed: two evaluators each (now and then a draft,
     a single sheet or a 复核 sheet), deductions anywhere in the rubric, notes with line breaks, control
-    characters and formula-like text."""
+    characters, spaces at the ends, formula-like text and text that looks like a spreadsheet's rich-text XML."""
     rng = random.Random(8)
     deductions = sorted(RUBRIC.deduction_by_code.values(), key=lambda d: d.code)
     files = []
@@ -152,6 +153,7 @@ def test_the_generated_activity_has_what_the_layout_must_survive():
                                                       for n in s.sheet.notes.values()]
     assert any(t.startswith(("=", "+", "-", "@")) for t in texts) and any("\x07" in t for t in texts)
     assert any("\r\n" in t for t in texts) and any("\n" in t for t in texts)
+    assert any(t.startswith("<r>") and t.endswith("</r>") for t in texts) and any(t.endswith(" ") for t in texts)
     assert len(results.deduction_tallies()) > 20
 
 

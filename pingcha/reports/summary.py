@@ -97,8 +97,13 @@ def _sheet(book: Workbook, formats: _Formats, name: str, title: str, columns: Se
             elif isinstance(value, str):
                 if not value.isprintable():  # a printable string holds nothing clean_text drops (a fast C scan)
                     value = clean_text(value)
-                write_string(row_index, column, value,
-                             quoted[column] if value.startswith(_FORMULA_START) else plain[column])
+                style = quoted[column] if value.startswith(_FORMULA_START) else plain[column]
+                if value.startswith("<r>") and value.endswith("</r>"):
+                    # XlsxWriter takes such a string for rich-text XML of its own and would write it unescaped;
+                    # as runs of plain text (XlsxWriter wants three at least) it is escaped and reads back as written.
+                    sheet.write_rich_string(row_index, column, value[:1], value[1:2], value[2:], style)
+                else:
+                    write_string(row_index, column, value, style)
             else:
                 write_number(row_index, column, value, plain[column])
     sheet.freeze_panes(HEADER_ROW, 0)
