@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pingcha.paths import scoring_rules_dir
-from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults, CaseFile, DeductionTally, FileResult, SheetView
+from pingcha.results import (FINAL, NEEDS_REVIEW, PENDING, ActivityResults, CaseFile, DeductionTally, FileResult,
+                             SheetView)
 from pingcha.rubric import load_rubric_file
 from pingcha.scoring import Sheet
 from pingcha.vocabulary import SheetStatus

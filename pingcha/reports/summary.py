@@ -37,7 +37,8 @@ TITLE_HEIGHT = 28  # points
 class _PrintedSheet(Worksheet):
     """A worksheet whose page set-up says fitToWidth="1" in so many words. XlsxWriter, like Excel, leaves the
     format's default out, and a reader that does not apply it (openpyxl, with which scripts and the tests read
-    the 汇总表) then finds no fit to the page width at all."""
+    the 汇总表) then finds no fit to the page width at all. XlsxWriter has no option for it, so the tag is amended
+    as it is written (an internal of XlsxWriter: should it change, test_reports_summary's page check fails)."""
 
     def _xml_empty_tag(self, tag, attributes=None):
         if tag == "pageSetup" and self.fit_page and self.fit_width == 1:
