@@ -208,9 +208,11 @@ class ActivityResults:
 
         A file still 评查中 or 待复核 has no result yet, so its sheets count nowhere.
         """
-        occurrences: Counter[str] = Counter()
-        files: Counter[str] = Counter()
-        notes: dict[str, list[str]] = {}
+        # One pass over a province's sheets with plain dicts and local names: this runs for every 通报 and 汇总表.
+        known = self.rubric.deduction_by_code
+        occurrences: dict[str, int] = {}
+        files: dict[str, int] = {}
+        notes: dict[str, dict[str, None]] = {}  # distinct notes per code, in the order first found
         cases: dict[str, list[tuple[str, str, str]]] = {}
         for file in self.files:
             if file.status != FINAL:
@@ -219,18 +221,24 @@ class ActivityResults:
             per_file: dict[str, int] = {}
             per_file_note: dict[str, str] = {}
             for view in file.counted_sheets:
+                sheet_notes = view.sheet.notes
                 for code, count in view.sheet.deductions.items():
-                    if not count or code not in self.rubric.deduction_by_code:
+                    if not count or code not in known:
                         continue
-                    per_file[code] = max(per_file.get(code, 0), count)
-                    note = view.sheet.notes.get(code)
+                    before = per_file.get(code, 0)
+                    per_file[code] = count if count > before else before
+                    note = sheet_notes.get(code)
                     if note:
-                        notes.setdefault(code, []).append(note)
-                        per_file_note.setdefault(code, note)
-            occurrences.update(per_file)
-            files.update(per_file.keys())
-            for code in per_file:
-                cases.setdefault(code, []).append((file.case.agency, file.case.case_no, per_file_note.get(code, "")))
+                        notes.setdefault(code, {})[note] = None
+                        if code not in per_file_note:
+                            per_file_note[code] = note
+            if not per_file:
+                continue
+            agency, case_no = file.case.agency, file.case.case_no
+            for code, count in per_file.items():
+                occurrences[code] = occurrences.get(code, 0) + count
+                files[code] = files.get(code, 0) + 1
+                cases.setdefault(code, []).append((agency, case_no, per_file_note.get(code, "")))
         order = {d: i for i, d in enumerate(self.rubric.deduction_by_code)}
         tallies = []
         for code in sorted(occurrences, key=lambda c: (-occurrences[c], order[c])):
@@ -246,7 +254,7 @@ class ActivityResults:
                     category.title,
                     occurrences[code],
                     files[code],
-                    tuple(dict.fromkeys(notes.get(code, []))),
+                    tuple(notes.get(code, ())),
                     tuple(cases.get(code, [])),
                 )
             )

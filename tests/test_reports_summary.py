@@ -101,3 +101,19 @@ def test_problem_statistics_count_final_files_only(tmp_path):
 def test_typical_notes_name_the_file_they_come_from(results, book):
     rows = {row[2]: row for row in book["问题统计"].iter_rows(min_row=3, values_only=True)}
     assert rows["D12c"][6] == "区综合执法局川攀西综执罚〔2024〕10号：第15页送达回证未写送达地点"
+
+
+def test_an_unwritable_temporary_folder_is_a_clear_message_and_the_old_summary_stays(results, tmp_path, monkeypatch):
+    """The long sheet waits in a temporary file while the workbook is written: when that cannot be made,
+    the user reads why, in Chinese, and the summary written before is left as it was."""
+    import tempfile
+
+    from pingcha.errors import UserError
+
+    out = write_summary(results, tmp_path / "汇总表.xlsx")
+    before = out.read_bytes()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "没有这个文件夹"))
+    with pytest.raises(UserError) as raised:
+        write_summary(results, out)
+    assert str(raised.value) == f"无法生成汇总表：临时文件夹 {tmp_path / '没有这个文件夹'} 不能写入（所在文件夹不存在）"
+    assert out.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["汇总表.xlsx"]

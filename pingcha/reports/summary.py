@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import io
-from copy import copy
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
+from pingcha.errors import UserError
+from pingcha.files import os_problem
 from pingcha.memory import paused_collection
 from pingcha.reports import facts
 from pingcha.reports.engine import clean_text, write_output
@@ -21,71 +21,102 @@ from pingcha.results import FINAL, ActivityResults
 from pingcha.scoring import round1
 
 SCORE_FORMAT = "0.0"
-_TITLE_FONT = Font(name="宋体", size=14, bold=True)
-_HEADER_FONT = Font(bold=True)
-_HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_WRAP = Alignment(vertical="center", wrap_text=True)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _FORMULA_START = ("=", "+", "-", "@")
-TITLE_ROW, HEADER_ROW = 1, 2
+TITLE_ROW, HEADER_ROW = 1, 2  # as Excel numbers them; XlsxWriter counts from 0
+_BORDER = {"border": 1, "border_color": "#000000"}  # thin, black, on all four sides
+_CENTERED = {"align": "center", "valign": "vcenter", "text_wrap": True}
+_WRAPPED = {"valign": "vcenter", "text_wrap": True}
+# XlsxWriter keeps sizes in pixels and writes them back in Excel's units: a column's width as
+# floor(pixels * 256 / 7) / 256 characters (a whole number of characters comes out exactly as given), a row's
+# height as pixels * 0.75 points, unrounded.
+_PIXELS_PER_CHARACTER = 7
+_PIXELS_PER_POINT = 4 / 3
+TITLE_HEIGHT = 28  # points
 
 
-def _value(value):
-    """Text made safe for a cell: no control characters."""
-    if isinstance(value, str):
-        return clean_text(value)
-    return value
+class _PrintedSheet(Worksheet):
+    """A worksheet whose page set-up says fitToWidth="1" in so many words. XlsxWriter, like Excel, leaves the
+    format's default out, and a reader that does not apply it (openpyxl, with which scripts and the tests read
+    the 汇总表) then finds no fit to the page width at all. XlsxWriter has no option for it, so the tag is amended
+    as it is written (an internal of XlsxWriter: should it change, test_reports_summary's page check fails)."""
+
+    def _xml_empty_tag(self, tag, attributes=None):
+        if tag == "pageSetup" and self.fit_page and self.fit_width == 1:
+            attributes = [*(attributes or []), ("fitToWidth", 1)]
+        super()._xml_empty_tag(tag, attributes)
 
 
-def _sheet(book: Workbook, name: str, title: str, columns: Sequence[tuple[str, float]], rows, *,
+class _Formats:
+    """The workbook's cell formats, each made once (XlsxWriter shares a format by reference)."""
+
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+        self.title = book.add_format({"font_name": "宋体", "font_size": 14, "bold": True,
+                                      "align": "center", "valign": "vcenter"})
+        self.header = book.add_format({"bold": True, **_CENTERED, **_BORDER})
+        self._cells: dict[tuple[bool, bool, bool], object] = {}
+
+    def cell(self, *, wrap: bool, score: bool, quoted: bool = False):
+        key = (wrap, score, quoted)
+        if key not in self._cells:
+            properties = {**(_WRAPPED if wrap else _CENTERED), **_BORDER}
+            if score:
+                properties["num_format"] = SCORE_FORMAT
+            if quoted:
+                # Stored as text, and marked so (quotePrefix, Excel's leading apostrophe): editing the
+                # cell in Excel or WPS keeps it text instead of turning it into a formula.
+                properties["quote_prefix"] = True
+            self._cells[key] = self.book.add_format(properties)
+        return self._cells[key]
+
+
+def _sheet(book: Workbook, formats: _Formats, name: str, title: str, columns: Sequence[tuple[str, float]], rows, *,
            score_columns: Sequence[int] = (), wrap_columns: Sequence[int] = ()) -> Worksheet:
     """A sheet that prints: a title row, a bold header repeated on every printed page, borders,
     A4 landscape fitted to the page width; long text wraps instead of being cut.
 
-    ``columns`` are (heading, width in characters).
+    ``columns`` are (heading, width in characters); ``score_columns`` and ``wrap_columns`` count from 1.
+    Rows are streamed to disk as they are written (the workbook's constant_memory mode), so a province's
+    50,000 files cost what they hold and no more.
     """
-    sheet = book.create_sheet(name)
-    sheet.cell(row=TITLE_ROW, column=1, value=_value(title)).font = _TITLE_FONT
-    sheet.cell(row=TITLE_ROW, column=1).alignment = Alignment(horizontal="center", vertical="center")
-    sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(columns))
-    sheet.row_dimensions[TITLE_ROW].height = 28
-    for index, (heading, width) in enumerate(columns, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=index, value=heading)
-        cell.font, cell.alignment, cell.border = _HEADER_FONT, _HEADER_ALIGN, _BORDER
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    # A style set through openpyxl's descriptors costs a hash of every style object per cell; each
-    # column's style is built once and copied, so a 50,000-row sheet costs what it holds.
-    prototypes: dict[int, object] = {}
-    row_index = HEADER_ROW
-    for row_index, row in enumerate(rows, start=HEADER_ROW + 1):
-        for column, value in enumerate(row, start=1):
-            cell = sheet.cell(row=row_index, column=column, value=_value(value))
-            if column in prototypes:
-                cell._style = copy(prototypes[column])
+    sheet = book.add_worksheet(name, worksheet_class=_PrintedSheet)
+    last_column = len(columns) - 1
+    sheet.set_row_pixels(TITLE_ROW - 1, TITLE_HEIGHT * _PIXELS_PER_POINT)
+    sheet.merge_range(TITLE_ROW - 1, 0, TITLE_ROW - 1, last_column, clean_text(title), formats.title)
+    for index, (heading, width) in enumerate(columns):
+        sheet.set_column_pixels(index, index, width * _PIXELS_PER_CHARACTER)
+        sheet.write_string(HEADER_ROW - 1, index, heading, formats.header)
+    plain = [formats.cell(wrap=c in wrap_columns, score=c in score_columns) for c in range(1, len(columns) + 1)]
+    quoted = [formats.cell(wrap=c in wrap_columns, score=c in score_columns, quoted=True)
+              for c in range(1, len(columns) + 1)]
+    write_string, write_number, write_blank = sheet.write_string, sheet.write_number, sheet.write_blank
+    row_index = HEADER_ROW - 1
+    for row_index, row in enumerate(rows, start=HEADER_ROW):
+        for column, value in enumerate(row):
+            if value is None:
+                write_blank(row_index, column, None, plain[column])
+            elif isinstance(value, str):
+                if not value.isprintable():  # a printable string holds nothing clean_text drops (a fast C scan)
+                    value = clean_text(value)
+                style = quoted[column] if value.startswith(_FORMULA_START) else plain[column]
+                if value.startswith("<r>") and value.endswith("</r>"):
+                    # XlsxWriter takes such a string for rich-text XML of its own and would write it unescaped;
+                    # as runs of plain text (XlsxWriter wants three at least) it is escaped and reads back as written.
+                    sheet.write_rich_string(row_index, column, value[:1], value[1:2], value[2:], style)
+                else:
+                    write_string(row_index, column, value, style)
             else:
-                cell.border = _BORDER
-                if column in score_columns:
-                    cell.number_format = SCORE_FORMAT
-                cell.alignment = _WRAP if column in wrap_columns else _CENTER
-                prototypes[column] = copy(cell._style)
-            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-                # Stored as text, and marked so (quotePrefix, Excel's leading apostrophe): editing the
-                # cell in Excel or WPS keeps it text instead of turning it into a formula.
-                cell.data_type = "s"
-                cell.quotePrefix = True
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1).coordinate
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{max(row_index, HEADER_ROW)}"
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+                write_number(row_index, column, value, plain[column])
+    sheet.freeze_panes(HEADER_ROW, 0)
+    sheet.autofilter(HEADER_ROW - 1, 0, row_index, last_column)
+    sheet.repeat_rows(HEADER_ROW - 1)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.center_horizontally()
+    sheet.set_margins(left=0.5, right=0.5, top=1, bottom=1)
+    sheet.set_footer("&C第 &P 页，共 &N 页", {"margin": 0.5})
+    sheet.set_header("", {"margin": 0.5})
     return sheet
 
 
@@ -131,25 +162,33 @@ def problem_rows(results: ActivityResults, masker: Masker):
 @paused_collection()
 def write_summary(results: ActivityResults, out: Path | str, *, mask_companies: bool = False) -> Path:
     """汇总表 (.xlsx) at ``out``: files, agencies and problems, scores as numbers."""
-    masker = masker_for(results, mask_companies=mask_companies)
+    try:
+        data = _workbook(results, masker_for(results, mask_companies=mask_companies))
+    except OSError as error:  # the long sheet's rows wait in a temporary file until the workbook is put together
+        raise UserError(f"无法生成汇总表：临时文件夹 {tempfile.gettempdir()} 不能写入（{os_problem(error)}）") from None
+    return write_output(Path(out), data)
+
+
+def _workbook(results: ActivityResults, masker: Masker) -> bytes:
     settings = for_results(results)
-    book = Workbook()
-    book.remove(book.active)
     title = masker.text(f"{results.activity}评查结果汇总表")
-    _sheet(book, "案卷结果", f"{title}（案卷结果）", [("序号", 6), ("执法部门", 22), ("案号", 26), ("案由", 30), ("当事人", 24),
-                              ("评查人员", 18), ("状态", 8), ("得分", 8), ("等次", 8)],
-           file_rows(results, masker), score_columns=(8,), wrap_columns=(2, 3, 4, 5, 6))
-    _sheet(book, "单位结果", f"{title}（单位结果）", [("排名", 6), ("执法部门", 24), ("抽查案卷数", 11), ("已完成", 8), ("待复核", 8),
-                              ("评查中", 8), ("平均分", 8), ("等次", 8)],
-           agency_rows(results), score_columns=(7,), wrap_columns=(2,))
-    _sheet(book, "问题统计", f"{title}（问题统计）", [("类别", 12), ("评查项目", 22), ("编号", 7), ("问题", 50), ("涉及案卷数", 11),
-                              ("发现次数", 9), ("典型说明", 50)],
-           problem_rows(results, masker), wrap_columns=(1, 2, 4, 7))
-    properties = book.properties
-    properties.creator = settings.issuer
-    properties.lastModifiedBy = settings.issuer
-    properties.title = title
-    properties.subject = masker.text(results.activity)
     buffer = io.BytesIO()
-    book.save(buffer)
-    return write_output(Path(out), buffer.getvalue())
+    # Text that looks like a formula, a link or a number stays text: every cell is written by its type.
+    book = Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                             "strings_to_numbers": False})
+    formats = _Formats(book)
+    _sheet(book, formats, "案卷结果", f"{title}（案卷结果）",
+           [("序号", 6), ("执法部门", 22), ("案号", 26), ("案由", 30), ("当事人", 24), ("评查人员", 18),
+            ("状态", 8), ("得分", 8), ("等次", 8)],
+           file_rows(results, masker), score_columns=(8,), wrap_columns=(2, 3, 4, 5, 6))
+    _sheet(book, formats, "单位结果", f"{title}（单位结果）",
+           [("排名", 6), ("执法部门", 24), ("抽查案卷数", 11), ("已完成", 8), ("待复核", 8), ("评查中", 8),
+            ("平均分", 8), ("等次", 8)],
+           agency_rows(results), score_columns=(7,), wrap_columns=(2,))
+    _sheet(book, formats, "问题统计", f"{title}（问题统计）",
+           [("类别", 12), ("评查项目", 22), ("编号", 7), ("问题", 50), ("涉及案卷数", 11), ("发现次数", 9),
+            ("典型说明", 50)],
+           problem_rows(results, masker), wrap_columns=(1, 2, 4, 7))
+    book.set_properties({"author": settings.issuer, "title": title, "subject": masker.text(results.activity)})
+    book.close()
+    return buffer.getvalue()
