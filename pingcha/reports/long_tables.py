@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from xml.sax.saxutils import escape
 
 from docx.document import Document as DocumentObject
@@ -57,25 +58,31 @@ def table_chunks(columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[o
         "</w:tr>",
     ]
     yield "".join(parts)
-    openings = [_cell_opening(w, text_style) for w in widths]
-    parts = []
-    append = parts.append
-    # Agencies, causes, scores and grades repeat from row to row: each distinct value is escaped once.
-    cells: dict[object, str] = {}
-    for count, row in enumerate(rows, start=1):
-        append('<w:tr><w:trPr><w:cantSplit/></w:trPr>')
-        for opening, value in zip(openings, row):
-            append(opening)
-            text = cells.get(value)
-            if text is None:
-                text = cells[value] = _cell_text(value)
-            append(text)
-        append("</w:tr>")
-        if count % rows_per_chunk == 0:
-            yield "".join(parts)
-            parts.clear()
-    parts.append("</w:tbl>")
-    yield "".join(parts)
+    # One format for a whole row, its cells' text put in by position; each distinct value is escaped once
+    # (agencies, causes, scores and grades repeat from row to row).
+    row_format = ('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
+                  + "".join(_cell_opening(w, text_style).replace("%", "%%") + "%s" for w in widths) + "</w:tr>")
+    cells = _CellTexts()
+    texts = cells.__getitem__
+    rows = iter(rows)
+    for chunk in iter(lambda: list(islice(rows, rows_per_chunk)), []):
+        yield "".join([row_format % tuple(map(texts, row)) if len(row) == len(widths)
+                       else _uneven_row(row, widths, text_style, cells) for row in chunk])
+    yield "</w:tbl>"
+
+
+class _CellTexts(dict):
+    """A cell's XML by its value, made the first time the value is seen."""
+
+    def __missing__(self, value: object) -> str:
+        text = self[value] = _cell_text(value)
+        return text
+
+
+def _uneven_row(row: Sequence[object], widths: Sequence[int], text_style: str, cells: _CellTexts) -> str:
+    """A row with fewer (or more) values than the table has columns: as many cells as both have."""
+    return ('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
+            + "".join(_cell_opening(w, text_style) + cells[value] for w, value in zip(widths, row)) + "</w:tr>")
 
 
 def _paragraph_around(xml: str, position: int) -> tuple[int, int]:
