@@ -3,6 +3,7 @@ order of files by 案号, and the names the masker hunts for."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from hypothesis import given, settings
@@ -32,7 +33,8 @@ def plain_rows(columns, rows, text_style: str) -> str:
 
 
 COLUMNS = [("序号", 11), ("执法部门", 37), ("案号", 52), ("案由", 29), ("得分", 13), ("等次", 14)]
-cell = st.one_of(st.integers(-5, 60_000), st.sampled_from(["区市场监管局", "占道经营", "85.0", "—", "", "不合格"]),
+cell = st.one_of(st.integers(-5, 60_000), st.sampled_from([1, 1.0, True, False, 0, Decimal("1.0"), Decimal("85.0")]),
+                 st.sampled_from(["区市场监管局", "占道经营", "85.0", "1", "True", "—", "", "不合格"]),
                  st.text(alphabet=st.sampled_from("A&<>\"'%s{}\x01\x0b\r\n\t号〔〕2 "), max_size=8))
 row = st.lists(cell, min_size=len(COLUMNS), max_size=len(COLUMNS)).map(tuple)
 uneven = st.lists(cell, min_size=0, max_size=len(COLUMNS) + 2).map(tuple)
@@ -69,8 +71,6 @@ def test_sorting_by_place_orders_files_as_sorting_by_the_case_key(numbers, score
 
 
 def facts_file(case_no: str, score: int):
-    from decimal import Decimal
-
     from pingcha.results import FINAL, FileResult
 
     return FileResult(CaseFile(case_no, "区市场监管局", "占道经营", "张三", "个人"), FINAL, Decimal(score), "合格", ())

@@ -89,9 +89,19 @@ def _named(ranked: list[FileResult], limit: int) -> list[dict]:
             for f in ranked[:limit]]
 
 
+class _ScoreTexts(dict):
+    """``facts.score_text`` by score, each distinct score written once (tens of thousands of rows share a few
+    hundred scores)."""
+
+    def __missing__(self, score: Decimal | None) -> str:
+        text = self[score] = facts.score_text(score)
+        return text
+
+
 def _file_rows(ranked: list[FileResult], masker: Masker):
+    scores = _ScoreTexts()
     for n, f in enumerate(ranked, start=1):
-        yield (n, f.case.agency, f.case.case_no, masker.text(f.case.cause), facts.score_text(f.score))
+        yield (n, f.case.agency, f.case.case_no, masker.text(f.case.cause), scores[f.score])
 
 
 def _agency_rows(results: ActivityResults) -> list[dict]:
@@ -192,8 +202,8 @@ def strengths(results: ActivityResults, limit: int = STRENGTHS) -> list[dict]:
     if not finals:
         return []
     # Counted from what was found, so the cost follows the findings, not files × items.
-    not_applicable: Counter[str] = Counter()
-    deducted: Counter[str] = Counter()
+    na_found: list[str] = []
+    lost_found: list[str] = []
     scored = 0
     for file in finals:
         views = [v for v in file.counted_sheets if v.result is not None]
@@ -202,8 +212,9 @@ def strengths(results: ActivityResults, limit: int = STRENGTHS) -> list[dict]:
         scored += 1
         na = set().union(*(v.sheet.na for v in views))
         lost = {code for v in views for code, points in v.result.deducted.items() if points}
-        not_applicable.update(na)
-        deducted.update(lost - na)
+        na_found.extend(na)
+        lost_found.extend(lost - na)
+    not_applicable, deducted = Counter(na_found), Counter(lost_found)
     applicable = {item.code: scored - not_applicable[item.code] for item in results.rubric.items}
     full = {code: n - deducted[code] for code, n in applicable.items()}
     rates = [(Decimal(100) * full[code] / applicable[code], code) for code in applicable if applicable[code]]
@@ -234,8 +245,9 @@ def annex_tables(results: ActivityResults, graded: Graded, masker: Masker) -> di
 
 
 def attachment_rows(results: ActivityResults, masker: Masker, places: dict[str, int] | None = None):
+    scores = _ScoreTexts()
     for n, f in enumerate(facts.ordered_files(results, places), start=1):
-        yield (n, f.case.agency, f.case.case_no, masker.text(f.case.cause), facts.score_text(facts.final_score(f)),
+        yield (n, f.case.agency, f.case.case_no, masker.text(f.case.cause), scores[facts.final_score(f)],
                facts.grade_text(f))
 
 

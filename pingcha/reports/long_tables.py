@@ -40,8 +40,9 @@ def table_xml(columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[obje
 
 
 def table_chunks(columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[object]], *, text_style: str,
-                 head_style: str, rows_per_chunk: int = 500) -> Iterator[str]:
-    """``table_xml`` in pieces of a few hundred rows, so a 50,000-row table is never one string."""
+                 head_style: str, rows_per_chunk: int = 500, cells: CellTexts | None = None) -> Iterator[str]:
+    """``table_xml`` in pieces of a few hundred rows, so a 50,000-row table is never one string (``cells``: the
+    cell texts made so far, for tables of one document that list the same values)."""
     widths = [round(width * _TWIPS_PER_MM) for _, width in columns]
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -58,11 +59,10 @@ def table_chunks(columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[o
         "</w:tr>",
     ]
     yield "".join(parts)
-    # One format for a whole row, its cells' text put in by position; each distinct value is escaped once
-    # (agencies, causes, scores and grades repeat from row to row).
+    # One format for a whole row, its cells' text put in by position.
     row_format = ('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
                   + "".join(_cell_opening(w, text_style).replace("%", "%%") + "%s" for w in widths) + "</w:tr>")
-    cells = _CellTexts()
+    cells = CellTexts() if cells is None else cells
     texts = cells.__getitem__
     rows = iter(rows)
     for chunk in iter(lambda: list(islice(rows, rows_per_chunk)), []):
@@ -71,15 +71,21 @@ def table_chunks(columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[o
     yield "</w:tbl>"
 
 
-class _CellTexts(dict):
-    """A cell's XML by its value, made the first time the value is seen."""
+class CellTexts(dict):
+    """A cell's XML after its opening, by the cell's value: a text is cleaned and escaped the first time it is seen
+    (agencies, causes, scores and grades repeat from row to row, 案号 from table to table); other values are
+    written each time, so that 1, 1.0 and True, equal as keys, still read as written."""
 
     def __missing__(self, value: object) -> str:
-        text = self[value] = _cell_text(value)
-        return text
+        if type(value) is str:
+            text = self[value] = _cell_text(value)
+            return text
+        if type(value) is int:  # a row number: nothing to clean or escape
+            return f'<w:r><w:t xml:space="preserve">{value}</w:t></w:r></w:p></w:tc>'
+        return _cell_text(value)
 
 
-def _uneven_row(row: Sequence[object], widths: Sequence[int], text_style: str, cells: _CellTexts) -> str:
+def _uneven_row(row: Sequence[object], widths: Sequence[int], text_style: str, cells: CellTexts) -> str:
     """A row with fewer (or more) values than the table has columns: as many cells as both have."""
     return ('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
             + "".join(_cell_opening(w, text_style) + cells[value] for w, value in zip(widths, row)) + "</w:tr>")
@@ -106,6 +112,7 @@ def fill_markers(document_xml: str, document: DocumentObject,
     text_id = document.styles[text_style].style_id
     head_id = document.styles[head_style].style_id
     position = 0
+    cells = CellTexts()
     for match in _MARKER_TEXT.finditer(document_xml):
         key = match.group(1)
         if key not in tables:
@@ -115,6 +122,6 @@ def fill_markers(document_xml: str, document: DocumentObject,
             continue
         columns, rows = tables[key]
         yield document_xml[position:start]
-        yield from table_chunks(columns, rows, text_style=text_id, head_style=head_id)
+        yield from table_chunks(columns, rows, text_style=text_id, head_style=head_id, cells=cells)
         position = end
     yield document_xml[position:]
