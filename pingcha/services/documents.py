@@ -29,13 +29,18 @@ def bulletin(store: Store, activity_ref: str, actor: str, out: str | Path, *, te
     """通报 (.docx), then its issue recorded: its 不合格 files become 整改 items, due by the 整改截止日期 the document
     states. Refused while files are unfinished unless ``allow_pending``. Returns (path, deadline, the new items' 案号).
 
-    The 预检 paragraph is computed only when the rubric has checks (without any, the 通报 has none to report)."""
+    The 预检 paragraph is worked out only when the rubric has checks (without any, the 通报 has none to report), and
+    before the results, so that the register it reads is let go before they are built."""
     from pingcha.reports import render_bulletin
+    from pingcha.services.activities import get_activity
     from pingcha.services.prechecks import precheck_activity
     from pingcha.services.rectification import issue_with_settings
+    from pingcha.services.results import activity_results
 
-    results = leader_results(store, activity_ref, actor)
-    prechecks = precheck_activity(store, activity_ref).summary if results.rubric.checks else None
+    check_leader(store, activity_ref, actor, LeaderAction.REPORT)
+    checked = get_activity(store, activity_ref).rubric.checks
+    prechecks = precheck_activity(store, activity_ref).summary if checked else None
+    results = activity_results(store, activity_ref)
     path = render_bulletin(results, out, templates=templates, overrides=overrides, mask_companies=mask_companies,
                            prechecks=prechecks, allow_pending=allow_pending)
     deadline, items = issue_with_settings(store, activity_ref, actor, results, overrides)
