@@ -59,6 +59,8 @@ def table_chunks(columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[o
         "</w:tr>",
     ]
     yield "".join(parts)
+    if rows_per_chunk < 1:
+        raise ValueError(f"rows_per_chunk must be at least 1, not {rows_per_chunk}")
     # One format for a whole row, its cells' text put in by position.
     row_format = ('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
                   + "".join(_cell_opening(w, text_style).replace("%", "%%") + "%s" for w in widths) + "</w:tr>")
