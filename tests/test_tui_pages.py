@@ -40,18 +40,24 @@ async def test_the_setting_field_is_on_screen_at_80_by_24(store):
 
 @sync
 async def test_report_states_survive_a_change_of_person(store, tmp_path, monkeypatch):
+    from datetime import date
+
+    from pingcha.services import documents
     from pingcha.tui.widgets import panes_admin
 
     real = panes_admin.report_function
 
     def fake_function(name):
-        if name == "render_bulletin":
-            return lambda results, out, **options: Path(out).write_text("通报", encoding="utf-8")
         if name == "pending_message":  # as if every file were finished: no confirmation asked
             return lambda results: ""
         return real(name)
 
+    def fake_bulletin(store, activity, actor, out, **options):
+        Path(out).write_text("通报", encoding="utf-8")
+        return Path(out), date(2025, 1, 31), []
+
     monkeypatch.setattr(panes_admin, "report_function", fake_function)
+    monkeypatch.setattr(documents, "bulletin", fake_bulletin)
     app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("7")

@@ -31,17 +31,12 @@ def _prechecks(args: argparse.Namespace):
 
 
 def cmd_bulletin(args: argparse.Namespace) -> int:
-    from pingcha.reports import render_bulletin
+    from pingcha.services.documents import bulletin
 
-    from pingcha.services.rectification import issue_with_settings
-
-    overrides = parse_pairs(args.set)
-    results = _results(args)
-    path = render_bulletin(results, args.out, templates=args.templates, overrides=overrides,
-                           mask_companies=args.mask_companies, prechecks=_prechecks(args),
-                           allow_pending=args.allow_pending)
+    path, deadline, items = bulletin(store_for(args), args.activity, args.acting, args.out, templates=args.templates,
+                                     overrides=parse_pairs(args.set), mask_companies=args.mask_companies,
+                                     allow_pending=args.allow_pending)
     print(f"已生成通报：{path}")
-    deadline, items = issue_with_settings(store_for(args), args.activity, args.acting, results, overrides)
     print(f"已记录通报印发：新列入整改事项 {len(items)} 件，整改期限至 {deadline.isoformat()}（pingcha rectify 查看）")
     return 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from pingcha.reports import facts
 from pingcha.reports import gb_layout as gb
@@ -64,17 +65,43 @@ def check_issuable(results: ActivityResults, allow_pending: bool) -> None:
         raise UserError(f"{message}如确需现在印发，请加 --allow-pending（界面中确认后生成）。")
 
 
-def _named(files: list[FileResult], limit: int, best: bool) -> list[dict]:
-    """The highest (or lowest) scoring files, up to ``limit``, for the body to name."""
-    ordered = sorted(files, key=lambda f: ((-(f.score or 0)) if best else (f.score or 0), facts.case_key(f.case.case_no)))
+class Graded(NamedTuple):
+    """The files the 通报 names and lists, each list sorted once for both."""
+
+    best: list[FileResult]  # final files of the best grade, highest score first, then by 案号
+    worst: list[FileResult]  # of the worst grade, lowest score first, then by 案号
+    places: dict[str, int]  # each 案号's place in the natural order (facts.case_places)
+
+
+def graded_files(results: ActivityResults) -> Graded:
+    rubric = results.rubric
+    places = facts.case_places(results.files)
+    best = sorted(results.files_with_grade(rubric.grades[0].name),
+                  key=lambda f: (-(f.score or 0), places[f.case.case_no]))
+    worst = sorted(results.files_with_grade(rubric.grades[-1].name),
+                   key=lambda f: (f.score or 0, places[f.case.case_no]))
+    return Graded(best, worst, places)
+
+
+def _named(ranked: list[FileResult], limit: int) -> list[dict]:
+    """The first ``limit`` of the ranked files, for the body to name."""
     return [{"agency": f.case.agency, "case_no": f.case.case_no, "score": facts.score_text(f.score)}
-            for f in ordered[:limit]]
+            for f in ranked[:limit]]
 
 
-def _file_rows(files: list[FileResult], masker: Masker, best: bool = True):
-    ranked = sorted(files, key=lambda f: ((-(f.score or 0)) if best else (f.score or 0), facts.case_key(f.case.case_no)))
+class _ScoreTexts(dict):
+    """``facts.score_text`` by score, each distinct score written once (tens of thousands of rows share a few
+    hundred scores)."""
+
+    def __missing__(self, score: Decimal | None) -> str:
+        text = self[score] = facts.score_text(score)
+        return text
+
+
+def _file_rows(ranked: list[FileResult], masker: Masker):
+    scores = _ScoreTexts()
     for n, f in enumerate(ranked, start=1):
-        yield (n, f.case.agency, f.case.case_no, masker.text(f.case.cause), facts.score_text(f.score))
+        yield (n, f.case.agency, f.case.case_no, masker.text(f.case.cause), scores[f.score])
 
 
 def _agency_rows(results: ActivityResults) -> list[dict]:
@@ -175,8 +202,8 @@ def strengths(results: ActivityResults, limit: int = STRENGTHS) -> list[dict]:
     if not finals:
         return []
     # Counted from what was found, so the cost follows the findings, not files × items.
-    not_applicable: Counter[str] = Counter()
-    deducted: Counter[str] = Counter()
+    na_found: list[str] = []
+    lost_found: list[str] = []
     scored = 0
     for file in finals:
         views = [v for v in file.counted_sheets if v.result is not None]
@@ -185,8 +212,9 @@ def strengths(results: ActivityResults, limit: int = STRENGTHS) -> list[dict]:
         scored += 1
         na = set().union(*(v.sheet.na for v in views))
         lost = {code for v in views for code, points in v.result.deducted.items() if points}
-        not_applicable.update(na)
-        deducted.update(lost - na)
+        na_found.extend(na)
+        lost_found.extend(lost - na)
+    not_applicable, deducted = Counter(na_found), Counter(lost_found)
     applicable = {item.code: scored - not_applicable[item.code] for item in results.rubric.items}
     full = {code: n - deducted[code] for code, n in applicable.items()}
     rates = [(Decimal(100) * full[code] / applicable[code], code) for code in applicable if applicable[code]]
@@ -195,28 +223,31 @@ def strengths(results: ActivityResults, limit: int = STRENGTHS) -> list[dict]:
     return [{"title": results.rubric.item_by_code[code].title, "rate": str(round1(rate))} for rate, code in rates[:limit]]
 
 
-def annexes(results: ActivityResults, masker: Masker, summary_title: str) -> tuple[list[dict], dict]:
-    """附件1 优秀案卷名单, 附件2 不合格案卷名单, 附件3 评查结果汇总表: the annex list and their tables."""
-    rubric = results.rubric
-    best, worst = rubric.grades[0].name, rubric.grades[-1].name
-    best_files, worst_files = list(results.files_with_grade(best)), list(results.files_with_grade(worst))
+def annex_list(results: ActivityResults, graded: Graded, summary_title: str) -> list[dict]:
+    """附件1 优秀案卷名单, 附件2 不合格案卷名单, 附件3 评查结果汇总表, as the body lists them."""
+    best, worst = results.rubric.grades[0].name, results.rubric.grades[-1].name
     entries = [
-        ("best", f"{best}案卷名单", FILE_COLUMNS, lambda: _file_rows(best_files, masker, best=True),
-         "" if best_files else f"本次评查未评出{best}案卷。"),
-        ("worst", f"{worst}案卷名单", FILE_COLUMNS, lambda: _file_rows(worst_files, masker, best=False),
-         "" if worst_files else f"本次评查未发现{worst}案卷。"),
-        ("summary", summary_title, SUMMARY_COLUMNS,
-         lambda: attachment_rows(results, masker), ""),
+        ("best", f"{best}案卷名单", "" if graded.best else f"本次评查未评出{best}案卷。"),
+        ("worst", f"{worst}案卷名单", "" if graded.worst else f"本次评查未发现{worst}案卷。"),
+        ("summary", summary_title, ""),
     ]
-    listed = [{"number": n, "key": key, "title": title, "empty": empty}
-              for n, (key, title, _, _, empty) in enumerate(entries, start=1)]
-    tables = {key: (columns, rows()) for key, _, columns, rows, _ in entries}
-    return listed, tables
+    return [{"number": n, "key": key, "title": title, "empty": empty}
+            for n, (key, title, empty) in enumerate(entries, start=1)]
 
 
-def attachment_rows(results: ActivityResults, masker: Masker):
-    for n, f in enumerate(facts.ordered_files(results), start=1):
-        yield (n, f.case.agency, f.case.case_no, masker.text(f.case.cause), facts.score_text(facts.final_score(f)),
+def annex_tables(results: ActivityResults, graded: Graded, masker: Masker) -> dict:
+    """The annexes' tables by key: columns and rows (made as the document is written)."""
+    return {
+        "best": (FILE_COLUMNS, _file_rows(graded.best, masker)),
+        "worst": (FILE_COLUMNS, _file_rows(graded.worst, masker)),
+        "summary": (SUMMARY_COLUMNS, attachment_rows(results, masker, graded.places)),
+    }
+
+
+def attachment_rows(results: ActivityResults, masker: Masker, places: dict[str, int] | None = None):
+    scores = _ScoreTexts()
+    for n, f in enumerate(facts.ordered_files(results, places), start=1):
+        yield (n, f.case.agency, f.case.case_no, masker.text(f.case.cause), scores[facts.final_score(f)],
                facts.grade_text(f))
 
 
@@ -254,16 +285,18 @@ def objection_context(results: ActivityResults) -> dict | None:
 
 
 def bulletin_context(results: ActivityResults, settings: DocumentSettings, masker: Masker,
-                     prechecks: PrecheckSummary | None = None) -> dict:
+                     prechecks: PrecheckSummary | None = None, graded: Graded | None = None) -> dict:
     rubric = results.rubric
     best, worst = rubric.grades[0].name, rubric.grades[-1].name
     counts, shares = results.grade_counts(), results.grade_shares()
     mean = facts.mean_score(results)
     partial = [a.agency for a in results.agencies if a.pending or a.needs_review]
     units = facts.evaluator_units(results)
-    best_files, worst_files = list(results.files_with_grade(best)), list(results.files_with_grade(worst))
+    if graded is None:
+        graded = graded_files(results)
+    best_files, worst_files = graded.best, graded.worst
     limit = settings.listed_in_body
-    listed, _ = annexes(results, masker, settings.attachment_title)
+    listed = annex_list(results, graded, settings.attachment_title)
     number = {a["key"]: a["number"] for a in listed}
     # The top quarter by the one ranking, at most BEST_AGENCIES places, ties included.
     places = min(BEST_AGENCIES, max(1, sum(a.rank is not None for a in results.agencies) // 4))
@@ -293,8 +326,8 @@ def bulletin_context(results: ActivityResults, settings: DocumentSettings, maske
         "worst_grade": worst,
         "best_count": len(best_files),
         "worst_count": len(worst_files),
-        "best_files": _named(best_files, limit, best=True),
-        "worst_files": _named(worst_files, limit, best=False),
+        "best_files": _named(best_files, limit),
+        "worst_files": _named(worst_files, limit),
         "best_more": len(best_files) > limit,
         "worst_more": len(worst_files) > limit,
         "best_annex": number["best"],
@@ -330,16 +363,17 @@ def render_bulletin(
     check_issuable(results, allow_pending)
     masker = masker_for(results, mask_companies=mask_companies, public=(settings.phone,))
     template = find_template("bulletin.docx", templates or settings.templates or None)
-    context = bulletin_context(results, settings, masker, prechecks)
+    graded = graded_files(results)
+    context = bulletin_context(results, settings, masker, prechecks, graded)
 
     def finish(tpl) -> None:
         gb.align_signature(tpl.docx, sealed=settings.sealed)
         gb.align_attachment_note(tpl.docx)
         gb.break_titles(tpl.docx)
 
-    def annex_tables(tpl, xml: str) -> str:
-        _, tables = annexes(results, masker, settings.attachment_title)
-        return fill_markers(xml, tpl.docx, tables, text_style=gb.LIST_TEXT, head_style=gb.LIST_HEAD)
+    def tables(tpl, xml: str) -> str:
+        return fill_markers(xml, tpl.docx, annex_tables(results, graded, masker), text_style=gb.LIST_TEXT,
+                            head_style=gb.LIST_HEAD)
 
     return render_docx(template, context, Path(out), masker=masker, last_modified_by=settings.issuer, finish=finish,
-                       rewrite_body=annex_tables)
+                       rewrite_body=tables)

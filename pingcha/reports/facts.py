@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -34,13 +35,24 @@ def cn_number(number: int) -> str:
 
 def case_key(case_no: str) -> tuple:
     """Natural order for 案号: 〔2024〕9号 before 〔2024〕12号."""
-    return tuple(int(part) if part.isdigit() else part for part in _NUMBER_RUN.split(case_no))
+    return tuple([int(part) if part.isdigit() else part for part in _NUMBER_RUN.split(case_no)])
 
 
-def ordered_files(results: ActivityResults) -> list[FileResult]:
-    """Files grouped by agency in ranking order, then by 案号."""
+def case_places(files: Iterable[FileResult]) -> dict[str, int]:
+    """Each 案号's place in the natural order of ``case_key`` (equal keys, as of 9号 and 09号, share a place):
+    sorting by place orders files as sorting by ``case_key`` does, with each key computed once however many
+    times the files are sorted."""
+    keys = {f.case.case_no: case_key(f.case.case_no) for f in files}
+    places = {key: place for place, key in enumerate(sorted(set(keys.values())))}
+    return {case_no: places[key] for case_no, key in keys.items()}
+
+
+def ordered_files(results: ActivityResults, places: dict[str, int] | None = None) -> list[FileResult]:
+    """Files grouped by agency in ranking order, then by 案号 (``places``: the files' ``case_places``)."""
     order = {a.agency: i for i, a in enumerate(results.agencies)}
-    return sorted(results.files, key=lambda f: (order.get(f.case.agency, len(order)), case_key(f.case.case_no)))
+    if places is None:
+        return sorted(results.files, key=lambda f: (order.get(f.case.agency, len(order)), case_key(f.case.case_no)))
+    return sorted(results.files, key=lambda f: (order.get(f.case.agency, len(order)), places[f.case.case_no]))
 
 
 def status_text(file: FileResult) -> str:

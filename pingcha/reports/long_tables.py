@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from xml.sax.saxutils import escape
 
 from docx.document import Document as DocumentObject
@@ -39,8 +40,9 @@ def table_xml(columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[obje
 
 
 def table_chunks(columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[object]], *, text_style: str,
-                 head_style: str, rows_per_chunk: int = 500) -> Iterator[str]:
-    """``table_xml`` in pieces of a few hundred rows, so a 50,000-row table is never one string."""
+                 head_style: str, rows_per_chunk: int = 500, cells: CellTexts | None = None) -> Iterator[str]:
+    """``table_xml`` in pieces of a few hundred rows, so a 50,000-row table is never one string (``cells``: the
+    cell texts made so far, for tables of one document that list the same values)."""
     widths = [round(width * _TWIPS_PER_MM) for _, width in columns]
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -57,25 +59,38 @@ def table_chunks(columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[o
         "</w:tr>",
     ]
     yield "".join(parts)
-    openings = [_cell_opening(w, text_style) for w in widths]
-    parts = []
-    append = parts.append
-    # Agencies, causes, scores and grades repeat from row to row: each distinct value is escaped once.
-    cells: dict[object, str] = {}
-    for count, row in enumerate(rows, start=1):
-        append('<w:tr><w:trPr><w:cantSplit/></w:trPr>')
-        for opening, value in zip(openings, row):
-            append(opening)
-            text = cells.get(value)
-            if text is None:
-                text = cells[value] = _cell_text(value)
-            append(text)
-        append("</w:tr>")
-        if count % rows_per_chunk == 0:
-            yield "".join(parts)
-            parts.clear()
-    parts.append("</w:tbl>")
-    yield "".join(parts)
+    if rows_per_chunk < 1:
+        raise ValueError(f"rows_per_chunk must be at least 1, not {rows_per_chunk}")
+    # One format for a whole row, its cells' text put in by position.
+    row_format = ('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
+                  + "".join(_cell_opening(w, text_style).replace("%", "%%") + "%s" for w in widths) + "</w:tr>")
+    cells = CellTexts() if cells is None else cells
+    texts = cells.__getitem__
+    rows = iter(rows)
+    for chunk in iter(lambda: list(islice(rows, rows_per_chunk)), []):
+        yield "".join([row_format % tuple(map(texts, row)) if len(row) == len(widths)
+                       else _uneven_row(row, widths, text_style, cells) for row in chunk])
+    yield "</w:tbl>"
+
+
+class CellTexts(dict):
+    """A cell's XML after its opening, by the cell's value: a text is cleaned and escaped the first time it is seen
+    (agencies, causes, scores and grades repeat from row to row, 案号 from table to table); other values are
+    written each time, so that 1, 1.0 and True, equal as keys, still read as written."""
+
+    def __missing__(self, value: object) -> str:
+        if type(value) is str:
+            text = self[value] = _cell_text(value)
+            return text
+        if type(value) is int:  # a row number: nothing to clean or escape
+            return f'<w:r><w:t xml:space="preserve">{value}</w:t></w:r></w:p></w:tc>'
+        return _cell_text(value)
+
+
+def _uneven_row(row: Sequence[object], widths: Sequence[int], text_style: str, cells: CellTexts) -> str:
+    """A row with fewer (or more) values than the table has columns: as many cells as both have."""
+    return ('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
+            + "".join(_cell_opening(w, text_style) + cells[value] for w, value in zip(widths, row)) + "</w:tr>")
 
 
 def _paragraph_around(xml: str, position: int) -> tuple[int, int]:
@@ -99,6 +114,7 @@ def fill_markers(document_xml: str, document: DocumentObject,
     text_id = document.styles[text_style].style_id
     head_id = document.styles[head_style].style_id
     position = 0
+    cells = CellTexts()
     for match in _MARKER_TEXT.finditer(document_xml):
         key = match.group(1)
         if key not in tables:
@@ -108,6 +124,6 @@ def fill_markers(document_xml: str, document: DocumentObject,
             continue
         columns, rows = tables[key]
         yield document_xml[position:start]
-        yield from table_chunks(columns, rows, text_style=text_id, head_style=head_id)
+        yield from table_chunks(columns, rows, text_style=text_id, head_style=head_id, cells=cells)
         position = end
     yield document_xml[position:]

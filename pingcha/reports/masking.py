@@ -113,10 +113,14 @@ def person_names(party: str) -> list[str]:
 
 def is_individual(case: CaseFile) -> bool:
     """个人 unless marked 单位; an unmarked party is a company only when its name says so."""
-    kind = case.party_type.strip()
+    return _individual(case.party, case.party_type)
+
+
+def _individual(party: str, party_type: str) -> bool:
+    kind = party_type.strip()
     if kind in ("单位", "个人"):
         return kind == "个人"
-    party = case.party.strip()
+    party = party.strip()
     return not any(party.endswith(form) and len(party) > len(form) + 1 for form in _LEGAL_FORMS if len(form) > 1)
 
 
@@ -134,11 +138,13 @@ class Masker:
         self._masked: dict[str, str] = {}  # 案由 and notes repeat across thousands of files
         replacements: dict[str, str] = {}
         parties = [(case.party, case.party_type) for case in cases] + list(register)
-        for party, party_type in parties:
+        # Each distinct party once (the drawn files are in the register too), in the order of its last mention,
+        # so that where two parties give one name different masks the later still wins.
+        for party, party_type in reversed(dict.fromkeys(reversed(parties))):
             party = party.strip()
             if not party:
                 continue
-            if is_individual(CaseFile("", "", "", party, party_type)):
+            if _individual(party, party_type):
                 for name in person_names(party):
                     replacements[name] = mask_person(name)
             elif mask_companies:

@@ -1,5 +1,5 @@
-"""The documents a 组长 issues beyond the four of an activity's results, each as one use case that both faces call
-(``pingcha report quality|stats|cases|rectification|feedback`` and the terminal UI's 报告 page): the access check,
+"""The documents a 组长 issues as use cases that both faces call (``pingcha report bulletin|quality|stats|cases|
+rectification|feedback`` and the terminal UI's 报告 page): the access check,
 gathering the view from the services, and the renderer, in one place.
 
 Each function takes the store, the activity (or activities), the person acting and the output path, and returns
@@ -22,6 +22,29 @@ def leader_results(store: Store, activity_ref: str, actor: str):
 
     check_leader(store, activity_ref, actor, LeaderAction.REPORT)
     return activity_results(store, activity_ref)
+
+
+def bulletin(store: Store, activity_ref: str, actor: str, out: str | Path, *, templates=None,
+             overrides: dict | None = None, mask_companies: bool = False, allow_pending: bool = False):
+    """通报 (.docx), then its issue recorded: its 不合格 files become 整改 items, due by the 整改截止日期 the document
+    states. Refused while files are unfinished unless ``allow_pending``. Returns (path, deadline, the new items' 案号).
+
+    The 预检 paragraph is worked out only when the rubric has checks (without any, the 通报 has none to report), and
+    before the results, so that the register it reads is let go before they are built."""
+    from pingcha.reports import render_bulletin
+    from pingcha.services.activities import get_activity
+    from pingcha.services.prechecks import precheck_activity
+    from pingcha.services.rectification import issue_with_settings
+    from pingcha.services.results import activity_results
+
+    check_leader(store, activity_ref, actor, LeaderAction.REPORT)
+    checked = get_activity(store, activity_ref).rubric.checks
+    prechecks = precheck_activity(store, activity_ref).summary if checked else None
+    results = activity_results(store, activity_ref)
+    path = render_bulletin(results, out, templates=templates, overrides=overrides, mask_companies=mask_companies,
+                           prechecks=prechecks, allow_pending=allow_pending)
+    deadline, items = issue_with_settings(store, activity_ref, actor, results, overrides)
+    return path, deadline, items
 
 
 def quality_report(store: Store, activity_ref: str, actor: str, out: str | Path, *, flag_at="3.0") -> Path:

@@ -205,7 +205,8 @@ def issue_with_settings(store: Store, activity_ref: str, actor: str, results: Ac
                         overrides: dict | None = None) -> tuple[date, list[str]]:
     """After a 通报 is written: record its issue with the 成文日期 and 整改截止日期 the document states (the
     ``issue_date`` setting plus ``deadline_days``, or the ``deadline`` setting). Returns (deadline, new items)."""
-    from pingcha.reports.settings import for_results
+    from pingcha.reports.settings import resolve
 
-    settings = for_results(results, overrides)
+    # The dates do not follow from the period and scope the document states, which take a pass over every sheet.
+    settings = resolve(results.settings, overrides, activity=results.activity, period="", scope="")
     return settings.deadline, issue_bulletin(store, activity_ref, actor, settings.issue_date, settings.deadline)

@@ -234,7 +234,7 @@ class ImportPane(WorkPane):
 
 
 REPORTS = [
-    ("bulletin", "通报", "render_bulletin", "通报.docx"),
+    ("bulletin", "通报", "bulletin", "通报.docx"),
     ("sheets", "评查表（每卷一份）", "render_sheets", "评查表"),
     ("notices", "整改通知书", "render_notices", "整改通知书"),
     ("summary", "汇总表", "write_summary", "汇总表.xlsx"),
@@ -244,7 +244,7 @@ REPORTS = [
     ("rectification", "整改情况通报", "rectification_report", "整改情况通报.docx"),
     ("feedback", "评查结果反馈单", "feedback_report", "评查结果反馈单"),
 ]
-PRECHECKED = ("bulletin", "sheets")  # the reports that carry the 预检 figures
+PRECHECKED = ("sheets",)  # the reports here that carry the 预检 figures (the 通报's service adds its own)
 ALL_AT_ONCE = ("bulletin", "sheets", "notices", "summary")  # “全部生成”: the documents of the activity's results
 DOCUMENTS = ("quality", "stats", "cases", "rectification", "feedback")  # made by pingcha.services.documents
 
@@ -362,31 +362,32 @@ class ReportsPane(WorkPane):
                     folder.mkdir(parents=True, exist_ok=True)
                     state = make_document(key, self.app.store, str(self.who.activity.id), self.who.name,
                                           folder / target)
+                elif key == "bulletin":
+                    if not allow_pending:
+                        if results is None:
+                            results = self.app.derived.get("results")
+                        waiting = report_function("pending_message")(results)
+                        if waiting:
+                            self.app.call_from_thread(self._state, key, "待确认：尚有案卷未完成评查", True)
+                            continue
+                    from pingcha.services import documents
+
+                    folder.mkdir(parents=True, exist_ok=True)
+                    # its issue makes the 不合格 files rectification items (整改, key 9)
+                    _, deadline, items = documents.bulletin(self.app.store, str(self.who.activity.id), self.who.name,
+                                                            folder / target, allow_pending=allow_pending)
+                    state = f"已生成；新列入整改事项 {len(items)} 件，整改期限至 {deadline.isoformat()}"
                 else:
                     function = report_function(function_name)
                     if results is None:
                         results = self.app.derived.get("results")
-                    options = {}
-                    if key == "bulletin":
-                        waiting = "" if allow_pending else report_function("pending_message")(results)
-                        if waiting:
-                            self.app.call_from_thread(self._state, key, "待确认：尚有案卷未完成评查", True)
-                            continue
-                        if allow_pending:
-                            options["allow_pending"] = True
                     folder.mkdir(parents=True, exist_ok=True)
                     prechecks = self._prechecks() if key in PRECHECKED else None
                     if prechecks is not None and prechecks.checks:
-                        function(results, folder / target, prechecks=prechecks, **options)
+                        function(results, folder / target, prechecks=prechecks)
                     else:
-                        function(results, folder / target, **options)
+                        function(results, folder / target)
                     state = "已生成"
-                    if key == "bulletin":  # its issue makes the 不合格 files rectification items (整改, key 9)
-                        from pingcha.services.rectification import issue_with_settings
-
-                        deadline, items = issue_with_settings(self.app.store, str(self.who.activity.id), self.who.name,
-                                                              results)
-                        state = f"已生成；新列入整改事项 {len(items)} 件，整改期限至 {deadline.isoformat()}"
             except UserError as exc:
                 state = f"失败：{exc}"
             except OSError as exc:
