@@ -34,7 +34,8 @@ def insert_tuples(session: Session, table: Table, columns: Sequence[str], rows: 
         connection.execute(table.insert(), [dict(zip(columns, row)) for row in rows])
         return
     quote = dialect.identifier_preparer.quote
-    head = f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(c) for c in columns)}) VALUES "
+    table_name = dialect.identifier_preparer.format_table(table)
+    head = f"INSERT INTO {table_name} ({', '.join(quote(c) for c in columns)}) VALUES "
     one = f"({', '.join([mark] * len(columns))})"
     per_statement = max(1, PARAMETERS // len(columns))
     full = len(rows) - len(rows) % per_statement

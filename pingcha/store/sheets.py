@@ -331,9 +331,10 @@ def replace_contents(session: Session, contents_by_sheet: Mapping[int, Sheet], d
     insert_tuples(session, MARK, _MARK_INSERT, marks)
     moment = driver_value(session, SHEET.c.updated_at, now())
     if submitted:
-        status = str(SheetStatus.SUBMITTED.value)
+        status = SheetStatus.SUBMITTED.value
         update_tuples(session, SHEET, ("comment", "status", "submitted_at", "updated_at"), "id",
-                      [(sheet.comment, status, moment, moment, sheet_id) for sheet_id, sheet in contents_by_sheet.items()])
+                      [(sheet.comment, status, moment, moment, sheet_id)
+                       for sheet_id, sheet in contents_by_sheet.items()])
     else:
         update_tuples(session, SHEET, ("comment", "updated_at"), "id",
                       [(sheet.comment, moment, sheet_id) for sheet_id, sheet in contents_by_sheet.items()])
@@ -354,7 +355,7 @@ def create_drafts(session: Session, activity_id: int, pairs: Iterable[tuple[int,
     whose sheet another transaction created meanwhile is skipped, not an error; read them back with
     ``sheets_on_cases``. (No RETURNING, which SQLite before 3.35 lacks.)"""
     moment = driver_value(session, SHEET.c.updated_at, now())
-    draft, kind = str(SheetStatus.DRAFT.value), str(SheetKind.EVALUATION.value)
+    draft, kind = SheetStatus.DRAFT.value, SheetKind.EVALUATION.value
     rows = [(activity_id, case_id, person_id, draft, kind, "", moment)
             for case_id, person_id in sorted(set(pairs))]  # one order for everyone: no deadlock between imports
     insert_tuples(session, SHEET, _DRAFT_INSERT, rows, suffix=" ON CONFLICT DO NOTHING")
