@@ -310,3 +310,24 @@ def test_codes_are_written_as_the_rubric_writes_them_whichever_path(case):
 def test_the_undecided_items_are_those_an_item_at_a_time_finds(case):
     rubric, sheet = case
     assert sheets.undecided_items(rubric, sheet) == [i.code for i in rubric.items if not sheet.is_decided(i)]
+
+
+def test_files_are_imported_in_turn_up_to_the_first_that_cannot_be(tmp_path, capsys):
+    """Each file is read (and checked) while the one before it is written: a file that cannot be read still stops
+    the import at its turn, after the files before it were imported and before those after it."""
+    cli = Cli(tmp_path / "p.db", capsys)
+    activity = prepared(cli)
+    files = cli.json("results", activity, "--json")["files"]
+    paths = []
+    for n, f in enumerate(files[:3]):
+        paths.append(tmp_path / f"s{n}.json")
+        paths[-1].write_text(json.dumps([{"case_no": f["case_no"], "evaluator": e, "deductions": {"A2a": 1}}
+                                         for e in f["evaluators"]], ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "broken.json").write_text('[{"case_no": "x",', encoding="utf-8")
+    for wrong, message in ((tmp_path / "missing.json", "文件不存在"), (tmp_path / "broken.json", "JSON 格式错误")):
+        status, out, err = cli("sheets", "import", activity, paths[0], wrong, paths[1], "--allow-undecided")
+        assert status == 1 and message in err and "Traceback" not in err
+        assert _audit_rows(cli)[1] == 2  # the first file's two sheets, nothing of the third
+    status, out, err = cli("sheets", "import", activity, *paths, "--submit", "--allow-undecided")
+    assert status == 0, err
+    assert _audit_rows(cli)[1] == 6

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -496,58 +497,77 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
     unless ``allow_undecided``. A file costs a fixed number of bulk statements, whatever the activity's size:
     only the people and files it names are read, new sheets are inserted together, their rows written together."""
     done = []
-    for path in map(Path, paths):
-        entries = _read_sheet_file(path)  # read and decoded before the write lock is taken
-        with paused_collection(), store.transaction() as session:
-            activity = find_activity(session, activity_ref)
-            rubric = activity_rubric(store, session, activity.id)
-            parsed, problems = _parse_entries(rubric, entries)
-            valid = [(index, entry, sheet) for index, entry, sheet in parsed if sheet is not None]
-            known = _Assignments(session, activity.id, {s.evaluator for _, _, s in valid},
-                                 {s.case_no for _, _, s in valid})
-            resolved = []
-            for index, entry, sheet in valid:
-                try:
-                    ref = known.ref(sheet.evaluator, sheet.case_no)
-                    row = known.rows.get((ref.case_file_id, ref.evaluator_id))
-                    if row is not None and row.status != DRAFT:
-                        raise UserError(f"“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再导入修改")
-                    if (sheet.case_no, sheet.evaluator) != (ref.case_no, ref.evaluator):  # as stored, not as typed
-                        sheet = replace(sheet, case_no=ref.case_no, evaluator=ref.evaluator)
-                    resolved.append((index, entry, sheet, ref, row))
-                except UserError as exc:
-                    problems.append((index, _problem(index, entries, entry, exc)))
-            access.require_own_sheets(session, activity.id, actor, [ref.evaluator for *_, ref, _ in resolved], "导入")
-            by_owner: dict[tuple[int, str], list[int]] = {}
-            for *_, ref, _ in resolved:
-                by_owner.setdefault((ref.evaluator_id, ref.evaluator), []).append(ref.case_file_id)
-            calibration.require_open_for(session, activity.id, actor, by_owner, "导入")
-            stored_contents = rows.contents_of(session, [row for *_, row in resolved if row is not None])
-            refs = []
-            for index, entry, sheet, ref, row in resolved:
-                try:
-                    stored = None
-                    if row is not None:
-                        stored = replace(stored_contents[row.id], case_no=ref.case_no, evaluator=ref.evaluator)
-                    conflict = _overwrite_check(ref, row, stored, entry.get("revision"), sheet)
-                    if conflict and not overwrite:
-                        raise UserError(f"{conflict}；为免丢失，未导入（确需覆盖请加 --overwrite）")
-                    if submit and not allow_undecided:
-                        undecided = undecided_items(rubric, sheet)
-                        if undecided:
-                            raise UserError(
-                                f"“{ref.evaluator}”对“{ref.case_no}”的评查表尚有 {len(undecided)} 项未定"
-                                f"（{'、'.join(undecided[:8])}{'等' if len(undecided) > 8 else ''}：既无扣分、"
-                                "不适用，也未列入 decided），不能提交；确认这些项目无扣分请列入 decided，"
-                                "或加 --allow-undecided")
-                    refs.append((index, ref, row, sheet, stored, bool(conflict)))
-                except UserError as exc:
-                    problems.append((index, _problem(index, entries, entry, exc)))
-            if problems:
-                shown = [message for _, message in sorted(problems, key=lambda p: p[0])]
-                raise UserError(f"{path.name}：有 {len(shown)} 张评查表不能导入，整个文件未导入：\n" + "\n".join(shown))
-            done.extend(_write_imported(session, rubric, activity.id, path.name, refs, actor, submit))
+    files = [Path(path) for path in paths]
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        ahead = None
+        for number, path in enumerate(files):
+            # Read and decoded before the write lock is taken; from the second file on, read and checked while the
+            # file before it was written (SQLite lets go of Python's lock while it works), its error raised here.
+            entries, parsed = ahead.result() if ahead is not None else (_read_sheet_file(path), None)
+            with paused_collection(), store.transaction() as session:
+                activity = find_activity(session, activity_ref)
+                rubric = activity_rubric(store, session, activity.id)
+                ahead = reader.submit(_read_and_parse, rubric, files[number + 1]) if number + 1 < len(files) else None
+                done.extend(_import_file(session, rubric, activity.id, path, entries, parsed, actor, submit,
+                                         allow_undecided, overwrite))
     return done
+
+
+def _read_and_parse(rubric: Rubric, path: Path) -> tuple[list, tuple]:
+    entries = _read_sheet_file(path)
+    return entries, _parse_entries(rubric, entries)
+
+
+def _import_file(session: Transaction, rubric: Rubric, activity_id: int, path: Path, entries: list,
+                 parsed: tuple | None, actor: str, submit: bool, allow_undecided: bool, overwrite: bool) -> list:
+    """One file's sheets, all or nothing, in the caller's transaction (``parsed``: ``_parse_entries``'s answer,
+    if already known)."""
+    parsed, problems = parsed if parsed is not None else _parse_entries(rubric, entries)
+    valid = [(index, entry, sheet) for index, entry, sheet in parsed if sheet is not None]
+    known = _Assignments(session, activity_id, {s.evaluator for _, _, s in valid},
+                         {s.case_no for _, _, s in valid})
+    resolved = []
+    for index, entry, sheet in valid:
+        try:
+            ref = known.ref(sheet.evaluator, sheet.case_no)
+            row = known.rows.get((ref.case_file_id, ref.evaluator_id))
+            if row is not None and row.status != DRAFT:
+                raise UserError(f"“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再导入修改")
+            if (sheet.case_no, sheet.evaluator) != (ref.case_no, ref.evaluator):  # as stored, not as typed
+                sheet = replace(sheet, case_no=ref.case_no, evaluator=ref.evaluator)
+            resolved.append((index, entry, sheet, ref, row))
+        except UserError as exc:
+            problems.append((index, _problem(index, entries, entry, exc)))
+    access.require_own_sheets(session, activity_id, actor, [ref.evaluator for *_, ref, _ in resolved], "导入")
+    by_owner: dict[tuple[int, str], list[int]] = {}
+    for *_, ref, _ in resolved:
+        by_owner.setdefault((ref.evaluator_id, ref.evaluator), []).append(ref.case_file_id)
+    calibration.require_open_for(session, activity_id, actor, by_owner, "导入")
+    stored_contents = rows.contents_of(session, [row for *_, row in resolved if row is not None])
+    refs = []
+    for index, entry, sheet, ref, row in resolved:
+        try:
+            stored = None
+            if row is not None:
+                stored = replace(stored_contents[row.id], case_no=ref.case_no, evaluator=ref.evaluator)
+            conflict = _overwrite_check(ref, row, stored, entry.get("revision"), sheet)
+            if conflict and not overwrite:
+                raise UserError(f"{conflict}；为免丢失，未导入（确需覆盖请加 --overwrite）")
+            if submit and not allow_undecided:
+                undecided = undecided_items(rubric, sheet)
+                if undecided:
+                    raise UserError(
+                        f"“{ref.evaluator}”对“{ref.case_no}”的评查表尚有 {len(undecided)} 项未定"
+                        f"（{'、'.join(undecided[:8])}{'等' if len(undecided) > 8 else ''}：既无扣分、"
+                        "不适用，也未列入 decided），不能提交；确认这些项目无扣分请列入 decided，"
+                        "或加 --allow-undecided")
+            refs.append((index, ref, row, sheet, stored, bool(conflict)))
+        except UserError as exc:
+            problems.append((index, _problem(index, entries, entry, exc)))
+    if problems:
+        shown = [message for _, message in sorted(problems, key=lambda p: p[0])]
+        raise UserError(f"{path.name}：有 {len(shown)} 张评查表不能导入，整个文件未导入：\n" + "\n".join(shown))
+    return _write_imported(session, rubric, activity_id, path.name, refs, actor, submit)
 
 
 def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file_name: str,
