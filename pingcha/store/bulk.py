@@ -22,7 +22,7 @@ PARAMETERS = 4_000
 def insert_tuples(session: Session, table: Table, columns: Sequence[str], rows: Sequence[tuple],
                   suffix: str = "") -> None:
     """INSERT ``rows`` (tuples in the order of ``columns``) into ``table`` in list order, in multi-row statements
-    (all full ones sent as one executemany, then the rest in a few shorter ones). Only for columns whose Python values
+    (all full ones sent as one executemany, then the rest as one statement). Only for columns whose Python values
     the driver stores as they are (numbers, text): no type conversion happens here. ``suffix`` ends each
     statement (``ON CONFLICT DO NOTHING``)."""
     if not rows:
@@ -43,15 +43,9 @@ def insert_tuples(session: Session, table: Table, columns: Sequence[str], rows: 
         sql = head + ", ".join([one] * per_statement) + suffix
         connection.exec_driver_sql(sql, [tuple(chain.from_iterable(rows[start:start + per_statement]))
                                          for start in range(0, full, per_statement)])
-    # The rest in statements of 512, 256, … rows (its binary digits): a handful of statement texts in all, which
-    # the driver compiles once and keeps, rather than a new one of a new length for every import.
-    start, size = full, 1 << (per_statement.bit_length() - 1)
-    while start < len(rows):
-        while size > len(rows) - start:
-            size >>= 1
-        connection.exec_driver_sql(head + ", ".join([one] * size) + suffix,
-                                   tuple(chain.from_iterable(rows[start:start + size])))
-        start += size
+    if full < len(rows):
+        rest = rows[full:]
+        connection.exec_driver_sql(head + ", ".join([one] * len(rest)) + suffix, tuple(chain.from_iterable(rest)))
 
 
 def to_driver(session: Session, column: Column) -> Callable[[object], object]:
