@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -94,12 +95,12 @@ def sheet_from_json(data: object) -> Sheet:
     lists = {}
     for key, what in (("na", "不适用项目"), ("veto", "否决项"), ("decided", "确认无扣分的项目")):
         value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        if not isinstance(value, list) or not all(map(isinstance, value, repeat(str))):
             problems.append(f"“{key}”（{what}）应为编号字符串的数组，如 [\"E4\"]")
             value = []
         lists[key] = frozenset(value)
     notes = data.get("notes", {})
-    if not isinstance(notes, dict) or not all(isinstance(v, str) for v in notes.values()):
+    if not isinstance(notes, dict) or not all(map(isinstance, notes.values(), repeat(str))):
         problems.append("“notes”应为对象，值为说明文字，如 {\"A1a\": \"第12页\"}")
         notes = {}
     uncertain = data.get("uncertain", {})
@@ -135,6 +136,10 @@ def canonical_codes(rubric: Rubric, sheet: Sheet) -> Sheet:
     """``sheet`` with every code written as the rubric writes it (``d12c`` or ``Ｄ１２ｃ`` → ``D12c``); a code the
     rubric does not know is kept as typed, for ``check_sheet`` to name."""
     known, written = rubric.code_keys, rubric.written_codes
+    if (written.issuperset(sheet.deductions) and written.issuperset(sheet.na) and written.issuperset(sheet.veto)
+            and written.issuperset(sheet.notes) and written.issuperset(sheet.decided)
+            and written.issuperset(sheet.uncertain)):
+        return sheet  # every code already as the rubric writes it (what an exported sheet holds): nothing to change
 
     def one(code: str) -> str:
         return code if code in written else known.get(code_key(code), code)

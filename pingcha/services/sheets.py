@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -389,14 +390,12 @@ class _Assignments:
         if missing:  # typed with a full-width space or the like: compare as names are compared on import
             by_key = {name_key(p.name): p for p in people.people(session, activity_id)}
             self.people.update({name: by_key[name_key(name)] for name in missing if name_key(name) in by_key})
-        self.cases = register.cases_numbered(session, activity_id, case_nos)
+        self.cases = register.case_ids_numbered(session, activity_id, case_nos)  # 案号 as typed → (id, 案号)
         missing = case_nos - set(self.cases)
         if missing:  # 〔２０２４〕 typed for 〔2024〕, [ ] for 〔〕
-            by_key = {case_no_key(c.case_no): c.case_no for c in register.case_keys(session, activity_id)}
-            stored = {no: by_key[case_no_key(no)] for no in missing if case_no_key(no) in by_key}
-            found = register.cases_numbered(session, activity_id, stored.values())
-            self.cases.update({no: found[real] for no, real in stored.items() if real in found})
-        case_ids = {case.id for case in self.cases.values()}
+            by_key = {case_no_key(c.case_no): (c.id, c.case_no) for c in register.case_keys(session, activity_id)}
+            self.cases.update({no: by_key[case_no_key(no)] for no in missing if case_no_key(no) in by_key})
+        case_ids = {case_id for case_id, _ in self.cases.values()}
         self.assigned = {pair for pair in register.assignments_of(session, [p.id for p in self.people.values()])
                          if pair[0] in case_ids}
         person_ids = {p.id for p in self.people.values()}
@@ -406,15 +405,16 @@ class _Assignments:
 
     def ref(self, evaluator: str, case_no: str) -> SheetRef:
         """The same checks and messages as ``resolve_ref``, without a query per sheet."""
-        person = self.people.get(evaluator) or self.people_by_key.get(name_key(evaluator))
+        person = self.people.get(evaluator)
         if person is None:
             raise _not_on_roster(evaluator)
-        case = self.cases.get(case_no) or self.cases_by_key.get(case_no_key(case_no))
+        case = self.cases.get(case_no)
         if case is None:
             raise _no_such_case(case_no)
-        if (case.id, person.id) not in self.assigned:
+        case_id, stored_no = case
+        if (case_id, person.id) not in self.assigned:
             raise _not_assigned(case_no, evaluator)
-        return SheetRef(self.activity_id, case.id, person.id, case.case_no, person.name)
+        return SheetRef(self.activity_id, case_id, person.id, stored_no, person.name)
 
 
 def _parse_entries(rubric: Rubric, entries: list) -> tuple[list[tuple[int, object, Sheet | None]], list[tuple[int, str]]]:
@@ -482,7 +482,10 @@ def _overwrite_check(ref: SheetRef, row: SheetRow | None, stored: Sheet | None, 
 
 def undecided_items(rubric: Rubric, sheet: Sheet) -> list[str]:
     """Codes of the items neither deducted, 不适用, nor confirmed as nothing to deduct."""
-    return [item.code for item in rubric.items if not sheet.is_decided(item)]
+    item_of = rubric.item_of_deduction
+    settled = {item_of[code].code for code, count in sheet.deductions.items() if count and code in item_of}
+    settled.update(sheet.decided, sheet.na)  # what Sheet.is_decided asks of each item, for all items at once
+    return [item.code for item in rubric.items if item.code not in settled]
 
 
 def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor: str, submit: bool = False,
@@ -494,63 +497,95 @@ def import_sheet_files(store: Store, activity_ref: str, paths: list[str], actor:
     unless ``allow_undecided``. A file costs a fixed number of bulk statements, whatever the activity's size:
     only the people and files it names are read, new sheets are inserted together, their rows written together."""
     done = []
-    for path in map(Path, paths):
-        entries = _read_sheet_file(path)  # read and decoded before the write lock is taken
-        with paused_collection(), store.transaction() as session:
-            activity = find_activity(session, activity_ref)
-            rubric = activity_rubric(store, session, activity.id)
-            parsed, problems = _parse_entries(rubric, entries)
-            valid = [(index, entry, sheet) for index, entry, sheet in parsed if sheet is not None]
-            known = _Assignments(session, activity.id, {s.evaluator for _, _, s in valid},
-                                 {s.case_no for _, _, s in valid})
-            resolved = []
-            for index, entry, sheet in valid:
-                try:
-                    ref = known.ref(sheet.evaluator, sheet.case_no)
-                    row = known.rows.get((ref.case_file_id, ref.evaluator_id))
-                    if row is not None and row.status != DRAFT:
-                        raise UserError(f"“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再导入修改")
-                    resolved.append((index, entry, replace(sheet, case_no=ref.case_no, evaluator=ref.evaluator), ref, row))
-                except UserError as exc:
-                    problems.append((index, _problem(index, entries, entry, exc)))
-            access.require_own_sheets(session, activity.id, actor, [ref.evaluator for *_, ref, _ in resolved], "导入")
-            by_owner: dict[tuple[int, str], list[int]] = {}
-            for *_, ref, _ in resolved:
-                by_owner.setdefault((ref.evaluator_id, ref.evaluator), []).append(ref.case_file_id)
-            calibration.require_open_for(session, activity.id, actor, by_owner, "导入")
-            stored_contents = rows.contents_of(session, [row for *_, row in resolved if row is not None])
-            refs = []
-            for index, entry, sheet, ref, row in resolved:
-                try:
-                    stored = None
-                    if row is not None:
-                        stored = replace(stored_contents[row.id], case_no=ref.case_no, evaluator=ref.evaluator)
-                    conflict = _overwrite_check(ref, row, stored, entry.get("revision"), sheet)
-                    if conflict and not overwrite:
-                        raise UserError(f"{conflict}；为免丢失，未导入（确需覆盖请加 --overwrite）")
-                    if submit and not allow_undecided:
-                        undecided = undecided_items(rubric, sheet)
-                        if undecided:
-                            raise UserError(
-                                f"“{ref.evaluator}”对“{ref.case_no}”的评查表尚有 {len(undecided)} 项未定"
-                                f"（{'、'.join(undecided[:8])}{'等' if len(undecided) > 8 else ''}：既无扣分、"
-                                "不适用，也未列入 decided），不能提交；确认这些项目无扣分请列入 decided，"
-                                "或加 --allow-undecided")
-                    refs.append((index, ref, row, sheet, stored, bool(conflict)))
-                except UserError as exc:
-                    problems.append((index, _problem(index, entries, entry, exc)))
-            if problems:
-                shown = [message for _, message in sorted(problems, key=lambda p: p[0])]
-                raise UserError(f"{path.name}：有 {len(shown)} 张评查表不能导入，整个文件未导入：\n" + "\n".join(shown))
-            done.extend(_write_imported(session, rubric, activity.id, path.name, refs, actor, submit))
+    files = [Path(path) for path in paths]
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        ahead = None
+        for number, path in enumerate(files):
+            # Read and decoded before the write lock is taken; from the second file on, read and checked while the
+            # file before it was written (SQLite lets go of Python's lock while it works), its error raised here.
+            entries, parsed = ahead.result() if ahead is not None else (_read_sheet_file(path), None)
+            with paused_collection(), store.transaction() as session:
+                activity = find_activity(session, activity_ref)
+                rubric = activity_rubric(store, session, activity.id)
+                ahead = reader.submit(_read_and_parse, rubric, files[number + 1]) if number + 1 < len(files) else None
+                done.extend(_import_file(session, rubric, activity.id, path, entries, parsed, actor, submit,
+                                         allow_undecided, overwrite))
     return done
+
+
+def _read_and_parse(rubric: Rubric, path: Path) -> tuple[list, tuple]:
+    entries = _read_sheet_file(path)
+    return entries, _parse_entries(rubric, entries)
+
+
+def _import_file(session: Transaction, rubric: Rubric, activity_id: int, path: Path, entries: list,
+                 parsed: tuple | None, actor: str, submit: bool, allow_undecided: bool, overwrite: bool) -> list:
+    """One file's sheets, all or nothing, in the caller's transaction (``parsed``: ``_parse_entries``'s answer,
+    if already known)."""
+    parsed, problems = parsed if parsed is not None else _parse_entries(rubric, entries)
+    valid = [(index, entry, sheet) for index, entry, sheet in parsed if sheet is not None]
+    known = _Assignments(session, activity_id, {s.evaluator for _, _, s in valid},
+                         {s.case_no for _, _, s in valid})
+    resolved = []
+    for index, entry, sheet in valid:
+        try:
+            ref = known.ref(sheet.evaluator, sheet.case_no)
+            row = known.rows.get((ref.case_file_id, ref.evaluator_id))
+            if row is not None and row.status != DRAFT:
+                raise UserError(f"“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再导入修改")
+            if (sheet.case_no, sheet.evaluator) != (ref.case_no, ref.evaluator):  # as stored, not as typed
+                sheet = replace(sheet, case_no=ref.case_no, evaluator=ref.evaluator)
+            resolved.append((index, entry, sheet, ref, row))
+        except UserError as exc:
+            problems.append((index, _problem(index, entries, entry, exc)))
+    access.require_own_sheets(session, activity_id, actor, [ref.evaluator for *_, ref, _ in resolved], "导入")
+    by_owner: dict[tuple[int, str], list[int]] = {}
+    for *_, ref, _ in resolved:
+        by_owner.setdefault((ref.evaluator_id, ref.evaluator), []).append(ref.case_file_id)
+    calibration.require_open_for(session, activity_id, actor, by_owner, "导入")
+    stored_contents = rows.contents_of(session, [row for *_, row in resolved if row is not None])
+    refs = []
+    for index, entry, sheet, ref, row in resolved:
+        try:
+            stored = None
+            if row is not None:
+                stored = replace(stored_contents[row.id], case_no=ref.case_no, evaluator=ref.evaluator)
+            conflict = _overwrite_check(ref, row, stored, entry.get("revision"), sheet)
+            if conflict and not overwrite:
+                raise UserError(f"{conflict}；为免丢失，未导入（确需覆盖请加 --overwrite）")
+            if submit and not allow_undecided:
+                undecided = undecided_items(rubric, sheet)
+                if undecided:
+                    raise UserError(
+                        f"“{ref.evaluator}”对“{ref.case_no}”的评查表尚有 {len(undecided)} 项未定"
+                        f"（{'、'.join(undecided[:8])}{'等' if len(undecided) > 8 else ''}：既无扣分、"
+                        "不适用，也未列入 decided），不能提交；确认这些项目无扣分请列入 decided，"
+                        "或加 --allow-undecided")
+            refs.append((index, ref, row, sheet, stored, bool(conflict)))
+        except UserError as exc:
+            problems.append((index, _problem(index, entries, entry, exc)))
+    if problems:
+        shown = [message for _, message in sorted(problems, key=lambda p: p[0])]
+        raise UserError(f"{path.name}：有 {len(shown)} 张评查表不能导入，整个文件未导入：\n" + "\n".join(shown))
+    return _write_imported(session, rubric, activity_id, path.name, refs, actor, submit)
 
 
 def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file_name: str,
                     refs: list[tuple[int, SheetRef, SheetRow | None, Sheet, Sheet | None, bool]], actor: str,
                     submit: bool) -> list:
-    sheet_rows = {(ref.case_file_id, ref.evaluator_id): row for _, ref, row, *_ in refs if row is not None}
-    new = [(ref.case_file_id, ref.evaluator_id) for _, ref, row, *_ in refs if row is None]
+    """Write a checked file's sheets: new drafts inserted together, every sheet's rows replaced together, and
+    (``submit``) submitted by the same statement that sets their comments; one audit row per sheet imported and,
+    ``submit``, one per sheet submitted, with its score (computed once)."""
+    sheet_rows: dict[tuple[int, int], SheetRow] = {}
+    earlier: dict[int, Sheet] = {}  # what each sheet said before this file, as the audit's "before"
+    new: list[tuple[int, int]] = []
+    for _, ref, row, _, stored, _ in refs:
+        key = (ref.case_file_id, ref.evaluator_id)
+        if row is None:
+            new.append(key)
+        else:
+            sheet_rows[key] = row
+            earlier[row.id] = stored  # read under this transaction's lock: not read again
     rows.create_drafts(session, activity_id, new)
     if new:
         # Read back (and lock) the new sheets; on a shared server another import may have created one first.
@@ -562,21 +597,25 @@ def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file
                 if created[key].status != DRAFT:
                     raise UserError(f"{file_name}：“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再导入修改")
                 sheet_rows[key] = created[key]
-    before = rows.contents_of(session, list(sheet_rows.values()))
+        # Empty, unless that other import wrote to one before this file got its lock.
+        earlier.update(rows.contents_of(session, [sheet_rows[key] for key in dict.fromkeys(new)]))
     rows.replace_contents(session, {sheet_rows[(ref.case_file_id, ref.evaluator_id)].id: sheet
-                                    for _, ref, _, sheet, *_ in refs}, rubric.deduction_by_code)
+                                    for _, ref, _, sheet, *_ in refs}, rubric.deduction_by_code, submitted=submit)
     done = []
     trail: list[Entry] = []
     for _, ref, row, sheet, _, overwritten in refs:
-        earlier = before[sheet_rows[(ref.case_file_id, ref.evaluator_id)].id]
-        earlier_json = replace(earlier, case_no=ref.case_no, evaluator=ref.evaluator).to_json() \
-            if row is not None or earlier != Sheet() else None
+        before = earlier[sheet_rows[(ref.case_file_id, ref.evaluator_id)].id]
+        before_json = None
+        if row is not None or before != Sheet():
+            if (before.case_no, before.evaluator) != (ref.case_no, ref.evaluator):
+                before = replace(before, case_no=ref.case_no, evaluator=ref.evaluator)
+            before_json = before.to_json()
         content = sheet.to_json()
         after = {"evaluator": ref.evaluator, "file": file_name, **content}
         if overwritten:
             after["overwrite"] = "以 --overwrite 覆盖了导出后修改过的评查表"
         trail.append(Entry(actor, "sheet", "覆盖导入评查表" if overwritten else "导入评查表", activity_id, ref.case_no,
-                           earlier_json, after))
+                           before_json, after))
         status = DRAFT
         if submit:
             result = score_sheet(rubric, sheet)
@@ -586,8 +625,6 @@ def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file
             status = SUBMITTED
         done.append((ref.case_no, ref.evaluator, status))
     record_many(session, trail)
-    if submit:
-        rows.mark_submitted(session, [row.id for row in sheet_rows.values()])
     return done
 
 

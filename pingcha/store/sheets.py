@@ -12,13 +12,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from pingcha.scoring import Sheet
-from pingcha.store.bulk import insert_tuples
+from pingcha.store.bulk import driver_value, insert_tuples, update_tuples
 from pingcha.store.chunks import CHUNK, chunked
 from pingcha.store.models import ScoreSheet, SheetDeduction, SheetMark, now
 from pingcha.vocabulary import SheetKind, SheetStatus
@@ -319,7 +320,8 @@ def _content_rows(sheet_id: int, sheet: Sheet, order: Mapping[str, int], deducti
         if count or note:
             deductions.append((sheet_id, code, count, note))
     for kind, codes in ((NA, sheet.na), (VETO, sheet.veto), (DECIDED, sheet.decided)):
-        marks.extend((sheet_id, kind, code, "") for code in sorted(codes))
+        if codes:  # dozens of 确认无扣分 codes a sheet, millions in a province: tuples built in C
+            marks.extend(zip(repeat(sheet_id), repeat(kind), sorted(codes), repeat("")))
     marks.extend((sheet_id, NOTE, code, note) for code, note in notes.items() if note and code not in order)
     marks.extend((sheet_id, UNCERTAIN, code, reason) for code, reason in sorted(sheet.uncertain.items()))
 
@@ -329,10 +331,11 @@ _MARK_INSERT = ("sheet_id", "kind", "code", "note")
 
 
 def replace_contents(session: Session, contents_by_sheet: Mapping[int, Sheet], deduction_codes: Mapping | frozenset,
-                     fresh: Iterable[int] = ()) -> None:
+                     fresh: Iterable[int] = (), submitted: bool = False) -> None:
     """Make each sheet's rows say exactly its ``Sheet`` (and set its comment), in bulk statements.
     ``deduction_codes`` are the rubric's deduction codes (a note on any other code is an item's note);
-    sheets in ``fresh`` were just created and have no rows to clear."""
+    sheets in ``fresh`` were just created and have no rows to clear; ``submitted``: the same statement that sets
+    their comments submits them (status 已提交, submitted now)."""
     fresh = set(fresh)
     stale = [sheet_id for sheet_id in contents_by_sheet if sheet_id not in fresh]
     for chunk in chunked(stale):
@@ -345,11 +348,15 @@ def replace_contents(session: Session, contents_by_sheet: Mapping[int, Sheet], d
         _content_rows(sheet_id, sheet, order, deductions, marks)
     insert_tuples(session, DEDUCTION, _DEDUCTION_INSERT, deductions)
     insert_tuples(session, MARK, _MARK_INSERT, marks)
-    moment = now()
-    comments = [{"sheet": sheet_id, "new_comment": sheet.comment, "moment": moment}
-                for sheet_id, sheet in contents_by_sheet.items()]
-    if comments:
-        _update_many(session, comments, comment="new_comment", updated_at="moment")
+    moment = driver_value(session, SHEET.c.updated_at, now())
+    if submitted:
+        status = SheetStatus.SUBMITTED.value
+        update_tuples(session, SHEET, ("comment", "status", "submitted_at", "updated_at"), "id",
+                      [(sheet.comment, status, moment, moment, sheet_id)
+                       for sheet_id, sheet in contents_by_sheet.items()])
+    else:
+        update_tuples(session, SHEET, ("comment", "updated_at"), "id",
+                      [(sheet.comment, moment, sheet_id) for sheet_id, sheet in contents_by_sheet.items()])
 
 
 def _update_many(session: Session, params: list[dict], **columns: str) -> None:
@@ -359,16 +366,18 @@ def _update_many(session: Session, params: list[dict], **columns: str) -> None:
     session.connection().execute(statement, params)
 
 
+_DRAFT_INSERT = ("activity_id", "case_file_id", "evaluator_id", "status", "status_kind", "comment", "updated_at")
+
+
 def create_drafts(session: Session, activity_id: int, pairs: Iterable[tuple[int, int]]) -> None:
-    """New draft evaluation sheets for (case_file_id, evaluator_id) pairs, in one bulk insert. A pair whose
-    sheet another transaction created meanwhile is skipped, not an error; read them back with
+    """New draft evaluation sheets for (case_file_id, evaluator_id) pairs, in bulk inserts of plain tuples. A pair
+    whose sheet another transaction created meanwhile is skipped, not an error; read them back with
     ``sheets_on_cases``. (No RETURNING, which SQLite before 3.35 lacks.)"""
-    moment = now()
-    rows = [{"activity_id": activity_id, "case_file_id": case_id, "evaluator_id": person_id,
-             "status": SheetStatus.DRAFT, "status_kind": SheetKind.EVALUATION, "comment": "", "updated_at": moment}
+    moment = driver_value(session, SHEET.c.updated_at, now())
+    draft, kind = SheetStatus.DRAFT.value, SheetKind.EVALUATION.value
+    rows = [(activity_id, case_id, person_id, draft, kind, "", moment)
             for case_id, person_id in sorted(set(pairs))]  # one order for everyone: no deadlock between imports
-    if rows:
-        session.execute(_insert_statement(session, SHEET), rows)
+    insert_tuples(session, SHEET, _DRAFT_INSERT, rows, suffix=" ON CONFLICT DO NOTHING")
 
 
 def mark_submitted(session: Session, sheet_ids: Iterable[int]) -> datetime:
