@@ -71,11 +71,15 @@ class Background(threading.Thread):
 
 def _waiting_for_writers_lock(store) -> bool:
     """Whether some transaction of this database waits for the writers' lock (pg_locks, not granted)."""
+    return _waiting_for(store, PG_WRITERS_LOCK)
+
+
+def _waiting_for(store, key: int) -> bool:
     with store.read() as session:
         return bool(session.execute(text(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = :key "
             "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
-            {"key": PG_WRITERS_LOCK}).scalar())
+            {"key": key}).scalar())
 
 
 def _until(condition, seconds: float = 30) -> bool:
@@ -180,6 +184,41 @@ def test_a_change_waits_for_a_turn_taking_writer(pg_url, activity):  # noqa: F81
         release.set()
         writer.result()
         assert change.result().sheet.deductions == {"A2a": 1}
+    finally:
+        release.set()
+        store.dispose()
+
+
+@on_postgres
+def test_a_commit_waiting_for_the_chain_chains_onto_the_row_written_meanwhile(pg_url):  # noqa: F811
+    from pingcha.store.audit import flush_pending
+    from pingcha.store.engine import PG_CHAIN_LOCK
+
+    store = open_store(pg_url)
+    inside, release = threading.Event(), threading.Event()
+    try:
+        def first():
+            with store.transaction(row_locked=True) as session:
+                record(session, "甲", "test", "先写入")
+                flush_pending(session)  # holds the chain's lock, its row written, not committed
+                inside.set()
+                release.wait(60)
+
+        def second():
+            with store.transaction(row_locked=True) as session:
+                record(session, "乙", "test", "后提交")
+
+        holder = Background(first)
+        assert inside.wait(30)
+        waiter = Background(second)
+        assert _until(lambda: _waiting_for(store, PG_CHAIN_LOCK))  # its commit waits for the chain
+        release.set()
+        holder.result()
+        waiter.result()
+        with store.read() as session:
+            assert [a for (a,) in session.execute(select(AuditEntry.action).order_by(AuditEntry.id))] == [
+                "先写入", "后提交"]
+            assert verify_chain(session) == (2, [])
     finally:
         release.set()
         store.dispose()

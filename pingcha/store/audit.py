@@ -57,11 +57,14 @@ def hash_of(entry: AuditEntry) -> str:
 
 
 def _last_hash(session: Session) -> str:
-    """The hash the next row chains onto, read once per transaction under the chain's lock."""
+    """The hash the next row chains onto, read once per transaction under the chain's lock (taken here)."""
     if _LAST_HASH not in session.info:
-        last = session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
+        last = lock_chain(session, _CHAIN_END)
         session.info[_LAST_HASH] = last if last is not None else GENESIS
     return session.info[_LAST_HASH]
+
+
+_CHAIN_END = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -104,7 +107,6 @@ def flush_pending(session: Session) -> None:
     pending = session.info.get(_PENDING)
     if not pending:
         return
-    lock_chain(session)
     previous = _last_hash(session)
     for values in pending:
         values["prev_hash"] = previous

@@ -115,7 +115,6 @@ PG_CHAIN_LOCK = 0x61756474
 
 
 _WRITERS_LOCKED = "pingcha_writers_locked"
-_CHAIN_LOCKED = "pingcha_chain_locked"
 
 
 def lock_writers(session: Session, row_locked: bool = False) -> None:
@@ -129,21 +128,30 @@ def lock_writers(session: Session, row_locked: bool = False) -> None:
         session.info[_WRITERS_LOCKED] = True
 
 
-def lock_chain(session: Session) -> None:
-    """The audit chain has one end at a time: on PostgreSQL a transaction-scoped advisory lock of its own, taken
-    when a transaction writes its audit rows at commit, so it is the last lock the transaction takes and is held
-    only until the commit (SQLite: the write lock of BEGIN IMMEDIATE is held already)."""
-    if session.get_bind().dialect.name == "postgresql" and not session.info.get(_CHAIN_LOCKED):
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_CHAIN_LOCK})
-        session.info[_CHAIN_LOCKED] = True
+def lock_chain(session: Session, then: str) -> object:
+    """Take the audit chain's lock, then run the query ``then`` (SQL text, no parameters) and return the first
+    column of its first row. The chain has one end at a time: on PostgreSQL a transaction-scoped advisory lock of
+    its own, taken when a transaction writes its audit rows at commit, so it is the last lock the transaction takes
+    and is held only until the commit; SQLite's BEGIN IMMEDIATE holds the write lock already. On PostgreSQL both
+    go in one round trip (the lock is held as briefly as can be): two statements in one simple query, each with a
+    snapshot of its own, so ``then`` sees whatever committed before the lock was granted."""
+    if session.get_bind().dialect.name != "postgresql":
+        return session.execute(text(then)).scalar()
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        cursor.execute(f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK}); {then}".encode())
+        cursor.nextset()
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return row[0] if row else None
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _locks_released(session: Session, transaction) -> None:
-    """The advisory locks are transaction-scoped: they end with the outermost transaction."""
+    """The advisory lock is transaction-scoped: it ends with the outermost transaction."""
     if transaction.parent is None:
         session.info.pop(_WRITERS_LOCKED, None)
-        session.info.pop(_CHAIN_LOCKED, None)
 
 
 DRIVERS = {"postgresql": "pip install \".[postgres]\"（psycopg）", "mysql": "pip install pymysql，并在地址中写 mysql+pymysql://",
