@@ -102,8 +102,9 @@ def record(
 
 def flush_pending(session: Session) -> None:
     """Write the transaction's recorded rows now, chained in the order recorded, as one bulk insert. Runs before
-    every commit; call it only where the transaction must read its own audit rows back, and only in a transaction
-    that takes the writers' lock exclusively (the chain's lock must stay the last lock a row-locked one takes)."""
+    every commit, and before the audit reads below, so a transaction that reads its own rows back sees them. A
+    row-locked transaction (``Store.transaction(row_locked=True)``) must not read audit rows before it ends: the
+    chain's lock has to stay the last lock it takes."""
     pending = session.info.get(_PENDING)
     if not pending:
         return
