@@ -103,3 +103,16 @@ def test_the_closed_form_gives_the_packages_interval_alpha(units):
         value_domain=[float(v) for v in domain], level_of_measurement="interval",
     )
     assert ag._interval_alpha_by_sums(values) == pytest.approx(float(reference), abs=1e-9)
+
+
+@given(st.lists(st.lists(st.sampled_from(["", "V1", "V2", "V1,V2"]), min_size=2, max_size=5), min_size=2, max_size=30))
+@settings(max_examples=200)
+def test_the_counts_give_the_packages_nominal_alpha(units):
+    domain = sorted({v for unit in units for v in unit})
+    if len(domain) < 2:
+        return
+    reference = krippendorff.alpha(
+        value_counts=np.array([[unit.count(v) for v in domain] for unit in units]),
+        value_domain=list(range(len(domain))), level_of_measurement="nominal",
+    )
+    assert ag._nominal_alpha_by_counts(units) == pytest.approx(float(reference), abs=1e-9)

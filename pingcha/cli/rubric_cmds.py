@@ -11,7 +11,6 @@ from pingcha.services.tables import read_json_file
 from pingcha.rubric import Rubric, RubricError, load_rubric_file
 from pingcha.rubric.diff import diff_rubrics, render_diff
 from pingcha.rubric.toml_writer import rubric_to_toml
-from pingcha.rubric.xlsx_writer import write_rubric_xlsx
 from pingcha.scoring import canonical_codes, score_sheet, sheet_from_json
 from pingcha.services.rubrics import (
     list_rubrics,
@@ -137,6 +136,10 @@ def describe(rubric: Rubric) -> str:
 def cmd_show(args: argparse.Namespace) -> int:
     rubric = _resolve(args, args.rubric)
     if args.xlsx:
+        # openpyxl (with lxml and numpy) is loaded only to write a workbook: every command, and every UI process of
+        # ``pingcha serve``, builds this parser and need not hold 17 MB for it.
+        from pingcha.rubric.xlsx_writer import write_rubric_xlsx
+
         try:
             write_rubric_xlsx(rubric, args.xlsx)
         except OSError as exc:

@@ -224,7 +224,9 @@ def change_sheet(
     change accepts, audited with it as machine-suggested.
     Refused on a submitted sheet, and wherever the rubric forbids it."""
     try:
-        with store.transaction() as session:
+        # Beside other evaluators' changes: the sheet's row lock settles a race on one sheet (a first change
+        # creates the row under its unique constraint, then locks it), and its marks and deductions are unique.
+        with store.transaction(row_locked=True) as session:
             _own(session, ref, actor, "修改")
             rubric = activity_rubric(store, session, ref.activity_id)
             original = find_row(session, ref, lock=True)
@@ -358,13 +360,13 @@ def _own(session: Transaction, ref: SheetRef, actor: str, verb: str) -> None:
 
 def check_own(store: Store, ref: SheetRef, actor: str, verb: str) -> None:
     """The rule of ``_own`` on its own, before a use case that reads the sheet first (refusal audited)."""
-    with store.transaction() as session:
+    with store.transaction(row_locked=True) as session:  # writes nothing
         _own(session, ref, actor, verb)
 
 
 def submit_sheet(store: Store, ref: SheetRef, actor: str) -> SheetResult:
     """Lock the sheet; from now on it changes only through 复核."""
-    with store.transaction() as session:
+    with store.transaction(row_locked=True) as session:  # as change_sheet: under the sheet's row lock
         _own(session, ref, actor, "提交")
         rubric = activity_rubric(store, session, ref.activity_id)
         row = _editable_row(session, ref)

@@ -2,9 +2,12 @@
 
 A row's ``hash`` covers its content and the ``prev_hash`` it carries (the hash of the row before it, by id),
 so changing, removing or inserting a row anywhere breaks the chain from there on; ``pingcha check`` follows it.
-Writers take turns: on SQLite the write transaction already holds the database's write lock (BEGIN IMMEDIATE);
-on PostgreSQL every write transaction takes a transaction-scoped advisory lock (engine.lock_writers), so two writers
-never chain onto the same row.
+
+A transaction's rows are written when it commits, not when recorded: ``record`` keeps them in the session, and just
+before the commit ``flush_pending`` takes the chain's lock (engine.lock_chain: SQLite's write transaction holds the
+database's write lock already), reads the end of the chain and inserts them in one statement. The chain's lock is
+so held only from that insert to the commit, and is the last lock a transaction takes (after its row locks), so it
+is never part of a deadlock; ids are handed out under it, so their order is the chain's and the commits'.
 """
 
 from __future__ import annotations
@@ -16,16 +19,17 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import NamedTuple
 
-from sqlalchemy import and_, event, func, insert, or_, select
+from sqlalchemy import and_, event, func, or_, select
 from sqlmodel import Session
 
 from pingcha.store.bulk import insert_tuples, to_driver
-from pingcha.store.engine import lock_writers
+from pingcha.store.engine import lock_chain
 from pingcha.store.models import AuditEntry, now
 
 # The chain's first row has no predecessor; its prev_hash is this.
 GENESIS = ""
 _LAST_HASH = "pingcha_audit_last_hash"
+_PENDING = "pingcha_audit_pending"
 
 
 def _dump(value: object) -> str | None:
@@ -54,34 +58,32 @@ def hash_of(entry: AuditEntry) -> str:
 
 
 def _last_hash(session: Session) -> str:
-    """The hash the next row chains onto, read once per transaction under the writers' lock."""
+    """The hash the next row chains onto, read once per transaction under the chain's lock (taken here)."""
     if _LAST_HASH not in session.info:
-        lock_writers(session)  # held already in Store.transaction: then no second request
-        last = session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
+        last = lock_chain(session, _CHAIN_END)
         session.info[_LAST_HASH] = last if last is not None else GENESIS
     return session.info[_LAST_HASH]
 
 
+_CHAIN_END = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"
+
+
 @event.listens_for(Session, "after_transaction_end")
-def _forget_last_hash(session: Session, transaction) -> None:
-    """The remembered end of the chain is only good inside the transaction that read it."""
+def _forget_pending(session: Session, transaction) -> None:
+    """Rows not written (a rollback) and the remembered end of the chain die with the transaction."""
     if transaction.parent is None:
         session.info.pop(_LAST_HASH, None)
+        session.info.pop(_PENDING, None)
 
 
 AUDIT = AuditEntry.__table__
 
 
-def _entry(session: Session, actor: str, entity: str, action: str, activity_id: int | None, case_no: str | None,
-           before: object, after: object) -> dict:
-    """One audit row's values, chained onto the end the transaction last wrote."""
-    at = now()
-    prev_hash = _last_hash(session)
-    before_text, after_text = _dump(before), _dump(after)
-    digest = row_hash(prev_hash, at, actor, activity_id, case_no, entity, action, before_text, after_text)
-    session.info[_LAST_HASH] = digest
-    return {"at": at, "actor": actor, "activity_id": activity_id, "case_no": case_no, "entity": entity,
-            "action": action, "before": before_text, "after": after_text, "prev_hash": prev_hash, "hash": digest}
+def _values(actor: str, entity: str, action: str, activity_id: int | None, case_no: str | None,
+            before: object, after: object) -> dict:
+    """One audit row's content, timed now; its place in the chain is given when it is written."""
+    return {"at": now(), "actor": actor, "activity_id": activity_id, "case_no": case_no, "entity": entity,
+            "action": action, "before": _dump(before), "after": _dump(after)}
 
 
 def record(
@@ -95,8 +97,32 @@ def record(
     before: object = None,
     after: object = None,
 ) -> None:
-    """Add one audit row in the caller's transaction, so the change and its trace commit together."""
-    session.execute(insert(AUDIT), [_entry(session, actor, entity, action, activity_id, case_no, before, after)])
+    """Add one audit row to the caller's transaction, so the change and its trace commit together."""
+    session.info.setdefault(_PENDING, []).append(_values(actor, entity, action, activity_id, case_no, before, after))
+
+
+def flush_pending(session: Session) -> None:
+    """Write the transaction's recorded rows now, chained in the order recorded, as one bulk insert. Runs before
+    every commit, and before the audit reads below, so a transaction that reads its own rows back sees them. A
+    row-locked transaction (``Store.transaction(row_locked=True)``) must not read audit rows before it ends: the
+    chain's lock has to stay the last lock it takes."""
+    pending = session.info.get(_PENDING)
+    if not pending:
+        return
+    previous = _last_hash(session)
+    for values in pending:
+        values["prev_hash"] = previous
+        previous = values["hash"] = row_hash(previous, values["at"], values["actor"], values["activity_id"],
+                                             values["case_no"], values["entity"], values["action"],
+                                             values["before"], values["after"])
+    session.info[_LAST_HASH] = previous
+    session.info[_PENDING] = []
+    _insert_rows(session, pending)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    flush_pending(session)
 
 
 class Entry(NamedTuple):
@@ -112,18 +138,16 @@ class Entry(NamedTuple):
 
 
 def record_many(session: Session, entries: Iterable[Entry]) -> None:
-    """Add audit rows in the caller's transaction, in the order given, as one bulk insert (an import's rows)."""
-    values = [_entry(session, *entry) for entry in entries]
-    if values:
-        _insert_rows(session, values)
+    """Add audit rows to the caller's transaction, in the order given (an import's rows)."""
+    session.info.setdefault(_PENDING, []).extend(_values(*entry) for entry in entries)
 
 
 _COLUMNS = ("at", "actor", "activity_id", "case_no", "entity", "action", "before", "after", "prev_hash", "hash")
 
 
 def _insert_rows(session: Session, values: list[dict]) -> None:
-    """Insert rows (``_entry``'s values) as plain tuples in multi-row statements, in list order, so ids follow the
-    chain: an import's 200,000 rows without a SQLAlchemy parameter dictionary each."""
+    """Insert rows (``flush_pending``'s values) as plain tuples in multi-row statements, in list order, so ids
+    follow the chain: an import's 200,000 rows without a SQLAlchemy parameter dictionary each."""
     at = to_driver(session, AUDIT.c.at)
     insert_tuples(session, AUDIT, _COLUMNS, [(at(v["at"]), *(v[column] for column in _COLUMNS[1:])) for v in values])
 
@@ -145,6 +169,7 @@ class AuditRecord:
 
 def entries(session: Session, activity_id: int, case_no: str | None = None) -> list[AuditRecord]:
     """An activity's audit rows in order, with the rubric loads (or only one file's rows, ``case_no``)."""
+    flush_pending(session)
     log = AuditEntry.__table__
     if case_no:
         condition = and_(log.c.activity_id == activity_id, log.c.case_no == case_no)
@@ -158,6 +183,7 @@ def entries(session: Session, activity_id: int, case_no: str | None = None) -> l
 def entity_trail(session: Session, activity_id: int, entity: str,
                  case_no: str | None = None) -> list[tuple[str | None, str, str | None]]:
     """(案号, action, after) of an activity's audit rows of one entity, oldest first."""
+    flush_pending(session)
     log = AuditEntry.__table__
     query = select(log.c.case_no, log.c.action, log.c.after).where(log.c.activity_id == activity_id,
                                                                     log.c.entity == entity)
@@ -167,17 +193,11 @@ def entity_trail(session: Session, activity_id: int, entity: str,
 
 
 def data_version(session: Session) -> tuple[int, ...]:
-    """A value that changes whenever a change is committed: every change writes an audit row.
-
-    SQLite hands out audit ids in commit order (one writer at a time), so the newest id is enough. On
-    PostgreSQL a transaction holding a lower id may commit after a higher one, so the row count is
-    added to notice it."""
+    """A value that changes whenever a change is committed: every change writes an audit row, and audit ids are
+    handed out under the chain's lock, held until the commit, so they follow the commits and the newest is enough."""
+    flush_pending(session)
     log = AuditEntry.__table__
-    newest = select(func.coalesce(func.max(log.c.id), 0))
-    if session.get_bind().dialect.name == "sqlite":
-        return (session.execute(newest).scalar_one(),)
-    return tuple(session.execute(select(newest.scalar_subquery(), select(func.count()).select_from(log)
-                                        .scalar_subquery())).one())
+    return (session.execute(select(func.coalesce(func.max(log.c.id), 0))).scalar_one(),)
 
 
 def changes_since(session: Session, newest_id: int, limit: int) -> list[tuple[int | None, str, str | None]] | None:
@@ -202,6 +222,7 @@ class ChainBreak:
 
 def verify_chain(session: Session, limit: int = 20) -> tuple[int, list[ChainBreak]]:
     """Follow the chain from the first row; returns how many rows were read and the first ``limit`` breaks."""
+    flush_pending(session)
     breaks: list[ChainBreak] = []
     previous = GENESIS
     rows = 0

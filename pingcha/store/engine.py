@@ -108,24 +108,47 @@ def _opened_read_only(engine: Engine) -> bool:
     return "mode=ro" in str(engine.url)
 
 
-# pg_advisory_xact_lock key taken by every write transaction on PostgreSQL ("ping" in ASCII).
+# pg_advisory_xact_lock keys on PostgreSQL: the writers' lock ("ping" in ASCII), taken at the start of every write
+# transaction, and the audit chain's lock ("audt"), taken at commit by a transaction that writes audit rows.
 PG_WRITERS_LOCK = 0x70696E67
+PG_CHAIN_LOCK = 0x61756474
 
 
 _WRITERS_LOCKED = "pingcha_writers_locked"
 
 
-def lock_writers(session: Session) -> None:
+def lock_writers(session: Session, row_locked: bool = False) -> None:
     """Writers take turns, as SQLite's BEGIN IMMEDIATE makes them: on PostgreSQL a transaction-scoped advisory
-    lock, taken before any row lock, so the audit chain has one end at a time and no two writers deadlock.
-    Taken once per transaction (a second request costs no round trip to the server)."""
+    lock, taken before any row lock. ``row_locked``: the lock is taken shared, so such transactions run beside
+    each other (their conflicts are settled by the row locks they take) while a writer taking it exclusively
+    waits for them all, and they for it. Taken once per transaction (a second request costs no round trip)."""
     if session.get_bind().dialect.name == "postgresql" and not session.info.get(_WRITERS_LOCKED):
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITERS_LOCK})
+        function = "pg_advisory_xact_lock_shared" if row_locked else "pg_advisory_xact_lock"
+        session.execute(text(f"SELECT {function}(:key)"), {"key": PG_WRITERS_LOCK})
         session.info[_WRITERS_LOCKED] = True
 
 
+def lock_chain(session: Session, then: str) -> object:
+    """Take the audit chain's lock, then run the query ``then`` (SQL text, no parameters) and return the first
+    column of its first row. The chain has one end at a time: on PostgreSQL a transaction-scoped advisory lock of
+    its own, taken when a transaction writes its audit rows at commit, so it is the last lock the transaction takes
+    and is held only until the commit; SQLite's BEGIN IMMEDIATE holds the write lock already. On PostgreSQL both
+    go in one round trip (the lock is held as briefly as can be): two statements in one simple query, each with a
+    snapshot of its own, so ``then`` sees whatever committed before the lock was granted."""
+    if session.get_bind().dialect.name != "postgresql":
+        return session.execute(text(then)).scalar()
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        cursor.execute(f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK}); {then}".encode())
+        cursor.nextset()
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return row[0] if row else None
+
+
 @event.listens_for(Session, "after_transaction_end")
-def _writers_lock_released(session: Session, transaction) -> None:
+def _locks_released(session: Session, transaction) -> None:
     """The advisory lock is transaction-scoped: it ends with the outermost transaction."""
     if transaction.parent is None:
         session.info.pop(_WRITERS_LOCKED, None)
@@ -161,13 +184,17 @@ class Store:
         self.memo: dict = {}
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def transaction(self, row_locked: bool = False) -> Iterator[Session]:
         """One short unit of work: committed when the block ends, rolled back on any error. A refusal
-        (``errors.Refused``) is then audited in a transaction of its own."""
+        (``errors.Refused``) is then audited in a transaction of its own.
+
+        Writers take turns (``lock_writers``), unless ``row_locked``: a use case whose every conflict with
+        another is settled by the row locks it takes (a sheet's change: its row, SELECT … FOR UPDATE, created
+        under a unique constraint) runs beside other such ones, and only turn-taking writers wait for it."""
         try:
             with Session(self.engine, expire_on_commit=False) as session:
                 with session.begin():
-                    lock_writers(session)
+                    lock_writers(session, row_locked)
                     yield session
         except Refused as refusal:
             self.audit_refusal(refusal)
@@ -177,8 +204,7 @@ class Store:
         from pingcha.store.audit import record
 
         with Session(self.engine, expire_on_commit=False) as session:
-            with session.begin():
-                lock_writers(session)
+            with session.begin():  # writes only its audit row: the chain's lock at commit is all it needs
                 record(session, refusal.actor, "access", "拒绝", activity_id=refusal.activity_id,
                        after={"action": refusal.action, "reason": str(refusal)})
 
@@ -216,13 +242,16 @@ class Rehearsal:
         self.engine, self.memo, self._store = store.engine, store.memo, store
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def transaction(self, row_locked: bool = False) -> Iterator[Session]:
+        from pingcha.store.audit import flush_pending
+
         with Session(self.engine, expire_on_commit=False) as session:
             session.begin()
             try:
-                lock_writers(session)
+                lock_writers(session, row_locked)
                 yield session
                 session.flush()
+                flush_pending(session)  # what a commit would do: the audit insert is rehearsed too
             finally:
                 session.rollback()
 

@@ -1,13 +1,12 @@
-"""Create or upgrade the schema with Alembic, from the first version on (CONTRIBUTING.md: adding a migration)."""
+"""Create or upgrade the schema with Alembic, from the first version on (CONTRIBUTING.md: adding a migration).
+
+Alembic is imported only to migrate: opening an up-to-date database reads its version itself (7 MB less in every
+UI process of ``pingcha serve``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
@@ -21,7 +20,9 @@ HEAD = "0008"
 _PG_MIGRATION_LOCK = 0x70696E68
 
 
-def alembic_config(url: str | None = None) -> Config:
+def alembic_config(url: str | None = None):
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if url:
@@ -32,10 +33,22 @@ def alembic_config(url: str | None = None) -> Config:
 def current_revision(engine: Engine) -> str | None:
     # A read: it must not wait for the write lock (see engine.py), or every command would wait for any writer.
     with engine.execution_options(pingcha_read_only=True).connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _revision(connection)
+
+
+def _revision(connection: Connection) -> str | None:
+    """The schema version Alembic recorded (None in a database it never migrated), as Alembic reads it."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    versions = [row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))]
+    if len(versions) > 1:
+        raise UserError(f"数据库的表结构版本记录有 {len(versions)} 条（{'、'.join(versions)}），应只有一条；数据库未作任何改动。")
+    return versions[0] if versions else None
 
 
 def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
@@ -70,10 +83,12 @@ def upgrade(engine: Engine) -> None:
                 if engine.dialect.name == "postgresql":
                     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
                 # Re-read under the write lock: another process may have migrated meanwhile.
-                revision = MigrationContext.configure(connection).get_current_revision()
+                revision = _revision(connection)
                 if revision == HEAD:
                     return
                 _refuse_foreign(connection, revision)
+                from alembic import command
+
                 config = alembic_config()
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import repeat
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, literal, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -110,8 +110,9 @@ _EMPTY: frozenset[str] = frozenset()
 
 def _contents(session: Session, sheets: Iterable[SheetRow], deductions_query, marks_query,
               decided_query=None) -> dict[int, Sheet]:
-    """Build each sheet's ``Sheet`` from its rows. With ``decided_query`` (sheet_id, codes joined by ``_SEP``),
-    the 确认无扣分 marks come from it, one row a sheet, and ``marks_query`` leaves them out."""
+    """Build each sheet's ``Sheet`` from its rows (the queries that read them, or the rows as a list). With
+    ``decided_query`` (sheet_id, codes joined by ``_SEP``), the 确认无扣分 marks come from it, one row a sheet,
+    and ``marks_query`` leaves them out."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     notes: dict[int, dict[str, str]] = defaultdict(dict)
     na: dict[int, set[str]] = defaultdict(set)
@@ -119,12 +120,12 @@ def _contents(session: Session, sheets: Iterable[SheetRow], deductions_query, ma
     decided: dict[int, frozenset[str]] = {}
     listed: dict[int, set[str]] = defaultdict(set)
     uncertain: dict[int, dict[str, str]] = defaultdict(dict)
-    for sheet_id, code, count, note in session.execute(deductions_query).all():
+    for sheet_id, code, count, note in _fetched(session, deductions_query):
         if count:
             counts[sheet_id][code] = count
         if note:
             notes[sheet_id][code] = note
-    for sheet_id, kind, code, note in session.execute(marks_query).all():
+    for sheet_id, kind, code, note in _fetched(session, marks_query):
         if kind == NA:
             na[sheet_id].add(code)
         elif kind == VETO:
@@ -161,12 +162,22 @@ _SEP = "\x1f"
 _AGGREGATES = {"sqlite": func.group_concat, "postgresql": func.string_agg}
 
 
+def _fetched(session: Session, rows_or_query) -> list:
+    return rows_or_query if isinstance(rows_or_query, list) else session.execute(rows_or_query).all()
+
+
 def contents(session: Session, row: SheetRow) -> Sheet:
-    """What one sheet says (counts, 不适用, vetoes, notes, comment)."""
+    """What one sheet says (counts, 不适用, vetoes, notes, comment), read in one query (a change reads it
+    on every key press): its deductions, then its marks (whose kind is never empty)."""
+    deductions = select(DEDUCTION.c.sheet_id, literal("").label("kind"), DEDUCTION.c.code, DEDUCTION.c.count,
+                        DEDUCTION.c.note).where(DEDUCTION.c.sheet_id == row.id)
+    marks = select(MARK.c.sheet_id, MARK.c.kind, MARK.c.code, literal(0).label("count"), MARK.c.note).where(
+        MARK.c.sheet_id == row.id)
+    found = session.execute(union_all(deductions, marks)).all()
     return _contents(
         session, [row],
-        select(*_DEDUCTION_COLUMNS).where(DEDUCTION.c.sheet_id == row.id),
-        select(*_MARK_COLUMNS).where(MARK.c.sheet_id == row.id),
+        [(sheet_id, code, count, note) for sheet_id, kind, code, count, note in found if not kind],
+        [(sheet_id, kind, code, note) for sheet_id, kind, code, _, note in found if kind],
     )[row.id]
 
 
@@ -288,14 +299,27 @@ def delete_activity_sheets(session: Session, activity_id: int, keeping: Iterable
     session.execute(delete(SHEET).where(*conditions))
 
 
+def _upsert(session: Session, table, where: tuple, keys: dict, values: dict) -> None:
+    """Insert the row, or set ``values`` on it where it exists: one statement (INSERT … ON CONFLICT DO UPDATE on
+    the table's unique key, ``keys``). The caller holds the sheet's row lock, so no one else writes it meanwhile."""
+    dialect = session.get_bind().dialect.name
+    if dialect in _UPSERTS:
+        statement = _UPSERTS[dialect](table).values(**keys, **values)
+        session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))
+    elif session.execute(update(table).where(*where).values(**values)).rowcount == 0:  # pragma: no cover
+        session.execute(insert(table).values(**keys, **values))
+
+
+_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
 def save_deduction(session: Session, sheet_id: int, code: str, count: int, note: str) -> None:
     """Store one deduction's count and note; a deduction with neither has no row."""
     where = (DEDUCTION.c.sheet_id == sheet_id, DEDUCTION.c.code == code)
     if not count and not note:
         session.execute(delete(DEDUCTION).where(*where))
         return
-    if session.execute(update(DEDUCTION).where(*where).values(count=count, note=note)).rowcount == 0:
-        session.execute(insert(DEDUCTION).values(sheet_id=sheet_id, code=code, count=count, note=note))
+    _upsert(session, DEDUCTION, where, {"sheet_id": sheet_id, "code": code}, {"count": count, "note": note})
 
 
 def save_mark(session: Session, sheet_id: int, kind: str, code: str, present: bool, note: str = "") -> None:
@@ -304,8 +328,7 @@ def save_mark(session: Session, sheet_id: int, kind: str, code: str, present: bo
     if not present:
         session.execute(delete(MARK).where(*where))
         return
-    if session.execute(update(MARK).where(*where).values(note=note)).rowcount == 0:
-        session.execute(insert(MARK).values(sheet_id=sheet_id, kind=kind, code=code, note=note))
+    _upsert(session, MARK, where, {"sheet_id": sheet_id, "kind": kind, "code": code}, {"note": note})
 
 
 def _content_rows(sheet_id: int, sheet: Sheet, order: Mapping[str, int], deductions: list[tuple],
