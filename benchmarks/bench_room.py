@@ -272,8 +272,10 @@ async def browser_session(port: int, row: int, passphrase: str, then: list[tuple
                         raise RuntimeError(f"会话已结束：{message.type}")
                 drawn = ""
             print("READY", flush=True)
-            while True:  # keep the session open while it is measured
-                await socket_.receive()
+            while True:  # keep the session open while it is measured, and end with it (never spin on a closed one)
+                message = await socket_.receive()
+                if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
+                    return
 
 
 def measure_session(db: str, who: str, row: int, passphrase: str, then: list[tuple[str, str]]) -> tuple[float, float]:
