@@ -76,13 +76,15 @@ def review_sheet(session: Session, case_file_id: int, status: str | None = None,
     return _one(session, query, lock)
 
 
+# The INSERT that takes ON CONFLICT clauses, per database.
+_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
 def _insert_statement(session: Session, table):
     """INSERT … ON CONFLICT DO NOTHING: a row another transaction created meanwhile is no error."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing()
+    upsert = _UPSERTS.get(session.get_bind().dialect.name)
+    if upsert is not None:
+        return upsert(table).on_conflict_do_nothing()
     return insert(table)  # pragma: no cover - other servers: a plain insert under the caller's lock
 
 
@@ -308,9 +310,6 @@ def _upsert(session: Session, table, where: tuple, keys: dict, values: dict) -> 
         session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))
     elif session.execute(update(table).where(*where).values(**values)).rowcount == 0:  # pragma: no cover
         session.execute(insert(table).values(**keys, **values))
-
-
-_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def save_deduction(session: Session, sheet_id: int, code: str, count: int, note: str) -> None:
