@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from pingcha.rubric import Rubric
-from pingcha.scoring import DEFAULT_SPREAD, SheetResult, combine
+from pingcha.scoring import DEFAULT_SPREAD, SheetResult, SheetScore, combine
 from pingcha.vocabulary import FileStatus
 
 BY_COMBINATION = "combination"
@@ -40,8 +40,8 @@ class Outcome:
 def file_outcome(
     rubric: Rubric,
     assigned: int,
-    submitted: Sequence[SheetResult],
-    review: SheetResult | None = None,
+    submitted: Sequence[SheetResult | SheetScore],
+    review: SheetResult | SheetScore | None = None,
     spread: Decimal = DEFAULT_SPREAD,
     band_review: bool = False,
     confirmations: Sequence[str] = (),

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from pingcha.outcome import ranked
 from pingcha.rubric import Rubric
-from pingcha.scoring import Sheet, SheetResult, round1
+from pingcha.scoring import Sheet, SheetResult, SheetScore, round1
 from pingcha.vocabulary import FILE_STATUS_LABELS, FileStatus, Role, SheetStatus
 
 PENDING = FileStatus.PENDING
@@ -52,12 +52,14 @@ class CaseFile:
 class SheetView:
     """One evaluator's 评查表 on one file, or the 组长's reconciled sheet (``reconciled``). In an activity's
     results ``sheet.decided`` is left empty: which items were confirmed as nothing to deduct changes no score
-    and no report, and is most of what a province's sheets hold (the scoring screen reads it, sheet by sheet)."""
+    and no report, and is most of what a province's sheets hold (the scoring screen reads it, sheet by sheet).
+    In results without contents (``activity_results(contents=False)``) ``sheet`` is None and ``result`` is the
+    stored ``SheetScore``."""
 
     evaluator: str
     status: str  # 草稿 (draft), 已提交 (submitted) or 复核 (reconciled)
-    sheet: Sheet
-    result: SheetResult | None  # None where the sheet cannot be scored yet (e.g. not started)
+    sheet: Sheet | None
+    result: SheetResult | SheetScore | None  # None where the sheet cannot be scored
     submitted_at: datetime | None = None
     reconciled: bool = False
 

@@ -347,6 +347,24 @@ def score_sheet(rubric: Rubric, sheet: Sheet) -> SheetResult:
     return SheetResult(score, graded(rubric, score, vetoes), raw, applicable, vetoes, rubric, deducted, sheet.na)
 
 
+class SheetScore(NamedTuple):
+    """What a file's outcome is decided from, of one sheet: its score, grade and vetoes (a ``SheetResult`` has
+    them too, with the per-item detail). Stored beside each sheet by the write that changes it."""
+
+    score: Decimal
+    grade: str
+    vetoes: tuple[str, ...]
+
+
+def stored_score(rubric: Rubric, sheet: Sheet) -> tuple[Decimal | None, tuple[str, ...]]:
+    """(score, vetoes) of ``sheet`` as stored beside its rows; (None, ()) where it cannot be scored."""
+    try:
+        result = score_sheet(rubric, sheet)
+    except SheetError:
+        return None, ()
+    return result.score, result.vetoes
+
+
 @dataclass(frozen=True)
 class FileOutcome:
     """A file's combined result over its submitted sheets (§2): final, or needing 复核."""
@@ -357,15 +375,17 @@ class FileOutcome:
     reasons: tuple[str, ...] = ()
 
 
-def combine(rubric: Rubric, results: Sequence[SheetResult], spread: Decimal = DEFAULT_SPREAD) -> FileOutcome:
+def combine(rubric: Rubric, results: Sequence[SheetResult | SheetScore], spread: Decimal = DEFAULT_SPREAD) -> FileOutcome:
     """Combine the submitted sheets of one file; disagreement means 复核 (needs_review)."""
     if not results:
         raise ValueError("combine needs at least one submitted sheet")
     reasons = []
-    veto_sets = {frozenset(r.vetoes) for r in results}
-    if len(veto_sets) > 1:
-        shown = " / ".join("、".join(sorted(s)) or "无" for s in sorted(veto_sets, key=sorted))
-        reasons.append(f"否决项认定不一致（{shown}）")
+    first = results[0].vetoes
+    if any(r.vetoes != first for r in results):  # almost always the same (none): no sets built for them
+        veto_sets = {frozenset(r.vetoes) for r in results}
+        if len(veto_sets) > 1:
+            shown = " / ".join("、".join(sorted(s)) or "无" for s in sorted(veto_sets, key=sorted))
+            reasons.append(f"否决项认定不一致（{shown}）")
     scores = [r.score for r in results]
     difference = max(scores) - min(scores)
     if difference > spread:

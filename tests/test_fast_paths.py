@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pingcha.scoring import Sheet, check_sheet, sheet_problems
+from pingcha.scoring import Sheet, check_sheet, sheet_problems, stored_score
 from tests.test_scoring_properties import rubrics
 
 
@@ -95,14 +95,21 @@ def test_activity_sheets_read_in_bulk_equal_each_sheet_read_alone(activity_store
     store, activity_id, pairs = activity_store
     with store.rehearsal().transaction() as session:  # always rolled back: every example starts empty
         chosen = pairs[:len(sheets)]
-        rows.create_drafts(session, activity_id, chosen)
+        rows.create_drafts(session, activity_id, chosen, stored_score(SHIPPED, Sheet()))
         created = {(r.case_file_id, r.evaluator_id): r for r in rows.sheets_on_cases(session, {c for c, _ in chosen})}
+        assert all((r.score, r.vetoes) == (SHIPPED.total, ()) for r in created.values())
         written = {created[pair].id: sheet for pair, sheet in zip(chosen, sheets)}
-        rows.replace_contents(session, written, SHIPPED.deduction_by_code, fresh=written)
+        rows.replace_contents(session, written, SHIPPED.deduction_by_code,
+                              {sheet_id: stored_score(SHIPPED, sheet) for sheet_id, sheet in written.items()},
+                              fresh=written)
         stored, bulk = rows.activity_sheets(session, activity_id)
         _, scored = rows.activity_sheets(session, activity_id, decided=False)
         assert {row.id for row in stored} == set(written)
+        light, requests = rows.activity_scores(session, activity_id)
+        assert light == stored  # the same rows, with the scores stored beside them
         for row in stored:
+            assert (row.score, row.vetoes) == stored_score(SHIPPED, written[row.id])
+            assert requests.get(row.id, {}) == written[row.id].uncertain
             alone = rows.contents(session, row)
             assert bulk[row.id] == alone
             assert scored[row.id] == replace(alone, decided=frozenset())  # what results read: all but 确认无扣分

@@ -224,13 +224,38 @@ def test_check_finds_a_final_files_deductions_deleted_by_hand(tmp_path, capsys):
             "DELETE FROM sheet_deduction WHERE sheet_id IN (SELECT s.id FROM score_sheet s "
             "JOIN case_file c ON c.id = s.case_file_id WHERE c.case_no = ?)", (final["case_no"],))
     connection.close()
-    moved = next(f for f in cli.json("results", activity, "--json")["files"] if f["case_no"] == final["case_no"])
-    assert moved["score"] == 100.0  # what nothing noticed before
+    kept = next(f for f in cli.json("results", activity, "--json")["files"] if f["case_no"] == final["case_no"])
+    assert kept["score"] == final["score"]  # results are decided from the scores stored when the sheets were written
     status, report, _ = cli("check")
     assert status == 1
     for evaluator in final["evaluators"]:
         assert f"评查活动“{activity}”，案卷 {final['case_no']}，{evaluator} 的评查表：A2a：扣分表中 0 次，操作日志为 1 次" in report
+        assert (f"评查活动“{activity}”，案卷 {final['case_no']}，{evaluator} 的评查表：存储的得分为 "
+                in report)
     assert "A2a：扣分表中 0 次，操作日志为 1 次；说明表中没有，操作日志为“第3页”" in report
+    assert "按表中的扣分、不适用和否决项计算为 100.0：得分或扣分被改动过" in report
+    assert "Traceback" not in report
+
+
+def test_check_finds_a_stored_score_changed_by_hand(tmp_path, capsys):
+    cli = Cli(tmp_path / "d.db", capsys)
+    activity, files = scored(cli, tmp_path)
+    assert "每张评查表存储的得分与其扣分相符" in cli.ok("check")
+    final = next(f for f in cli.json("results", activity, "--json")["files"] if f["status"] == "final"
+                 and not f.get("reconciled"))
+    connection = sqlite3.connect(tmp_path / "d.db")
+    with connection:
+        connection.execute(
+            "UPDATE score_sheet SET score = '100.0', vetoes = '' WHERE case_file_id = "
+            "(SELECT id FROM case_file WHERE case_no = ?)", (final["case_no"],))
+    connection.close()
+    moved = next(f for f in cli.json("results", activity, "--json")["files"] if f["case_no"] == final["case_no"])
+    assert moved["score"] == 100.0 != final["score"]
+    status, report, _ = cli("check")
+    assert status == 1
+    for evaluator in final["evaluators"]:
+        assert f"评查活动“{activity}”，案卷 {final['case_no']}，{evaluator} 的评查表：存储的得分为 100.0，" in report
+    assert "与操作日志逐条重放的结果一致" in report  # the rows themselves are as the log says
     assert "Traceback" not in report
 
 
@@ -386,3 +411,26 @@ def test_the_models_and_the_migrations_declare_the_same_constraints(tmp_path):
             "SELECT sql FROM sqlite_master WHERE name = 'uq_score_sheet_one_review'").scalar()
     assert _normal(index).endswith("WHEREstatus_kind='review'")
     store.dispose()
+
+
+def test_upgrading_a_0008_database_stores_each_sheets_score_as_its_writes_would(tmp_path, capsys):
+    cli = Cli(tmp_path / "u.db", capsys)
+    activity, _ = scored(cli, tmp_path)
+    columns = "SELECT id, score, vetoes FROM score_sheet ORDER BY id"
+    with sqlite3.connect(tmp_path / "u.db") as connection:
+        written = connection.execute(columns).fetchall()
+    connection.close()
+    assert any(vetoes for _, _, vetoes in written) and all(score for _, score, _ in written)
+    engine = make_engine(f"sqlite:///{tmp_path / 'u.db'}")
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008")  # the scores' columns gone, as in a database of the last release
+    engine.dispose()
+    with sqlite3.connect(tmp_path / "u.db") as connection:
+        assert "score" not in [row[1] for row in connection.execute("PRAGMA table_info(score_sheet)")]
+    connection.close()
+    assert "每张评查表存储的得分与其扣分相符" in cli.ok("check")  # opening upgrades it to HEAD again
+    with sqlite3.connect(tmp_path / "u.db") as connection:
+        assert connection.execute(columns).fetchall() == written
+    connection.close()

@@ -22,19 +22,24 @@ SIZE = (120, 40)
 
 
 class Counted:
-    """The real ``activity_results``, counting its calls and, while ``hold`` is clear, waiting before it runs."""
+    """The real ``activity_results``, counting its calls for the pages (results without the sheets' contents)
+    and, while ``hold`` is clear, waiting before it runs."""
 
     def __init__(self, monkeypatch) -> None:
         self.real = derived.activity_results
         self.calls = 0
+        self.full = 0  # with the contents: the dashboard's agreement chart
         self.hold = threading.Event()
         self.hold.set()
         monkeypatch.setattr(derived, "activity_results", self)
 
-    def __call__(self, *args):
-        self.calls += 1
+    def __call__(self, *args, contents: bool = True):
+        if contents:
+            self.full += 1
+        else:
+            self.calls += 1
         assert self.hold.wait(timeout=20)
-        return self.real(*args)
+        return self.real(*args, contents=contents)
 
 
 @sync
@@ -67,13 +72,13 @@ async def test_results_are_computed_once_per_data_version_not_on_every_tab_switc
         for key in ("2", "3", "4", "2", "4", "f5"):
             await pilot.press(key)
             await settled(pilot)
-        assert results.calls == 1
+        assert (results.calls, results.full) == (1, 1)
         # Another person submits a sheet (e.g. from the CLI): the next visit computes again and shows it.
         case_no = assigned_files(store, ACTIVITY, EVALUATOR)[0].case.case_no
         submit_sheet(store, sheet_ref(store, ACTIVITY, EVALUATOR, case_no), EVALUATOR)
         await pilot.press("2")
         await settled(pilot)
-        assert results.calls == 2
+        assert (results.calls, results.full) == (2, 2)
         assert "评查表已提交 14/82" in screen_text(app)
 
 

@@ -300,7 +300,7 @@ def results_for(store: Store, activity_ref: str, actor: str):
 
     from pingcha.services.results import activity_results
 
-    outcome = activity_results(store, activity_ref)
+    outcome = activity_results(store, activity_ref, contents=False)
     sees = sees_other_sheets(store, activity_ref, actor)
     if all(sees(_settled(f.status)) for f in outcome.files):
         return outcome
@@ -320,7 +320,8 @@ def history_for(store: Store, activity_ref: str, actor: str, case_no: str | None
     sees = sees_other_sheets(store, activity_ref, actor)
     if sees(False):
         return lines
-    hidden = {f.case.case_no for f in activity_results(store, activity_ref).files if not sees(_settled(f.status))}
+    hidden = {f.case.case_no for f in activity_results(store, activity_ref, contents=False).files
+              if not sees(_settled(f.status))}
     return [line for line in lines if line.actor == actor or line.case_no not in hidden]
 
 

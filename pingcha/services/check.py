@@ -1,23 +1,29 @@
 """``pingcha check``: is the database what its own history says it should be?
 
-Five questions, each answered from the database alone: is the file sound (SQLite's integrity check), is the
+Six questions, each answered from the database alone: is the file sound (SQLite's integrity check), is the
 schema at the version this program writes, does the audit log's hash chain hold, does every stored rubric still
-match its hash, and does every sheet hold exactly what the audit log says was done to it (its entries replayed
-from the first: each change, import, submit, 复核 and the redraws that void sheets)?
+match its hash, does every sheet hold exactly what the audit log says was done to it (its entries replayed
+from the first: each change, import, submit, 复核 and the redraws that void sheets), and is the score stored
+beside each sheet (what results are decided from) what its rows score?
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pingcha.errors import UserError
+from pingcha.scoring import Sheet, stored_score
+from pingcha.services.activities import info_of
 from pingcha.services.rubrics import content_hash
 from pingcha.services.sheets import DRAFT, EVALUATION, RECONCILED, REVIEW, SUBMITTED
 from pingcha.store import Store
+from pingcha.store import activities as stored_activities
 from pingcha.store.audit import verify_chain
 from pingcha.store.integrity import (
-    SheetEvent, StoredSheet, activity_names, missing_audit_triggers, rubric_contents, schema_revision, sheet_events, sqlite_integrity,
-    stored_sheets,
+    SheetEvent, StoredSheet, activity_names, missing_audit_triggers, rubric_contents, schema_revision, sheet_events,
+    sqlite_integrity, stored_sheets,
 )
+from pingcha.store.sheets import scored_values
 from pingcha.store.migrate import HEAD
 
 MARK_LABELS = {"na": "不适用", "veto": "否决项", "decided": "确认无扣分", "uncertain": "请组长确认"}
@@ -193,20 +199,55 @@ def _summary(content: SheetContent) -> str:
     return f"{content.status}，" + "，".join(parts)
 
 
-def compare_sheets(store: Store) -> tuple[int, list[str]]:
-    """Every sheet's rows against the replay of its audit entries; returns how many sheets and what differs."""
+def _score_text(values: dict) -> str:
+    score = values["score"] if values["score"] is not None else "（无法计分）"
+    return f"{score}（否决项 {'、'.join(values['vetoes'].split(chr(0x1f)))}）" if values["vetoes"] else score
+
+
+def score_difference(rubric, row: StoredSheet, content: SheetContent) -> str | None:
+    """How the score stored beside a sheet differs from what its rows score, in words (None: it does not)."""
+    sheet = Sheet(deductions=content.deductions, na=frozenset(content.marks["na"]),
+                  veto=frozenset(content.marks["veto"]), notes=content.notes,
+                  decided=frozenset(content.marks["decided"]), uncertain=dict.fromkeys(content.marks["uncertain"], ""))
+    computed = scored_values(stored_score(rubric, sheet))
+    if computed == {"score": row.score, "vetoes": row.vetoes}:
+        return None
+    return (f"存储的得分为 {_score_text({'score': row.score, 'vetoes': row.vetoes})}，按表中的扣分、不适用和否决项"
+            f"计算为 {_score_text(computed)}：得分或扣分被改动过（结果按存储的得分计）")
+
+
+def _rubrics(session) -> dict[int, object]:
+    """Each activity's rubric, where its stored content still matches its hash (else that is reported)."""
+    found = {}
+    for activity in stored_activities.all_activities(session):
+        try:
+            found[activity.id] = info_of(session, activity).rubric
+        except UserError:
+            continue
+    return found
+
+
+def compare_sheets(store: Store) -> tuple[int, list[str], list[str]]:
+    """Every sheet's rows against the replay of its audit entries, and its stored score against what its rows
+    score; returns how many sheets, what differs from the log and which stored scores differ."""
     with store.read() as session:
         names = activity_names(session)
         rows = stored_sheets(session)
+        rubrics = _rubrics(session)
         replay = Replay()
         for event in sheet_events(session):
             replay.feed(event)
     problems: list[str] = []
+    scores: list[str] = []
     seen: set[Key] = set()
     for row in rows:
         key: Key = (row.activity_id, row.case_no, row.evaluator if row.kind == EVALUATION else None)
         seen.add(key)
         stored = SheetContent.of_rows(row)
+        if row.activity_id in rubrics:
+            differs = score_difference(rubrics[row.activity_id], row, stored)
+            if differs is not None:
+                scores.append(f"{_where(row.activity, key, row.evaluator)}：{differs}")
         replayed = replay.sheets.get(key)
         if replayed is None:
             if not stored.is_empty_draft():
@@ -225,7 +266,7 @@ def compare_sheets(store: Store) -> tuple[int, list[str]]:
         if key not in seen and key[0] in names:
             problems.append(f"{_where(names[key[0]], key, replayed.holder)}：操作日志记有这张评查表（{_summary(replayed)}），"
                             "表中没有")
-    return len(rows), problems
+    return len(rows), problems, scores
 
 
 def check_database(store: Store) -> CheckReport:
@@ -262,11 +303,17 @@ def check_database(store: Store) -> CheckReport:
     if not altered:
         report.checked.append(f"评分标准 {len(rubrics)} 个版本，内容与哈希一致")
 
-    sheets, differing = compare_sheets(store)
+    sheets, differing, scores = compare_sheets(store)
     shown = differing[:MAX_SHEET_PROBLEMS]
     report.problems += shown
     if len(differing) > len(shown):
         report.problems.append(f"……另有 {len(differing) - len(shown)} 张评查表与操作日志不符")
     if not differing:
         report.checked.append(f"评查表 {sheets} 张，与操作日志逐条重放的结果一致")
+    shown = scores[:MAX_SHEET_PROBLEMS]
+    report.problems += shown
+    if len(scores) > len(shown):
+        report.problems.append(f"……另有 {len(scores) - len(shown)} 张评查表存储的得分与其扣分不符")
+    if not scores:
+        report.checked.append("每张评查表存储的得分与其扣分相符")
     return report

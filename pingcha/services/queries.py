@@ -163,7 +163,7 @@ class Progress:
 
 def progress(store: Store, activity_ref: str) -> Progress:
     """The 组长's dashboard: derived from the activity's results, never stored."""
-    return progress_of(activity_results(store, activity_ref))
+    return progress_of(activity_results(store, activity_ref, contents=False))
 
 
 def progress_of(results: ActivityResults) -> Progress:

@@ -1,6 +1,12 @@
 """An activity's results (§2, §4): derived from the sheet rows, never stored, and computed once per
 version of the data (a Store remembers the last results, and after a change to a few files' sheets computes
-only those files again)."""
+only those files again).
+
+Results come two ways. With the sheets' contents (``contents=True``, what reports, agreement and 复核 need):
+each sheet is scored again from its rows. Without them (``contents=False``, what the results, progress and
+复核 lists need): files' outcomes are decided from the score each write stored beside its sheet, and a
+province's results cost a tenth. Both decide with the same ``file_outcome``; ``pingcha check`` verifies that
+every stored score is what the sheet's rows score."""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from pingcha.results import (
     DrawFacts,
     FINAL, NEEDS_REVIEW, PENDING, ActivityResults, AgencyResult, Evaluator as Person, FileResult, SheetView,
 )
-from pingcha.scoring import SheetError, agency_mean, score_sheet
+from pingcha.scoring import SheetError, SheetScore, agency_mean, graded, score_sheet
 from pingcha.services.activities import find_activity, info_of
 from pingcha.services.wordings import standard_wordings
 from pingcha.store import Store
@@ -27,14 +33,15 @@ from pingcha.store import sheets as rows
 from pingcha.vocabulary import SheetKind, SheetStatus
 
 
-def confirmation_requests(rubric, views) -> list[str]:
-    """请组长确认 on submitted sheets, in words: who asks about which item, and why."""
+def confirmation_requests(rubric, asked: list[tuple[str, dict[str, str]]]) -> list[str]:
+    """请组长确认 on submitted sheets, in words: who asks about which item, and why (``asked``: each sheet's
+    evaluator and its requests, code → reason)."""
     requests = []
-    for view in views:
-        for code, reason in sorted(view.sheet.uncertain.items()):
+    for evaluator, uncertain in asked:
+        for code, reason in sorted(uncertain.items()):
             known = rubric.item_by_code.get(code) or rubric.veto_by_code.get(code)
             title = f"“{known.title}”" if known is not None else ""
-            requests.append(f"{view.evaluator}请组长确认 {code}{title}：{reason}")
+            requests.append(f"{evaluator}请组长确认 {code}{title}：{reason}")
     return requests
 
 
@@ -50,24 +57,43 @@ _ONE_FILE = frozenset({"sheet", "review", "precheck"})
 _NOTHING = frozenset({"access"})
 
 
-def activity_results(store: Store, activity_ref: str, remember: bool = True) -> ActivityResults:
+def activity_results(store: Store, activity_ref: str, remember: bool = True, contents: bool = True) -> ActivityResults:
     """The activity's files, their outcomes and the agencies' ranks, as of now (``remember=False``: not kept
-    for later calls, for a pass over many activities that needs each once). Kept results are brought up to
-    date by computing again only the files whose sheets changed since, when that is all that changed."""
+    for later calls, for a pass over many activities that needs each once). ``contents=False``: each sheet's
+    view holds its stored score (a ``SheetScore``) and no ``sheet``. Kept results are brought up to date by
+    computing again only the files whose sheets changed since, when that is all that changed."""
     with store.read() as session:
         activity = find_activity(session, activity_ref)
         version = stored_audit.data_version(session)
-        key = ("results", activity.id)
+        key = ("results", activity.id, contents)
         remembered = store.memo.get(key)
         if remembered is not None and remembered[0] == version:
             return remembered[1]
+        if not contents:  # results with contents of this version say all the lighter ones would
+            fuller = store.memo.get(("results", activity.id, True))
+            if fuller is not None and fuller[0] == version:
+                return fuller[1]
         with paused_collection():
-            computed = _brought_up_to_date(session, activity, remembered) if remembered else None
+            computed = _brought_up_to_date(session, activity, remembered, contents) if remembered else None
             if computed is None:
-                computed = _compute(session, activity)
+                computed = _compute(session, activity, contents)
     if remember:
         store.memo[key] = (version, *computed)
     return computed[0]
+
+
+def file_result(store: Store, activity_ref: str, case_no: str) -> FileResult | None:
+    """One drawn file's result with its sheets' contents, as of now (None for a file outside the draw): for
+    the 复核 of that file, without reading every sheet of the activity."""
+    results = activity_results(store, activity_ref, contents=False)  # keeps what a file's result is computed from
+    kept = store.memo.get(("results", results.activity_id, False)) or store.memo[("results", results.activity_id, True)]
+    basis = kept[2]
+    found = basis.drawn.get(case_no)
+    if found is None:
+        return None
+    with store.read() as session:
+        sheet_rows, contents = rows.case_sheets(session, [found[1].id], decided=False)
+    return _file_results(basis, [found[1]], sheet_rows, contents)[0]
 
 
 @dataclass
@@ -82,7 +108,7 @@ class _Basis:
     drawn: dict[str, tuple[int, object]]  # 案号 → (position in the results' files, the stored case)
 
 
-def _compute(session, activity) -> tuple[ActivityResults, _Basis]:
+def _compute(session, activity, contents: bool) -> tuple[ActivityResults, _Basis]:
     info = info_of(session, activity)
     rubric = info.rubric
     persons = {p.id: p for p in people.people(session, activity.id)}
@@ -96,10 +122,11 @@ def _compute(session, activity) -> tuple[ActivityResults, _Basis]:
     for members in team.values():
         members.sort(key=lambda pid: persons[pid].name)
     # What a sheet confirmed as nothing to deduct changes no score: results never read it (most of the rows).
-    sheet_rows, contents = rows.activity_sheets(session, activity.id, decided=False)
+    sheet_rows, said = (rows.activity_sheets(session, activity.id, decided=False) if contents
+                        else rows.activity_scores(session, activity.id))
     basis = _Basis(info, persons, team, objection_reasons(rubric, stored_objections.reopening(session, activity.id)),
                    {case.case_no: (position, case) for position, case in enumerate(drawn)})
-    files = _file_results(basis, drawn, sheet_rows, contents)
+    files = _file_results(basis, drawn, sheet_rows, said if contents else None, None if contents else said)
     results = ActivityResults(
         activity=activity.name, activity_id=activity.id, rubric=rubric, created_at=activity.created_at,
         per_file=activity.per_file, spread=info.spread,
@@ -113,7 +140,7 @@ def _compute(session, activity) -> tuple[ActivityResults, _Basis]:
     return results, basis
 
 
-def _brought_up_to_date(session, activity, remembered: tuple) -> tuple[ActivityResults, _Basis] | None:
+def _brought_up_to_date(session, activity, remembered: tuple, contents: bool) -> tuple[ActivityResults, _Basis] | None:
     """The remembered results with the files whose sheets changed since computed again; None when something
     else changed (or so many files that computing everything costs less)."""
     then, results, basis = remembered
@@ -131,43 +158,66 @@ def _brought_up_to_date(session, activity, remembered: tuple) -> tuple[ActivityR
             touched[position] = case
     if not touched:
         return results, basis
-    sheet_rows, contents = rows.case_sheets(session, [case.id for case in touched.values()], decided=False)
+    ids = [case.id for case in touched.values()]
+    sheet_rows, said = rows.case_sheets(session, ids, decided=False) if contents else rows.case_scores(session, ids)
     files = list(results.files)
     positions = sorted(touched)
     for position, result in zip(positions, _file_results(basis, [touched[p] for p in positions], sheet_rows,
-                                                           contents)):
+                                                           said if contents else None, None if contents else said)):
         files[position] = result
     return replace(results, files=tuple(files), agencies=_agencies(basis.info.rubric, files)), basis
 
 
-def _file_results(basis: _Basis, cases, sheet_rows, contents) -> list[FileResult]:
-    """The results of ``cases`` (drawn files) from their sheets (``sheet_rows`` may hold others' too)."""
+def _file_results(basis: _Basis, cases, sheet_rows, contents: dict | None,
+                  requests: dict[int, dict[str, str]] | None = None) -> list[FileResult]:
+    """The results of ``cases`` (drawn files) from their sheets (``sheet_rows`` may hold others' too): scored
+    from their ``contents`` (sheet id → Sheet), or else from the scores stored on the rows, with ``requests``
+    (sheet id → the sheet's 请组长确认) beside them."""
     info = basis.info
     rubric, persons = info.rubric, basis.persons
     evaluations = {(r.case_file_id, r.evaluator_id): r for r in sheet_rows if r.kind == SheetKind.EVALUATION}
     reviews = {r.case_file_id: r for r in sheet_rows
                if r.kind == SheetKind.REVIEW and r.status == SheetStatus.RECONCILED}
+    names = {pid: person.name for pid, person in persons.items()}
+    none: dict[str, str] = {}
+    # (score, vetoes) → its SheetScore: a province's sheets share a few hundred, each graded once.
+    stored: dict[tuple, SheetScore] = {}
+    draft = SheetStatus.DRAFT
 
     def view(row, reconciled: bool = False) -> SheetView:
+        if contents is None:
+            result = None
+            if row.score is not None:
+                key = (row.score, row.vetoes)
+                result = stored.get(key)
+                if result is None:
+                    result = stored[key] = SheetScore(row.score, graded(rubric, row.score, row.vetoes), row.vetoes)
+            return SheetView(names[row.evaluator_id], row.status, None, result, row.submitted_at, reconciled)
         sheet = contents[row.id]
         try:
             result = score_sheet(rubric, sheet)
         except SheetError:
             result = None
-        return SheetView(persons[row.evaluator_id].name, row.status, sheet, result, row.submitted_at, reconciled)
+        return SheetView(names[row.evaluator_id], row.status, sheet, result, row.submitted_at, reconciled)
+
+    def asked(row) -> dict[str, str]:
+        return contents[row.id].uncertain if contents is not None else requests.get(row.id, none)
 
     files = []
     for case in cases:
-        members = basis.team.get(case.id, ())
-        views = [view(evaluations[(case.id, pid)]) for pid in members if (case.id, pid) in evaluations]
-        review = view(reviews[case.id], reconciled=True) if case.id in reviews else None
-        done = [v for v in views if v.status != SheetStatus.DRAFT and v.result is not None]
-        submitted = [v.result for v in done]
-        outcome = file_outcome(rubric, len(members), submitted, review.result if review is not None else None,
-                               info.spread, info.band_review, confirmation_requests(rubric, done),
-                               basis.reopening.get(case.id, ()))
+        case_id = case.id
+        members = basis.team.get(case_id, ())
+        found = [row for row in (evaluations.get((case_id, pid)) for pid in members) if row is not None]
+        views = [view(row) for row in found]
+        review = view(reviews[case_id], reconciled=True) if case_id in reviews else None
+        done = [(v, row) for v, row in zip(views, found) if v.status != draft and v.result is not None]
+        requests_made = [(v.evaluator, unsure) for v, row in done if (unsure := asked(row))]
+        outcome = file_outcome(rubric, len(members), [v.result for v, _ in done],
+                               review.result if review is not None else None, info.spread, info.band_review,
+                               confirmation_requests(rubric, requests_made) if requests_made else (),
+                               basis.reopening.get(case_id, ()))
         files.append(FileResult(
-            case.facts, outcome.status, outcome.score, outcome.grade, tuple(persons[pid].name for pid in members),
+            case.facts, outcome.status, outcome.score, outcome.grade, tuple(names[pid] for pid in members),
             tuple(views), review if review is not None and review.result is not None else None, outcome.reasons,
         ))
     return files
@@ -212,8 +262,7 @@ def _draw_facts(session, activity_id: int) -> DrawFacts | None:
 def colleagues_sheets(store: Store, activity_ref: str, case_no: str, evaluator: str) -> tuple[SheetView, ...]:
     """Once a file is final, what its other evaluators (and the 组长's 复核) found, for learning side by side;
     nothing before that (§10: until then an evaluator sees neither the others' sheets nor their names)."""
-    results = activity_results(store, activity_ref)
-    file = next((f for f in results.files if f.case.case_no == case_no), None)
+    file = file_result(store, activity_ref, case_no)
     if file is None or file.status != FINAL or evaluator not in file.evaluators:
         return ()
     others = tuple(v for v in file.sheets if v.evaluator != evaluator and v.status != SheetStatus.DRAFT)

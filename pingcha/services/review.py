@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from pingcha.errors import Refused, UserError
 from pingcha.policy import LeaderAction
 from pingcha.results import NEEDS_REVIEW, PENDING, FileResult
-from pingcha.scoring import Sheet, SheetError, SheetResult, canonical_codes, check_sheet, score_sheet
+from pingcha.scoring import Sheet, SheetError, SheetResult, canonical_codes, check_sheet, score_sheet, stored_score
 from pingcha.services import access
 from pingcha.services.activities import find_activity
 from pingcha.services.objections import settle_objections
@@ -24,7 +22,8 @@ from pingcha.vocabulary import Role, SheetStatus
 
 
 def review_queue(store: Store, activity_ref: str) -> list[FileResult]:
-    return [f for f in activity_results(store, activity_ref).files if f.status == NEEDS_REVIEW]
+    return [f for f in activity_results(store, activity_ref, contents=False).files
+            if f.status == NEEDS_REVIEW]
 
 
 def _leader(session: Transaction, activity_id: int, actor: str, current: FileResult) -> people.PersonRecord:
@@ -39,7 +38,8 @@ def _leader(session: Transaction, activity_id: int, actor: str, current: FileRes
 
 
 def _reviewable(store: Store, activity_ref: str, case_no: str) -> FileResult:
-    current = next((f for f in activity_results(store, activity_ref).files if f.case.case_no == case_no), None)
+    current = next((f for f in activity_results(store, activity_ref, contents=False).files
+                    if f.case.case_no == case_no), None)
     if current is None:
         raise UserError(f"案卷“{case_no}”不在本次评查的抽查范围内")
     if current.status == PENDING:
@@ -47,14 +47,14 @@ def _reviewable(store: Store, activity_ref: str, case_no: str) -> FileResult:
     return current
 
 
-def _review_row(session: Transaction, activity_id: int, case_file_id: int, leader_id: int) -> rows.SheetRow:
+def _review_row(session: Transaction, rubric, activity_id: int, case_file_id: int, leader_id: int) -> rows.SheetRow:
     """The file's one 复核 sheet, created if need be, locked, and held by ``leader_id``."""
     row = rows.review_sheet(session, case_file_id, lock=True)
     if row is None:
-        row = rows.create_sheet(session, activity_id, case_file_id, leader_id, REVIEW)
+        row = rows.create_sheet(session, activity_id, case_file_id, leader_id, REVIEW, stored_score(rubric, Sheet()))
     if row.evaluator_id != leader_id:  # one 复核 sheet per file, held by whichever 组长 works on it
         rows.update_sheet(session, row.id, evaluator_id=leader_id)
-        row = replace(row, evaluator_id=leader_id)
+        row = row._replace(evaluator_id=leader_id)
     return row
 
 
@@ -69,7 +69,7 @@ def open_review(store: Store, activity_ref: str, case_no: str, actor: str, start
         leader = _leader(session, activity.id, actor, current)
         case = register.case_by_no(session, activity.id, case_no)
         ref = SheetRef(activity.id, case.id, leader.id, case_no, leader.name, REVIEW)
-        row = _review_row(session, activity.id, case.id, leader.id)
+        row = _review_row(session, rubric, activity.id, case.id, leader.id)
         if start is not None:
             problems = check_sheet(rubric, start)
             if problems:
@@ -77,7 +77,7 @@ def open_review(store: Store, activity_ref: str, case_no: str, actor: str, start
             before = sheet_of(session, row).to_json()
             write_contents(session, rubric, row, start)
             rows.update_sheet(session, row.id, status=DRAFT)
-            row = replace(row, status=DRAFT)
+            row = row._replace(status=DRAFT)
             record(session, actor, "review", "开始复核", activity_id=activity.id, case_no=case_no,
                    before=before, after={"leader": actor, **start.to_json()})
         return SheetState(ref, sheet_of(session, row, ref), row.status, row.submitted_at)
@@ -127,7 +127,7 @@ def _settle(store: Store, session: Transaction, activity_id: int, case_no: str, 
         raise SheetError(problems)
     if row is None:
         case = register.case_by_no(session, activity_id, case_no)
-        row = _review_row(session, activity_id, case.id, leader.id)
+        row = _review_row(session, rubric, activity_id, case.id, leader.id)
     before = {"leader": actor, **sheet_of(session, row).to_json()} if row.status == RECONCILED else None
     rows.settle_review(session, row.id, leader.id)
     write_contents(session, rubric, row, sheet)

@@ -15,7 +15,7 @@ from pingcha.memory import paused_collection
 from pingcha.services import access, calibration
 from pingcha.rubric import Rubric
 from pingcha.scoring import (Sheet, SheetError, SheetResult, canonical_codes, check_sheet, score_sheet,
-                             sheet_from_json)
+                             sheet_from_json, stored_score)
 from pingcha.services.activities import find_activity, info_of
 from pingcha.services.tables import read_json_file
 from pingcha.store import Store, Transaction
@@ -136,22 +136,23 @@ def _submitted(ref: SheetRef) -> UserError:
     return UserError(f"“{ref.evaluator}”对“{ref.case_no}”的评查表已提交，不能再修改；如需更正请由组长复核")
 
 
-def _editable_row(session: Transaction, ref: SheetRef, found: SheetRow | None = None) -> SheetRow:
+def _editable_row(session: Transaction, rubric: Rubric, ref: SheetRef, found: SheetRow | None = None) -> SheetRow:
     """The sheet's row, created on the first change, locked for the rest of the transaction, and
     checked editable under that lock (so a change racing a submit either lands first or is refused).
     ``found``: the row as this transaction already read it with its lock held."""
     row = found or find_row(session, ref, lock=True)
     if row is None:
-        row = rows.create_sheet(session, ref.activity_id, ref.case_file_id, ref.evaluator_id, ref.kind)
+        row = rows.create_sheet(session, ref.activity_id, ref.case_file_id, ref.evaluator_id, ref.kind,
+                                stored_score(rubric, Sheet()))
         if row.evaluator_id != ref.evaluator_id:  # one 复核 sheet per file, held by whichever 组长 works on it
             rows.update_sheet(session, row.id, evaluator_id=ref.evaluator_id)
-            row = replace(row, evaluator_id=ref.evaluator_id)
+            row = row._replace(evaluator_id=ref.evaluator_id)
     if row.status != DRAFT and ref.kind == EVALUATION:
         raise _submitted(ref)
     if row.status != DRAFT:
         # Changing a settled 复核 sheet reopens it: the file waits for the 组长 to confirm again.
         rows.update_sheet(session, row.id, status=DRAFT)
-        row = replace(row, status=DRAFT)
+        row = row._replace(status=DRAFT)
     return row
 
 
@@ -230,7 +231,7 @@ def change_sheet(
             _own(session, ref, actor, "修改")
             rubric = activity_rubric(store, session, ref.activity_id)
             original = find_row(session, ref, lock=True)
-            row = _editable_row(session, ref, original)
+            row = _editable_row(session, rubric, ref, original)
             current = sheet_of(session, row, ref)
             changes: dict = {}
             if comment is not None:
@@ -256,13 +257,14 @@ def change_sheet(
             if _unchanged(before, after) and suggested_by is None:
                 raise _Unchanged(SheetState(ref, current, original.status if original else NOT_STARTED,
                                             original.submitted_at if original else None))
-            rows.update_sheet(session, row.id, **changes)
+            changed = _applied(current, code, after)
+            rows.update_sheet(session, row.id, stored_score(rubric, changed), **changes)
             record(session, actor, "sheet", action, activity_id=ref.activity_id, case_no=ref.case_no,
                    before={"evaluator": ref.evaluator, **before}, after={"evaluator": ref.evaluator, **_kind(ref), **after})
             if suggested_by is not None:
                 record(session, actor, "precheck", "采纳预检提示", activity_id=ref.activity_id, case_no=ref.case_no,
                        after={"evaluator": ref.evaluator, **suggested_by})
-            return SheetState(ref, _applied(current, code, after), row.status, row.submitted_at)
+            return SheetState(ref, changed, row.status, row.submitted_at)
     except _Unchanged as unchanged:
         return unchanged.state
 
@@ -333,7 +335,8 @@ def _applied(sheet: Sheet, code: str, after: dict) -> Sheet:
 
 def write_contents(session: Transaction, rubric: Rubric, row: SheetRow, sheet: Sheet, fresh: bool = False) -> None:
     """Make the sheet's rows say exactly ``sheet`` (``fresh``: the row was just created, nothing to clear)."""
-    rows.replace_contents(session, {row.id: sheet}, rubric.deduction_by_code, fresh=[row.id] if fresh else ())
+    rows.replace_contents(session, {row.id: sheet}, rubric.deduction_by_code, {row.id: stored_score(rubric, sheet)},
+                          fresh=[row.id] if fresh else ())
 
 
 def _submit_row(session: Transaction, rubric: Rubric, ref: SheetRef, row: SheetRow, actor: str,
@@ -369,7 +372,7 @@ def submit_sheet(store: Store, ref: SheetRef, actor: str) -> SheetResult:
     with store.transaction(row_locked=True) as session:  # as change_sheet: under the sheet's row lock
         _own(session, ref, actor, "提交")
         rubric = activity_rubric(store, session, ref.activity_id)
-        row = _editable_row(session, ref)
+        row = _editable_row(session, rubric, ref)
         return _submit_row(session, rubric, ref, row, actor)
 
 
@@ -588,7 +591,7 @@ def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file
         else:
             sheet_rows[key] = row
             earlier[row.id] = stored  # read under this transaction's lock: not read again
-    rows.create_drafts(session, activity_id, new)
+    rows.create_drafts(session, activity_id, new, stored_score(rubric, Sheet()))
     if new:
         # Read back (and lock) the new sheets; on a shared server another import may have created one first.
         created = {(r.case_file_id, r.evaluator_id): r for r in rows.sheets_on_cases(
@@ -601,12 +604,15 @@ def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file
                 sheet_rows[key] = created[key]
         # Empty, unless that other import wrote to one before this file got its lock.
         earlier.update(rows.contents_of(session, [sheet_rows[key] for key in dict.fromkeys(new)]))
-    rows.replace_contents(session, {sheet_rows[(ref.case_file_id, ref.evaluator_id)].id: sheet
-                                    for _, ref, _, sheet, *_ in refs}, rubric.deduction_by_code, submitted=submit)
+    written = {sheet_rows[(ref.case_file_id, ref.evaluator_id)].id: sheet for _, ref, _, sheet, *_ in refs}
+    results = {sheet_id: score_sheet(rubric, sheet) for sheet_id, sheet in written.items()}  # all checked above
+    rows.replace_contents(session, written, rubric.deduction_by_code,
+                          {sheet_id: (r.score, r.vetoes) for sheet_id, r in results.items()}, submitted=submit)
     done = []
     trail: list[Entry] = []
     for _, ref, row, sheet, _, overwritten in refs:
-        before = earlier[sheet_rows[(ref.case_file_id, ref.evaluator_id)].id]
+        sheet_id = sheet_rows[(ref.case_file_id, ref.evaluator_id)].id
+        before = earlier[sheet_id]
         before_json = None
         if row is not None or before != Sheet():
             if (before.case_no, before.evaluator) != (ref.case_no, ref.evaluator):
@@ -620,7 +626,7 @@ def _write_imported(session: Transaction, rubric: Rubric, activity_id: int, file
                            before_json, after))
         status = DRAFT
         if submit:
-            result = score_sheet(rubric, sheet)
+            result = results[sheet_id]
             trail.append(Entry(actor, "sheet", "提交评查表", activity_id, ref.case_no, None,
                                {"evaluator": ref.evaluator, "score": str(result.score), "grade": result.grade,
                                 **content}))

@@ -77,6 +77,8 @@ class StoredSheet:
     kind: str  # evaluation or review
     status: str
     comment: str
+    score: str | None  # the stored score (text of its Decimal; None: stored as unscorable)
+    vetoes: str  # the stored vetoes, joined as store/sheets.py joins them
     deductions: dict[str, tuple[int, str]] = field(default_factory=dict)  # code → (count, note)
     marks: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, code) → note
 
@@ -84,7 +86,7 @@ class StoredSheet:
 def stored_sheets(session: Session) -> list[StoredSheet]:
     rows = session.exec(
         select(ScoreSheet.id, Activity.id, Activity.name, CaseFile.case_no, Evaluator.name, ScoreSheet.status_kind,
-               ScoreSheet.status, ScoreSheet.comment)
+               ScoreSheet.status, ScoreSheet.comment, ScoreSheet.score, ScoreSheet.vetoes)
         .join(Activity, Activity.id == ScoreSheet.activity_id)
         .join(CaseFile, CaseFile.id == ScoreSheet.case_file_id)
         .join(Evaluator, Evaluator.id == ScoreSheet.evaluator_id)

@@ -170,6 +170,11 @@ class ScoreSheet(SQLModel, table=True):
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     updated_at: datetime = Field(default_factory=now)
     submitted_at: datetime | None = None
+    # What the sheet's rows score, stored by every write that changes them (pingcha check recomputes it): the
+    # score as text of its Decimal (None where the rows cannot be scored) and the vetoes found, joined by \x1f.
+    # Results read these instead of scoring every sheet again.
+    score: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    vetoes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class SheetDeduction(SQLModel, table=True):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import String, delete, func, insert, select, type_coerce, update
 from sqlmodel import Session
 
 from pingcha.results import CaseFile as CaseRecord
@@ -67,9 +67,17 @@ class DrawRecord:
     drawn_by: str
 
 
+# The dates as the driver returns them (SQLite: text), made dates here by one C call each: SQLAlchemy's own
+# conversion (a regular expression a value) was most of reading a province's register.
 _CASE_COLUMNS = (CASE.c.id, CASE.c.activity_id, CASE.c.agency_id, CASE.c.draw_id, CASE.c.row_no, CASE.c.case_no,
                  AGENCY.c.name, CASE.c.cause, CASE.c.party, CASE.c.party_type, CASE.c.procedure, CASE.c.decision,
-                 CASE.c.filed_on, CASE.c.decided_on, CASE.c.served_on, CASE.c.closed_on, CASE.c.officers, CASE.c.extra)
+                 *(type_coerce(column, String) for column in (CASE.c.filed_on, CASE.c.decided_on, CASE.c.served_on,
+                                                              CASE.c.closed_on)),
+                 CASE.c.officers, CASE.c.extra)
+
+
+def _day(value) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _case(row) -> StoredCase:
@@ -77,7 +85,8 @@ def _case(row) -> StoredCase:
      decision, filed_on, decided_on, served_on, closed_on, officers, extra) = row
     facts = CaseRecord(
         case_no=case_no, agency=agency, cause=cause, party=party, party_type=party_type, procedure=procedure,
-        decision=decision, filed_on=filed_on, decided_on=decided_on, served_on=served_on, closed_on=closed_on,
+        decision=decision, filed_on=_day(filed_on), decided_on=_day(decided_on), served_on=_day(served_on),
+        closed_on=_day(closed_on),
         officers=tuple(o for o in officers.split("、") if o),
         extra=json.loads(extra) if extra and extra != "{}" else {},
     )
@@ -86,7 +95,7 @@ def _case(row) -> StoredCase:
 
 def _cases(session: Session, *conditions) -> list[StoredCase]:
     query = select(*_CASE_COLUMNS).join(AGENCY, AGENCY.c.id == CASE.c.agency_id).where(*conditions)
-    return [_case(row) for row in session.execute(query)]
+    return [_case(row) for row in session.execute(query).all()]
 
 
 def cases(session: Session, activity_id: int, drawn: bool = False) -> list[StoredCase]:
@@ -162,7 +171,7 @@ def register_size(session: Session, activity_id: int, excluding: Iterable[int] =
 def parties(session: Session, activity_id: int) -> list[tuple[str, str]]:
     """(当事人, 当事人类型) of every register row: the whole register's individuals are masked in documents."""
     query = select(CASE.c.party, CASE.c.party_type).where(CASE.c.activity_id == activity_id)
-    return [tuple(row) for row in session.execute(query)]
+    return [tuple(row) for row in session.execute(query).all()]
 
 
 def agency_ids(session: Session, activity_id: int) -> dict[str, int]:
@@ -225,7 +234,7 @@ def assignments(session: Session, activity_id: int) -> list[tuple[int, int]]:
     """Every (case_file_id, evaluator_id) assignment of the activity."""
     return [tuple(row) for row in session.execute(
         select(ASSIGNMENT.c.case_file_id, ASSIGNMENT.c.evaluator_id).where(ASSIGNMENT.c.activity_id == activity_id)
-    )]
+    ).all()]
 
 
 def is_assigned(session: Session, case_file_id: int, evaluator_id: int) -> bool:
@@ -247,7 +256,7 @@ def assigned_cases(session: Session, evaluator_id: int) -> list[StoredCase]:
     """The files assigned to one person."""
     query = (select(*_CASE_COLUMNS).join(AGENCY, AGENCY.c.id == CASE.c.agency_id)
              .join(ASSIGNMENT, ASSIGNMENT.c.case_file_id == CASE.c.id).where(ASSIGNMENT.c.evaluator_id == evaluator_id))
-    return [_case(row) for row in session.execute(query)]
+    return [_case(row) for row in session.execute(query).all()]
 
 
 def assignment_counts(session: Session, activity_id: int, excluding: Iterable[int] = ()) -> dict[int, int]:

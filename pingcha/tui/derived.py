@@ -1,9 +1,9 @@
 """The activity's results as the 组长's pages show them: computed once per data version, off the event loop.
 
-An activity of 50,000 files takes seconds to turn into results; the 进度, 复核 and 结果 pages (and the reports)
-share one computation, and the views built from it, kept until a change is committed (the data version of
-``results_version``). Workers call ``get`` from their threads; the event loop calls ``current`` to learn, with
-one cheap query, whether what a page shows is still current.
+An activity of 50,000 files takes seconds to turn into results; the 进度, 复核 and 结果 pages share one computation
+(without the sheets' contents), the reports another (with them), and the views built from them, kept until a
+change is committed (the data version of ``results_version``). Workers call ``get`` from their threads; the event
+loop calls ``current`` to learn, with one cheap query, whether what a page shows is still current.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from pingcha.services.queries import progress_of
 from pingcha.services.results import activity_results, results_version
 from pingcha.store import Store
 
-VIEWS: dict[str, Callable[[ActivityResults], object]] = {"results": lambda results: results, "progress": progress_of}
+# A view and the results it is built from: without the sheets' contents for the pages, with them for the reports.
+VIEWS: dict[str, tuple[bool, Callable[[ActivityResults], object]]] = {
+    "results": (False, lambda results: results), "progress": (False, progress_of), "full": (True, lambda results: results),
+}
 
 
 class DerivedViews:
@@ -27,7 +30,7 @@ class DerivedViews:
         self.activity_ref = activity_ref
         self._lock = threading.Lock()  # one computation at a time; only workers wait for it
         # (version, views), replaced whole, so the event loop reads it without ever waiting for a worker.
-        self._state: tuple[tuple[int, ...] | None, dict[str, object]] = (None, {})
+        self._state: tuple[tuple[int, ...] | None, dict[object, object]] = (None, {})
 
     def current(self, name: str) -> object | None:
         """The view if it is computed and the data has not changed since (one cheap query); else None."""
@@ -42,8 +45,13 @@ class DerivedViews:
             version, views = self._state
             now = results_version(self.store)
             if now != version:
-                version, views = now, {"results": activity_results(self.store, self.activity_ref)}
+                version, views = now, {}
             if name not in views:
-                views = {**views, name: VIEWS[name](views["results"])}
+                contents, build = VIEWS[name]
+                base = ("computed", contents)  # the results the views of this kind are built from, computed once
+                results = views.get(base)
+                if results is None:
+                    results = activity_results(self.store, self.activity_ref, contents=contents)
+                views = {**views, base: results, name: build(results)}
             self._state = (version, views)
             return views[name]

@@ -54,7 +54,16 @@ class ReviewScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._read()
         self.draw()
+
+    def _read(self) -> None:
+        """The file as it now stands, with what its sheets say (the 复核 page's list holds only their scores)."""
+        from pingcha.services.results import file_result
+
+        current = self.app.call(file_result, self.app.store, str(self.app.who.activity.id), self.file.case.case_no)
+        if current is not None:
+            self.file = current
 
     def draw(self) -> None:
         rubric = self.app.who.activity.rubric
@@ -155,14 +164,8 @@ class ReviewScreen(Screen):
             self.dismiss(True)
 
     def action_reload(self) -> None:
-        from pingcha.services.results import activity_results
-
-        results = self.app.call(activity_results, self.app.store, str(self.app.who.activity.id))
-        if results is not None:
-            current = next((f for f in results.files if f.case.case_no == self.file.case.case_no), None)
-            if current is not None:
-                self.file = current
-            self.draw()
+        self._read()
+        self.draw()
 
     def action_back(self) -> None:
         self.dismiss(False)

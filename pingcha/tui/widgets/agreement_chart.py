@@ -13,7 +13,6 @@ from textual.widgets import Static
 
 from pingcha.agreement import LENIENT, STRICT, ActivityAgreement, rounded
 from pingcha.errors import UserError
-from pingcha.results import ActivityResults
 from pingcha.services.agreement import agreement_of
 
 HALF = 14  # cells each side of zero for the longest bar
@@ -81,17 +80,18 @@ def agreement_text(view: ActivityAgreement) -> Text:
 
 
 class AgreementChart(Static):
-    """The dashboard's agreement section; ``show`` recomputes it from fresh results in a worker."""
+    """The dashboard's agreement section; ``show`` recomputes it in a worker, from the results with the sheets'
+    contents (which items each sheet deducted: the page itself shows results without them)."""
 
     DEFAULT_CSS = "AgreementChart { margin-top: 1; height: auto; }"
 
-    def show(self, results: ActivityResults) -> None:
-        self.compute(results)
+    def show(self) -> None:
+        self.compute()
 
     @work(thread=True, exclusive=True, group="agreement", exit_on_error=False)
-    def compute(self, results: ActivityResults) -> None:
+    def compute(self) -> None:
         try:
-            text = agreement_text(agreement_of(results))
+            text = agreement_text(agreement_of(self.app.derived.get("full")))
         except UserError as exc:
             text = Text(f"评查尺度一致性：{exc}", style="red")
         self.app.call_from_thread(self.update, text)

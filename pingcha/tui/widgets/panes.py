@@ -361,7 +361,7 @@ class ProgressPane(ScrollingPane):
             f"已完成 {view.count(FINAL)}；评查表已提交 {view.sheets_submitted}/{view.sheets_due}",
         )
         self.query_one("#progress-summary", Static).update(summary)
-        self.query_one(AgreementChart).show(view.results)
+        self.query_one(AgreementChart).show()
         self.query_one(ResultCharts).show(view.results)
         if self.who.activity.rubric.checks:
             self._fill_checks()

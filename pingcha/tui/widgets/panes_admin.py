@@ -365,7 +365,7 @@ class ReportsPane(WorkPane):
                 elif key == "bulletin":
                     if not allow_pending:
                         if results is None:
-                            results = self.app.derived.get("results")
+                            results = self.app.derived.get("full")
                         waiting = report_function("pending_message")(results)
                         if waiting:
                             self.app.call_from_thread(self._state, key, "待确认：尚有案卷未完成评查", True)
@@ -380,7 +380,7 @@ class ReportsPane(WorkPane):
                 else:
                     function = report_function(function_name)
                     if results is None:
-                        results = self.app.derived.get("results")
+                        results = self.app.derived.get("full")
                     folder.mkdir(parents=True, exist_ok=True)
                     prechecks = self._prechecks() if key in PRECHECKED else None
                     if prechecks is not None and prechecks.checks:
