@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import date, datetime
 from decimal import Decimal
 
 from pingcha.outcome import ranked
 from pingcha.rubric import Rubric
-from pingcha.scoring import Sheet, SheetResult, SheetScore, round1
+from pingcha.scoring import Sheet, SheetError, SheetResult, SheetScore, round1, score_sheet
 from pingcha.vocabulary import FILE_STATUS_LABELS, FileStatus, Role, SheetStatus
 
 PENDING = FileStatus.PENDING
@@ -53,8 +54,8 @@ class SheetView:
     """One evaluator's 评查表 on one file, or the 组长's reconciled sheet (``reconciled``). In an activity's
     results ``sheet.decided`` is left empty: which items were confirmed as nothing to deduct changes no score
     and no report, and is most of what a province's sheets hold (the scoring screen reads it, sheet by sheet).
-    In results without contents (``activity_results(contents=False)``) ``sheet`` is None and ``result`` is the
-    stored ``SheetScore``."""
+    In an activity's results ``result`` is the score stored beside the sheet, and without contents
+    (``activity_results(contents=False)``) ``sheet`` is None."""
 
     evaluator: str
     status: str  # 草稿 (draft), 已提交 (submitted) or 复核 (reconciled)
@@ -62,6 +63,20 @@ class SheetView:
     result: SheetResult | SheetScore | None  # None where the sheet cannot be scored
     submitted_at: datetime | None = None
     reconciled: bool = False
+    rubric: Rubric | None = field(default=None, repr=False, compare=False)  # what ``detail`` scores with
+
+    @cached_property
+    def detail(self) -> SheetResult | None:
+        """The score item by item (a ``SheetResult``), scored from ``sheet`` when first asked for; None where the
+        sheet cannot be scored."""
+        if isinstance(self.result, SheetResult) or self.result is None:
+            return self.result
+        if self.sheet is None or self.rubric is None:
+            raise ValueError("results without the sheets' contents have no per-item detail")
+        try:
+            return score_sheet(self.rubric, self.sheet)
+        except SheetError:
+            return None
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,10 @@ def test_kept_results_brought_up_to_date_equal_results_computed_afresh(db, steps
                 lighter = activity_results(light, ACTIVITY, contents=False)
                 assert outcomes(lighter) == outcomes(afresh)
                 assert all(v.sheet is None for f in lighter.files for v in f.sheets)
+                # Outcomes are decided from the scores stored at each write: what the sheets' rows score.
+                views = [v for f in afresh.files for v in (*f.sheets, *([f.review] if f.review else []))]
+                assert all(v.result is not None and v.result == (v.detail.score, v.detail.grade, v.detail.vetoes)
+                           for v in views)
             finally:
                 fresh.dispose()
     finally:

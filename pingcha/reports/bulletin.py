@@ -211,7 +211,7 @@ def strengths(results: ActivityResults, limit: int = STRENGTHS) -> list[dict]:
             continue
         scored += 1
         na = set().union(*(v.sheet.na for v in views))
-        lost = {code for v in views for code, points in v.result.deducted.items() if points}
+        lost = {code for v in views for code, points in v.detail.deducted.items() if points}
         na_found.extend(na)
         lost_found.extend(lost - na)
     not_applicable, deducted = Counter(na_found), Counter(lost_found)

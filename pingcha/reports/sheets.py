@@ -38,7 +38,7 @@ def _findings(view: SheetView, item, masker: Masker) -> str:
 
 def sheet_rows(rubric: Rubric, view: SheetView, masker: Masker) -> list[dict]:
     """Every category (a shaded row) and item of the rubric, with this sheet's findings."""
-    result = view.result
+    result = view.detail
     items = {i.code: i for i in result.items} if result else {}
     categories = {c.code: c for c in result.categories} if result else {}
     rows = []
@@ -86,7 +86,7 @@ def _vetoes(rubric: Rubric, view: SheetView, masker: Masker) -> str:
 
 
 def _total_note(rubric: Rubric, view: SheetView) -> str:
-    result = view.result
+    result = view.detail
     if result is None:
         return ""
     effects = [rubric.veto_by_code[code] for code in result.vetoes]
@@ -103,7 +103,7 @@ def _total_note(rubric: Rubric, view: SheetView) -> str:
 
 def sheet_section(results: ActivityResults, view: SheetView, masker: Masker, units: dict[str, str]) -> dict:
     rubric = results.rubric
-    result = view.result
+    result = view.detail
     unit = units.get(view.evaluator, "")
     who = f"{view.evaluator}（{unit}）" if unit else view.evaluator
     return {

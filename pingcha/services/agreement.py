@@ -21,8 +21,8 @@ def rated_files(results: ActivityResults) -> list[list[RatedSheet]]:
     files = []
     for file in results.files:
         files.append([
-            RatedSheet(view.evaluator, view.result.score, frozenset(view.result.vetoes), view.result.deducted,
-                       view.result.na, view.submitted_at)
+            RatedSheet(view.evaluator, view.result.score, frozenset(view.result.vetoes), view.detail.deducted,
+                       view.detail.na, view.submitted_at)
             for view in file.sheets
             if view.status == SUBMITTED and not view.reconciled and view.result is not None
         ])

@@ -2,11 +2,11 @@
 version of the data (a Store remembers the last results, and after a change to a few files' sheets computes
 only those files again).
 
-Results come two ways. With the sheets' contents (``contents=True``, what reports, agreement and 复核 need):
-each sheet is scored again from its rows. Without them (``contents=False``, what the results, progress and
-复核 lists need): files' outcomes are decided from the score each write stored beside its sheet, and a
-province's results cost a tenth. Both decide with the same ``file_outcome``; ``pingcha check`` verifies that
-every stored score is what the sheet's rows score."""
+Files' outcomes are decided from the score each write stored beside its sheet (``pingcha check`` verifies that
+every stored score is what the sheet's rows score), so a province's results never score 100,000 sheets again.
+Results come with the sheets' contents (``contents=True``: what reports, agreement and 复核 need; a view's
+per-item detail is scored from them when first asked for) or without (``contents=False``: what the results,
+progress and 复核 lists need)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pingcha.results import (
     DrawFacts,
     FINAL, NEEDS_REVIEW, PENDING, ActivityResults, AgencyResult, Evaluator as Person, FileResult, SheetView,
 )
-from pingcha.scoring import SheetError, SheetScore, agency_mean, graded, score_sheet
+from pingcha.scoring import SheetScore, agency_mean, graded
 from pingcha.services.activities import find_activity, info_of
 from pingcha.services.wordings import standard_wordings
 from pingcha.store import Store
@@ -170,8 +170,8 @@ def _brought_up_to_date(session, activity, remembered: tuple, contents: bool) ->
 
 def _file_results(basis: _Basis, cases, sheet_rows, contents: dict | None,
                   requests: dict[int, dict[str, str]] | None = None) -> list[FileResult]:
-    """The results of ``cases`` (drawn files) from their sheets (``sheet_rows`` may hold others' too): scored
-    from their ``contents`` (sheet id → Sheet), or else from the scores stored on the rows, with ``requests``
+    """The results of ``cases`` (drawn files) from their sheets (``sheet_rows`` may hold others' too), decided
+    from the scores stored on the rows; with their ``contents`` (sheet id → Sheet) or else with ``requests``
     (sheet id → the sheet's 请组长确认) beside them."""
     info = basis.info
     rubric, persons = info.rubric, basis.persons
@@ -185,20 +185,14 @@ def _file_results(basis: _Basis, cases, sheet_rows, contents: dict | None,
     draft = SheetStatus.DRAFT
 
     def view(row, reconciled: bool = False) -> SheetView:
-        if contents is None:
-            result = None
-            if row.score is not None:
-                key = (row.score, row.vetoes)
-                result = stored.get(key)
-                if result is None:
-                    result = stored[key] = SheetScore(row.score, graded(rubric, row.score, row.vetoes), row.vetoes)
-            return SheetView(names[row.evaluator_id], row.status, None, result, row.submitted_at, reconciled)
-        sheet = contents[row.id]
-        try:
-            result = score_sheet(rubric, sheet)
-        except SheetError:
-            result = None
-        return SheetView(names[row.evaluator_id], row.status, sheet, result, row.submitted_at, reconciled)
+        result = None
+        if row.score is not None:
+            key = (row.score, row.vetoes)
+            result = stored.get(key)
+            if result is None:
+                result = stored[key] = SheetScore(row.score, graded(rubric, row.score, row.vetoes), row.vetoes)
+        return SheetView(names[row.evaluator_id], row.status, contents[row.id] if contents is not None else None,
+                         result, row.submitted_at, reconciled, rubric)
 
     def asked(row) -> dict[str, str]:
         return contents[row.id].uncertain if contents is not None else requests.get(row.id, none)

@@ -21,8 +21,8 @@ def item_cell(view: SheetView, item: Item) -> tuple[str, tuple]:
         return "不适用", ("na",)
     found = tuple((d.code, view.sheet.deductions.get(d.code, 0)) for d in item.deductions
                   if view.sheet.deductions.get(d.code, 0))
-    obtained = next((i.obtained for i in view.result.items if i.code == item.code), item.points) \
-        if view.result else item.points
+    obtained = next((i.obtained for i in view.detail.items if i.code == item.code), item.points) \
+        if view.detail else item.points
     codes = " ".join(f"{code}×{count}" if count > 1 else code for code, count in found)
     return (f"{num(obtained)}  {codes}" if codes else num(obtained)), found
 
@@ -95,7 +95,7 @@ class ReviewScreen(Screen):
             style = DIFFERENT if differs else "bold red"
             table.add_row(Text(veto.code, style=style), Text(veto.title, overflow="ellipsis"), "否决",
                           *(Text("成立" if m else "—", style=style) for m in marks), key=veto.code)
-        scores = [view.result for view in sheets]
+        scores = [view.detail for view in sheets]
         score_style = DIFFERENT if len({r.score for r in scores if r}) > 1 else "bold"
         table.add_row(Text("合计", style="bold"), "实得 / 适用", num(rubric.total),
                       *(f"{num(r.raw)} / {num(r.applicable)}" if r else "" for r in scores))
