@@ -27,14 +27,10 @@ def insert_tuples(session: Session, table: Table, columns: Sequence[str], rows: 
     statement (``ON CONFLICT DO NOTHING``)."""
     if not rows:
         return
-    connection = session.connection()
-    dialect = connection.dialect
-    mark = _PLACEHOLDER.get(dialect.paramstyle)
+    connection, mark, quote, table_name = _driver_sql(session, table)
     if mark is None:  # pragma: no cover - named or numeric styles: let SQLAlchemy bind them
         connection.execute(table.insert(), [dict(zip(columns, row)) for row in rows])
         return
-    quote = dialect.identifier_preparer.quote
-    table_name = dialect.identifier_preparer.format_table(table)
     head = f"INSERT INTO {table_name} ({', '.join(quote(c) for c in columns)}) VALUES "
     one = f"({', '.join([mark] * len(columns))})"
     per_statement = max(1, PARAMETERS // len(columns))
@@ -46,6 +42,14 @@ def insert_tuples(session: Session, table: Table, columns: Sequence[str], rows: 
     if full < len(rows):
         rest = rows[full:]
         connection.exec_driver_sql(head + ", ".join([one] * len(rest)) + suffix, tuple(chain.from_iterable(rest)))
+
+
+def _driver_sql(session: Session, table: Table):
+    """The transaction's connection, its driver's placeholder (None: a style bound only by SQLAlchemy), the
+    identifier quoting and ``table``'s quoted name: what a statement written for the driver needs."""
+    connection = session.connection()
+    preparer = connection.dialect.identifier_preparer
+    return connection, _PLACEHOLDER.get(connection.dialect.paramstyle), preparer.quote, preparer.format_table(table)
 
 
 def to_driver(session: Session, column: Column) -> Callable[[object], object]:
@@ -70,16 +74,13 @@ def update_tuples(session: Session, table: Table, columns: Sequence[str], key: s
     as one executemany of plain tuples; values as the driver stores them (see ``driver_value``)."""
     if not rows:
         return
-    connection = session.connection()
-    dialect = connection.dialect
-    mark = _PLACEHOLDER.get(dialect.paramstyle)
+    connection, mark, quote, table_name = _driver_sql(session, table)
     if mark is None:  # pragma: no cover - named or numeric styles: let SQLAlchemy bind them
         statement = table.update().where(table.c[key] == bindparam("_key")).values(
             {column: bindparam(f"_{column}") for column in columns})
         connection.execute(statement, [{"_key": row[-1], **{f"_{c}": v for c, v in zip(columns, row)}}
                                        for row in rows])
         return
-    quote = dialect.identifier_preparer.quote
-    sql = (f"UPDATE {dialect.identifier_preparer.format_table(table)} SET "
+    sql = (f"UPDATE {table_name} SET "
            f"{', '.join(f'{quote(c)} = {mark}' for c in columns)} WHERE {quote(key)} = {mark}")
     connection.exec_driver_sql(sql, list(rows))
