@@ -111,3 +111,14 @@ def test_a_file_settled_by_review_is_final_in_the_kept_results(store, db):
         assert picture(after) == picture(activity_results(fresh, ACTIVITY))
     finally:
         fresh.dispose()
+
+
+def test_one_files_result_read_alone_equals_that_file_in_the_results_with_contents(store):
+    from pingcha.services.results import file_result
+
+    whole = activity_results(store, ACTIVITY)
+    for file in whole.files:
+        alone = file_result(store, ACTIVITY, file.case.case_no)
+        assert alone == file and [v.sheet for v in alone.sheets] == [v.sheet for v in file.sheets]
+        assert all(v.sheet is not None for v in alone.sheets)
+    assert file_result(store, ACTIVITY, "不在抽查范围内的案号") is None

@@ -86,12 +86,13 @@ def file_result(store: Store, activity_ref: str, case_no: str) -> FileResult | N
     """One drawn file's result with its sheets' contents, as of now (None for a file outside the draw): for
     the 复核 of that file, without reading every sheet of the activity."""
     results = activity_results(store, activity_ref, contents=False)  # keeps what a file's result is computed from
-    kept = store.memo.get(("results", results.activity_id, False)) or store.memo[("results", results.activity_id, True)]
-    basis = kept[2]
-    found = basis.drawn.get(case_no)
-    if found is None:
-        return None
+    kept = store.memo.get(("results", results.activity_id, False)) or store.memo.get(("results", results.activity_id,
+                                                                                       True))
     with store.read() as session:
+        basis = kept[2] if kept is not None else _compute(session, find_activity(session, activity_ref), False)[1]
+        found = basis.drawn.get(case_no)
+        if found is None:
+            return None
         sheet_rows, contents = rows.case_sheets(session, [found[1].id], decided=False)
     return _file_results(basis, [found[1]], sheet_rows, contents)[0]
 
