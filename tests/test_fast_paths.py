@@ -106,7 +106,8 @@ def test_activity_sheets_read_in_bulk_equal_each_sheet_read_alone(activity_store
         _, scored = rows.activity_sheets(session, activity_id, decided=False)
         assert {row.id for row in stored} == set(written)
         light, requests = rows.activity_scores(session, activity_id)
-        assert light == stored  # the same rows, with the scores stored beside them
+        assert [tuple(getattr(row, field) for field in rows.ScoreRow._fields) for row in stored] == [
+            tuple(row) for row in light]  # the same rows, with the scores stored beside them
         for row in stored:
             assert (row.score, row.vetoes) == stored_score(SHIPPED, written[row.id])
             assert requests.get(row.id, {}) == written[row.id].uncertain

@@ -51,18 +51,31 @@ def _cut(text: str, width: int) -> str:
     return text if cell_len(text) <= width else set_cell_size(text, width - 1).rstrip() + "…"
 
 
+def cell_widths(texts: set[str]) -> dict[str, int]:
+    """How many terminal cells each text takes (a CJK character two, a combining mark none), as rich measures
+    them: each distinct character is measured once, and each text by one C call (str.translate) that writes a
+    wide character as two and drops a zero-width one (a province's table holds 100,000 distinct texts)."""
+    from rich.cells import get_character_cell_size
+
+    table: dict[int, str] = {}
+    for character in set().union(*texts):
+        size = get_character_cell_size(character)
+        if size != 1:
+            table[ord(character)] = "  " * (size // 2) + " " * (size % 2)
+    return {text: len(text.translate(table)) for text in texts}
+
+
 def table(headers: list[str], rows: list[list[object]], width: int | None = None) -> str:
     """A plain text table whose columns line up with CJK characters (two cells wide), fitted to ``width``
     (default: the terminal's) by shortening the widest columns after the first with “…”; not fitted when
     written to a file or pipe, where every character is kept."""
-    from rich.cells import cell_len
-
     from pingcha.text import printable
 
     # Values come from registers people hand in: an ANSI escape in a cell must not clear the terminal.
-    cells = [[str(h) for h in headers]] + [["" if v is None else printable(str(v)) for v in row] for row in rows]
+    cells = [[str(h) for h in headers]] + [
+        ["" if v is None else text if (text := str(v)).isprintable() else printable(text) for v in row] for row in rows]
     # Columns repeat their values (agencies, statuses, grades): each distinct text is measured once.
-    measured = {text: cell_len(text) for text in {v for row in cells for v in row}}
+    measured = cell_widths({v for row in cells for v in row})
     widths = [max(map(measured.__getitem__, column)) for column in zip(*cells)]
     limit = width if width is not None else terminal_width()
     if limit is not None:
@@ -72,10 +85,10 @@ def table(headers: list[str], rows: list[list[object]], width: int | None = None
                 break
             widths[widest] -= 1
         cells = [[_cut(v, widths[i]) for i, v in enumerate(row)] for row in cells]
-        measured = {text: cell_len(text) for text in {v for row in cells for v in row}}
-    lines = []
-    for index, row in enumerate(cells):
-        lines.append("  ".join(v + " " * (widths[i] - measured[v]) for i, v in enumerate(row)).rstrip())
-        if index == 0:
-            lines.append("  ".join("─" * w for w in widths))
+        measured = cell_widths({v for row in cells for v in row})
+    # A text padded to its column's width in cells: ljust counts characters, so a text is given as many more
+    # characters as it is narrower in cells than its column.
+    lines = ["  ".join([v.ljust(width - measured[v] + len(v)) for v, width in zip(row, widths)]).rstrip()
+             for row in cells]
+    lines.insert(1, "  ".join("─" * w for w in widths))
     return "\n".join(lines)

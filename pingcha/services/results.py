@@ -113,7 +113,7 @@ def _compute(session, activity, contents: bool) -> tuple[ActivityResults, _Basis
     info = info_of(session, activity)
     rubric = info.rubric
     persons = {p.id: p for p in people.people(session, activity.id)}
-    drawn = sorted(register.cases(session, activity.id, drawn=True), key=lambda c: (c.agency, c.case_no))
+    drawn = sorted(register.cases(session, activity.id, drawn=True), key=lambda c: (c.facts.agency, c.facts.case_no))
     # 样卷 are set aside from the register the draw is made from (the 通报 states its size).
     register_files, register_agencies = register.register_size(
         session, activity.id, excluding=stored_calibration.calibration_case_ids(session, activity.id))
@@ -198,22 +198,38 @@ def _file_results(basis: _Basis, cases, sheet_rows, contents: dict | None,
     def asked(row) -> dict[str, str]:
         return contents[row.id].uncertain if contents is not None else requests.get(row.id, none)
 
+    # file_outcome is pure: files whose sheets score alike (most of a province's) share one outcome, decided once.
+    decided: dict[tuple, object] = {}
+    team, reopening = basis.team, basis.reopening
     files = []
     for case in cases:
         case_id = case.id
-        members = basis.team.get(case_id, ())
-        found = [row for row in (evaluations.get((case_id, pid)) for pid in members) if row is not None]
-        views = [view(row) for row in found]
+        members = team.get(case_id, ())
+        views, submitted, requests_made = [], [], []
+        for pid in members:
+            row = evaluations.get((case_id, pid))
+            if row is None:
+                continue
+            shown = view(row)
+            views.append(shown)
+            if shown.status != draft and shown.result is not None:
+                submitted.append(shown.result)
+                unsure = asked(row)
+                if unsure:
+                    requests_made.append((shown.evaluator, unsure))
         review = view(reviews[case_id], reconciled=True) if case_id in reviews else None
-        done = [(v, row) for v, row in zip(views, found) if v.status != draft and v.result is not None]
-        requests_made = [(v.evaluator, unsure) for v, row in done if (unsure := asked(row))]
-        outcome = file_outcome(rubric, len(members), [v.result for v, _ in done],
-                               review.result if review is not None else None, info.spread, info.band_review,
-                               confirmation_requests(rubric, requests_made) if requests_made else (),
-                               basis.reopening.get(case_id, ()))
+        reviewed = review.result if review is not None else None
+        reopened = reopening.get(case_id, ())
+        key = None if requests_made else (len(members), tuple(submitted), reviewed, reopened)
+        outcome = decided.get(key) if key is not None else None
+        if outcome is None:
+            outcome = file_outcome(rubric, len(members), submitted, reviewed, info.spread, info.band_review,
+                                   confirmation_requests(rubric, requests_made) if requests_made else (), reopened)
+            if key is not None:
+                decided[key] = outcome
         files.append(FileResult(
-            case.facts, outcome.status, outcome.score, outcome.grade, tuple(names[pid] for pid in members),
-            tuple(views), review if review is not None and review.result is not None else None, outcome.reasons,
+            case.facts, outcome.status, outcome.score, outcome.grade, tuple([names[pid] for pid in members]),
+            tuple(views), review if reviewed is not None else None, outcome.reasons,
         ))
     return files
 

@@ -76,26 +76,31 @@ _CASE_COLUMNS = (CASE.c.id, CASE.c.activity_id, CASE.c.agency_id, CASE.c.draw_id
                  CASE.c.officers, CASE.c.extra)
 
 
-def _day(value) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) else value
+def _day(value, seen: dict) -> date | None:
+    """A stored date as a date (``seen``: the dates of this read so far: a register's files share their days)."""
+    if not isinstance(value, str):
+        return value
+    day = seen.get(value)
+    if day is None:
+        day = seen[value] = date.fromisoformat(value)
+    return day
 
 
-def _case(row) -> StoredCase:
+def _case(row, days: dict) -> StoredCase:
     (case_id, activity_id, agency_id, draw_id, row_no, case_no, agency, cause, party, party_type, procedure,
      decision, filed_on, decided_on, served_on, closed_on, officers, extra) = row
-    facts = CaseRecord(
-        case_no=case_no, agency=agency, cause=cause, party=party, party_type=party_type, procedure=procedure,
-        decision=decision, filed_on=_day(filed_on), decided_on=_day(decided_on), served_on=_day(served_on),
-        closed_on=_day(closed_on),
-        officers=tuple(o for o in officers.split("、") if o),
-        extra=json.loads(extra) if extra and extra != "{}" else {},
+    facts = CaseRecord(  # in the order of its fields: positional arguments bind faster (50,000 a province)
+        case_no, agency, cause, party, party_type, procedure, decision, _day(filed_on, days),
+        _day(decided_on, days), _day(served_on, days), _day(closed_on, days),
+        tuple(filter(None, officers.split("、"))), json.loads(extra) if extra and extra != "{}" else {},
     )
     return StoredCase(case_id, activity_id, agency_id, draw_id, row_no, facts)
 
 
 def _cases(session: Session, *conditions) -> list[StoredCase]:
     query = select(*_CASE_COLUMNS).join(AGENCY, AGENCY.c.id == CASE.c.agency_id).where(*conditions)
-    return [_case(row) for row in session.execute(query).all()]
+    days: dict[str, date] = {}
+    return [_case(row, days) for row in session.execute(query).all()]
 
 
 def cases(session: Session, activity_id: int, drawn: bool = False) -> list[StoredCase]:
@@ -113,7 +118,8 @@ def register_rows(session: Session, activity_id: int, drawn: bool = False) -> li
         conditions.append(CASE.c.draw_id.is_not(None))
     query = (select(*_CASE_COLUMNS).join(AGENCY, AGENCY.c.id == CASE.c.agency_id).where(*conditions)
              .order_by(CASE.c.row_no, CASE.c.id))
-    return [_case(row).facts for row in session.execute(query)]
+    days: dict[str, date] = {}
+    return [_case(row, days).facts for row in session.execute(query)]
 
 
 def case_keys(session: Session, activity_id: int, drawn: bool = False) -> list[CaseKey]:
@@ -256,7 +262,8 @@ def assigned_cases(session: Session, evaluator_id: int) -> list[StoredCase]:
     """The files assigned to one person."""
     query = (select(*_CASE_COLUMNS).join(AGENCY, AGENCY.c.id == CASE.c.agency_id)
              .join(ASSIGNMENT, ASSIGNMENT.c.case_file_id == CASE.c.id).where(ASSIGNMENT.c.evaluator_id == evaluator_id))
-    return [_case(row) for row in session.execute(query).all()]
+    days: dict[str, date] = {}
+    return [_case(row, days) for row in session.execute(query).all()]
 
 
 def assignment_counts(session: Session, activity_id: int, excluding: Iterable[int] = ()) -> dict[int, int]:

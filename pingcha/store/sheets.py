@@ -263,20 +263,51 @@ def _requests(session: Session, *conditions) -> dict[int, dict[str, str]]:
     return found
 
 
-def activity_scores(session: Session, activity_id: int) -> tuple[list[SheetRow], dict[int, dict[str, str]]]:
+class ScoreRow(NamedTuple):
+    """What a file's outcome needs of one score_sheet row (``SheetRow`` has these fields too)."""
+
+    id: int
+    case_file_id: int
+    evaluator_id: int
+    status: str
+    kind: str
+    submitted_at: datetime | None
+    score: Decimal | None
+    vetoes: tuple[str, ...]
+
+
+_SCORE_COLUMNS = (SHEET.c.id, SHEET.c.case_file_id, SHEET.c.evaluator_id, SHEET.c.status, SHEET.c.status_kind,
+                  type_coerce(SHEET.c.submitted_at, String), SHEET.c.score, SHEET.c.vetoes)
+
+
+def _score_rows(session: Session, query) -> list[ScoreRow]:
+    found = []
+    decimals: dict[str, Decimal] = {}  # a province's sheets share a few hundred distinct scores
+    for sheet_id, case_id, person_id, status, kind, submitted, score, vetoes in session.execute(query).all():
+        if score is not None:
+            value = decimals.get(score)
+            if value is None:
+                value = decimals[score] = Decimal(score)
+            score = value
+        found.append(ScoreRow(sheet_id, case_id, person_id, status, kind, _moment(submitted), score,
+                              tuple(vetoes.split(_SEP)) if vetoes else ()))
+    return found
+
+
+def activity_scores(session: Session, activity_id: int) -> tuple[list[ScoreRow], dict[int, dict[str, str]]]:
     """Every sheet row of the activity, each with its stored score, and the 请组长确认 marks on them (sheet id →
     {code: reason}): what files' outcomes are decided from, in two queries, none of the rows that say what the
     sheets found."""
     condition = SHEET.c.activity_id == activity_id
-    return _rows(session, select(*_COLUMNS).where(condition)), _requests(session, condition)
+    return _score_rows(session, select(*_SCORE_COLUMNS).where(condition)), _requests(session, condition)
 
 
-def case_scores(session: Session, case_file_ids: Iterable[int]) -> tuple[list[SheetRow], dict[int, dict[str, str]]]:
+def case_scores(session: Session, case_file_ids: Iterable[int]) -> tuple[list[ScoreRow], dict[int, dict[str, str]]]:
     """``activity_scores`` of the sheets on the given files (evaluations and 复核), queried in chunks of files."""
     rows, requests = [], {}
     for chunk in chunked(sorted(set(case_file_ids))):
         condition = SHEET.c.case_file_id.in_(chunk)
-        rows += _rows(session, select(*_COLUMNS).where(condition))
+        rows += _score_rows(session, select(*_SCORE_COLUMNS).where(condition))
         requests.update(_requests(session, condition))
     return rows, requests
 
