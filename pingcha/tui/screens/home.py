@@ -7,12 +7,13 @@ from collections.abc import Iterable
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from pingcha.tui.calibration import CalibrationPane
 from pingcha.tui.palette import CaseJump
 from pingcha.tui.widgets.panes import FilesPane, Pane, ProgressPane, ResultsPane, ReviewPane
 from pingcha.tui.widgets.panes_admin import ImportPane, ReportsPane, RubricsPane
+from pingcha.tui.widgets.steady_footer import SteadyFooter
 
 LEADER_TABS = [
     ("progress", "2 进度", ProgressPane),
@@ -52,7 +53,7 @@ class HomeScreen(Screen):
                 for tab, title, pane in LEADER_TABS:
                     with TabPane(title, id=tab):
                         yield pane()
-        yield Footer()
+        yield SteadyFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_input":  # shown (and needed) only while typing into a field

@@ -35,10 +35,11 @@ class SteadyTable(DataTable):
     # -- keeping the drawn rows ----------------------------------------------------------------------------
 
     def _look_now(self) -> tuple:
-        parts = sorted(self._component_styles)
+        """The theme, the table's own style (with what it takes from its parents) and the rules of each of its
+        parts: what its drawn rows depend on beyond their cache keys."""
+        parts = self._component_styles
         return (self.app.theme, self.rich_style, self.background_colors,
-                tuple(self.get_component_rich_style(part, partial=True) for part in parts),
-                tuple(self.get_component_rich_style(part) for part in parts))
+                tuple((name, parts[name].get_rules()) for name in sorted(parts)))
 
     def notify_style_update(self) -> None:
         # The widget's own style caches go (Widget's part); the drawn rows stay until render_lines has compared
