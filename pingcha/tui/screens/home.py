@@ -6,13 +6,16 @@ from collections.abc import Iterable
 
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from pingcha.tui.calibration import CalibrationPane
 from pingcha.tui.palette import CaseJump
 from pingcha.tui.widgets.panes import FilesPane, Pane, ProgressPane, ResultsPane, ReviewPane
 from pingcha.tui.widgets.panes_admin import ImportPane, ReportsPane, RubricsPane
+from pingcha.tui.widgets.steady_footer import SteadyFooter
 
 LEADER_TABS = [
     ("progress", "2 进度", ProgressPane),
@@ -26,9 +29,18 @@ LEADER_TABS = [
 TAB_KEYS = {"1": "files", **{str(i): tab for i, (tab, _, _) in enumerate(LEADER_TABS, start=2)}}
 
 
+class PageTabs(TabbedContent):
+    """The pages as tabs. Switching shows another page (a new layout) and restyles the tab bar; the container itself
+    looks the same, so it is not redrawn whole as well, as Textual's reactive would (40 lines at every switch)."""
+
+    active: reactive[str] = reactive("", init=False, repaint=False)
+
+
 class HomeScreen(Screen):
     AUTO_FOCUS = "#files-table"  # the list, not the filter above it: page keys must work from the start
     COMMANDS = {CaseJump}
+    # A focus change redraws the widgets it concerns (they restyle and refresh themselves), not the whole screen.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     BINDINGS = [
         *(Binding(key, f"show_tab('{tab}')", "切换页面" if key == "1" else "", show=key == "1",
                   key_display=f"1-{len(TAB_KEYS)}") for key, tab in TAB_KEYS.items()),
@@ -45,14 +57,14 @@ class HomeScreen(Screen):
         # Who is signed in comes first: at 80 columns a long activity name must not push it off the line.
         yield Static(f"{who.name}（{who.person.role}，{who.person.unit}） · {who.activity.name} · "
                      f"评分标准 {who.activity.rubric.key}", id="home-title")
-        with TabbedContent(initial="files", id="tabs"):
+        with PageTabs(initial="files", id="tabs"):
             with TabPane("1 我的案卷", id="files"):
                 yield FilesPane()
             if who.is_leader:
                 for tab, title, pane in LEADER_TABS:
                     with TabPane(title, id=tab):
                         yield pane()
-        yield Footer()
+        yield SteadyFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_input":  # shown (and needed) only while typing into a field

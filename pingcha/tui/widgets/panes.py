@@ -20,6 +20,7 @@ from pingcha.text import case_no_key
 from pingcha.tui.format import grade_markup, grade_marks, score_text, status_label
 from pingcha.tui.widgets.agreement_chart import AgreementChart
 from pingcha.tui.widgets.result_charts import ResultCharts
+from pingcha.tui.widgets.steady_table import SteadyTable
 from pingcha.vocabulary import NOT_STARTED, SheetStatus
 
 
@@ -41,6 +42,9 @@ class Pane(Vertical):
     @staticmethod
     def fill(table: DataTable, rows: list[tuple], keys: list[str] | None = None) -> None:
         """Replace a table's rows, keeping the cursor on the same row where it still exists."""
+        if isinstance(table, SteadyTable):
+            table.show_rows(rows, keys)
+            return
         row = table.cursor_row
         table.clear()
         for index, cells in enumerate(rows):
@@ -50,7 +54,7 @@ class Pane(Vertical):
 
 
 def table(table_id: str, *columns: str, lazy: bool = False) -> DataTable:
-    widget = (LazyTable if lazy else DataTable)(id=table_id, cursor_type="row", zebra_stripes=True)
+    widget = (LazyTable if lazy else SteadyTable)(id=table_id, cursor_type="row", zebra_stripes=True)
     widget.add_columns(*columns)
     return widget
 
@@ -87,7 +91,7 @@ def table_rows(rows: list[tuple], keys: list[str] | None = None) -> TableRows:
     return TableRows(cells, keys, widths)
 
 
-class LazyTable(DataTable):
+class LazyTable(SteadyTable):
     """A table for tens of thousands of rows: column widths come from the texts up front, and rows are added a
     chunk at a time as the cursor or the scrolling nears the last one added, so no page waits for every row to
     be measured and laid out."""
