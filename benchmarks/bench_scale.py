@@ -87,6 +87,8 @@ async def ui_timings(db: str, leader: str) -> dict:
     with its loading indicator), to the page ready, and key presses answered meanwhile (key to its repaint)."""
     import asyncio
 
+    from textual import events
+
     from pingcha.store import open_store
     from pingcha.tui.app import PingchaApp
     from pingcha.tui.widgets.panes import DerivedPane
@@ -117,11 +119,16 @@ async def ui_timings(db: str, leader: str) -> dict:
             await pilot.press(key)
             first = (painted[0] if painted else time.perf_counter()) - began
             keys = []
-            # Meanwhile, switch between two light pages without a text field (each key must repaint at once).
+            # Meanwhile, switch between two light pages without a text field (each key must repaint at once). The
+            # keys go in as a terminal sends them, through the driver: Pilot's press would first wait for the
+            # process to be idle, which it is not while the page computes (one key a second or two).
             while (pane.loading or pane.shown is None) and time.perf_counter() - began < 600:
                 painted.clear()
+                key = "7" if len(keys) % 2 == 0 else "5"
                 pressed = time.perf_counter()
-                await pilot.press("7" if len(keys) % 2 == 0 else "5")
+                app._driver.send_message(events.Key(key, key))
+                while not painted and time.perf_counter() - pressed < 2:
+                    await asyncio.sleep(0.002)
                 if painted:
                     keys.append(painted[0] - pressed)
                 await asyncio.sleep(0.05)

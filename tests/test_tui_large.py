@@ -12,7 +12,7 @@ from textual.widgets import DataTable
 import pingcha.tui.derived as derived
 from pingcha.services.queries import assigned_files
 from pingcha.services.sheets import sheet_ref, submit_sheet
-from pingcha.tui.app import PingchaApp
+from pingcha.tui.app import STEP_ASIDE, PingchaApp
 from pingcha.tui.widgets.panes import LazyTable, ProgressPane, table_rows
 from test_tui_fixtures import (  # noqa: F401
     ACTIVITY, EVALUATOR, LEADER, db, screen_text, settled, store, sync, template_db,
@@ -132,3 +132,18 @@ async def test_a_long_table_adds_rows_as_the_cursor_nears_the_end_with_widths_fr
         widget.move_cursor(row=900)
         await pilot.pause()
         assert "[b]某某有限责任公司第九百零一分公司[/b]" in screen_text(app)
+
+
+@sync
+async def test_a_key_press_makes_a_computing_worker_step_aside(store):
+    import time
+
+    from pingcha import pacing
+
+    app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
+    async with app.run_test(size=SIZE) as pilot:
+        before = time.monotonic()
+        await pilot.press("2")
+        # A worker's next pause (pingcha.pacing) waits until STEP_ASIDE after the key.
+        assert pacing._until >= before + STEP_ASIDE
+        await settled(pilot)

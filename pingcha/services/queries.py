@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pingcha.pacing import pause
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults
 from pingcha.results import CaseFile as CaseRecord
 from pingcha.scoring import SheetError, SheetResult, score_sheet
@@ -169,7 +170,9 @@ def progress(store: Store, activity_ref: str) -> Progress:
 def progress_of(results: ActivityResults) -> Progress:
     """The dashboard of results already computed (the UI keeps them until the data changes)."""
     per_person: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for file in results.files:
+    for position, file in enumerate(results.files):
+        if not position % 1024:
+            pause()  # computed in a worker of the UI: a key pressed meanwhile comes first (pingcha.pacing)
         sheets = {s.evaluator: s for s in file.sheets}
         for name in file.evaluators:
             counts = per_person[name]

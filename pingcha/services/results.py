@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from pingcha.memory import paused_collection
 from pingcha.outcome import file_outcome
+from pingcha.pacing import pause
 from pingcha.results import (
     DrawFacts,
     FINAL, NEEDS_REVIEW, PENDING, ActivityResults, AgencyResult, Evaluator as Person, FileResult, SheetView,
@@ -202,7 +203,9 @@ def _file_results(basis: _Basis, cases, sheet_rows, contents: dict | None,
     decided: dict[tuple, object] = {}
     team, reopening = basis.team, basis.reopening
     files = []
-    for case in cases:
+    for position, case in enumerate(cases):
+        if not position % 256:
+            pause()  # a person pressing a key in the UI meanwhile has the interpreter to themselves
         case_id = case.id
         members = team.get(case_id, ())
         views, submitted, requests_made = [], [], []

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from sqlalchemy import String, delete, func, insert, select, type_coerce, update
 from sqlmodel import Session
 
+from pingcha.pacing import pause
 from pingcha.results import CaseFile as CaseRecord
 from pingcha.store.chunks import chunked
 from pingcha.store.models import Agency, Assignment, CaseFile, Draw, now
@@ -100,7 +101,12 @@ def _case(row, days: dict) -> StoredCase:
 def _cases(session: Session, *conditions) -> list[StoredCase]:
     query = select(*_CASE_COLUMNS).join(AGENCY, AGENCY.c.id == CASE.c.agency_id).where(*conditions)
     days: dict[str, date] = {}
-    return [_case(row, days) for row in session.execute(query).all()]
+    found = []
+    for position, row in enumerate(session.execute(query).all()):
+        if not position % 4096:
+            pause()
+        found.append(_case(row, days))
+    return found
 
 
 def cases(session: Session, activity_id: int, drawn: bool = False) -> list[StoredCase]:

@@ -19,6 +19,7 @@ from sqlalchemy import String, bindparam, delete, func, insert, literal, select,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from pingcha.pacing import pause
 from pingcha.scoring import Sheet
 from pingcha.store.bulk import driver_value, insert_tuples, update_tuples
 from pingcha.store.chunks import CHUNK, chunked
@@ -76,8 +77,10 @@ def _moment(value) -> datetime | None:
 def _rows(session: Session, query) -> list[SheetRow]:
     found = []
     decimals: dict[str, Decimal] = {}  # a province's sheets share a few hundred distinct scores
-    for sheet_id, activity_id, case_id, person_id, status, kind, comment, updated, submitted, score, vetoes \
-            in session.execute(query).all():
+    for position, (sheet_id, activity_id, case_id, person_id, status, kind, comment, updated, submitted, score,
+                   vetoes) in enumerate(session.execute(query).all()):
+        if not position % 4096:
+            pause()
         if score is not None:
             value = decimals.get(score)
             if value is None:
@@ -166,7 +169,9 @@ def _contents(session: Session, sheets: Iterable[SheetRow], deductions_query, ma
     decided: dict[int, frozenset[str]] = {}
     listed: dict[int, set[str]] = defaultdict(set)
     uncertain: dict[int, dict[str, str]] = defaultdict(dict)
-    for sheet_id, code, count, note in _fetched(session, deductions_query):
+    for position, (sheet_id, code, count, note) in enumerate(_fetched(session, deductions_query)):
+        if not position % 8192:
+            pause()
         if count:
             counts[sheet_id][code] = count
         if note:
@@ -192,7 +197,9 @@ def _contents(session: Session, sheets: Iterable[SheetRow], deductions_query, ma
             decided[sheet_id] = found
     decided.update((sheet_id, frozenset(codes)) for sheet_id, codes in listed.items())
     found = {}
-    for row in sheets:
+    for position, row in enumerate(sheets):
+        if not position % 4096:
+            pause()
         key = row.id
         found[key] = Sheet(
             deductions=counts.get(key) or {}, na=frozenset(na[key]) if key in na else _EMPTY,
@@ -283,7 +290,10 @@ _SCORE_COLUMNS = (SHEET.c.id, SHEET.c.case_file_id, SHEET.c.evaluator_id, SHEET.
 def _score_rows(session: Session, query) -> list[ScoreRow]:
     found = []
     decimals: dict[str, Decimal] = {}  # a province's sheets share a few hundred distinct scores
-    for sheet_id, case_id, person_id, status, kind, submitted, score, vetoes in session.execute(query).all():
+    for position, (sheet_id, case_id, person_id, status, kind, submitted, score, vetoes) in enumerate(
+            session.execute(query).all()):
+        if not position % 4096:
+            pause()
         if score is not None:
             value = decimals.get(score)
             if value is None:

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
 from pingcha.errors import UserError, database_problem
+from pingcha.pacing import step_aside
 from pingcha.services.access import is_protected, sign_in
 from pingcha.services.activities import ActivityInfo, get_activity, list_activities
 from pingcha.services.queries import RosterEntry, roster
@@ -26,6 +28,9 @@ from pingcha.store import Store
 
 T = TypeVar("T")
 UI_SWITCH_INTERVAL = 0.0005  # seconds
+# After a key press or a click, how long a worker computing a page leaves the interpreter to the event loop: about
+# what a page switch takes to repaint (pingcha.pacing).
+STEP_ASIDE = 0.06  # seconds
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,13 @@ class PingchaApp(App):
         self.wanted_user = user
         self.who: Who | None = None
         self.report_states: dict[int, dict[str, str]] = {}  # activity id → report → 已生成/失败… (the 报告 page)
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key or a click: a worker computing a page meanwhile waits at its next pause (pingcha.pacing), so the
+        # key repaints as fast as with nothing computing.
+        if isinstance(event, (events.Key, events.MouseDown)):
+            step_aside(STEP_ASIDE)
+        await super().on_event(event)
 
     # -- starting up ---------------------------------------------------------------------------------------
 

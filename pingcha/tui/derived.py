@@ -28,7 +28,10 @@ class DerivedViews:
     def __init__(self, store: Store, activity_ref: str) -> None:
         self.store = store
         self.activity_ref = activity_ref
-        self._lock = threading.Lock()  # one computation at a time; only workers wait for it
+        # One computation of each kind at a time (only workers wait for it): the pages never wait for the
+        # results with contents the dashboard's agreement chart computes meanwhile.
+        self._computing = {False: threading.Lock(), True: threading.Lock()}
+        self._merging = threading.Lock()
         # (version, views), replaced whole, so the event loop reads it without ever waiting for a worker.
         self._state: tuple[tuple[int, ...] | None, dict[object, object]] = (None, {})
 
@@ -41,17 +44,20 @@ class DerivedViews:
 
     def get(self, name: str) -> object:
         """The view, computed now if the data changed since it was last computed (call from a worker thread)."""
-        with self._lock:
-            version, views = self._state
+        contents, build = VIEWS[name]
+        base = ("computed", contents)  # the results the views of this kind are built from, computed once
+        with self._computing[contents]:
             now = results_version(self.store)
-            if now != version:
-                version, views = now, {}
-            if name not in views:
-                contents, build = VIEWS[name]
-                base = ("computed", contents)  # the results the views of this kind are built from, computed once
-                results = views.get(base)
-                if results is None:
-                    results = activity_results(self.store, self.activity_ref, contents=contents)
-                views = {**views, base: results, name: build(results)}
-            self._state = (version, views)
-            return views[name]
+            version, views = self._state
+            if version == now and name in views:
+                return views[name]
+            results = views.get(base) if version == now else None
+            if results is None:
+                # The Store keeps the last results of each kind and brings them up to date change by change.
+                results = activity_results(self.store, self.activity_ref, contents=contents)
+            view = build(results)
+            with self._merging:
+                version, views = self._state
+                views = {**views, base: results, name: view} if version == now else {base: results, name: view}
+                self._state = (now, views)
+            return view

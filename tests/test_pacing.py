@@ -1,0 +1,31 @@
+"""A computation in a worker steps aside for a key press: it waits at its next pause, the event loop never does."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from pingcha import pacing
+
+
+def test_a_worker_waits_at_its_pause_while_a_face_asks_and_goes_on_afterwards():
+    pacing.step_aside(0.2)
+    waited = []
+    worker = threading.Thread(target=lambda: (start := time.monotonic(), pacing.pause(),
+                                              waited.append(time.monotonic() - start)))
+    worker.start()
+    worker.join()
+    assert 0.1 < waited[0] < 1.0
+    start = time.monotonic()
+    pacing.pause()  # the main thread (the event loop) never waits
+    assert time.monotonic() - start < 0.05
+
+
+def test_a_pause_costs_nothing_when_no_face_asked():
+    time.sleep(max(0.0, pacing._until - time.monotonic()))  # an earlier request has run out
+    waited = []
+    worker = threading.Thread(target=lambda: (start := time.monotonic(), pacing.pause(),
+                                              waited.append(time.monotonic() - start)))
+    worker.start()
+    worker.join()
+    assert waited[0] < 0.01
