@@ -147,6 +147,25 @@ def lock_chain(session: Session, then: str) -> object:
     return row[0] if row else None
 
 
+def commit_chained(session: Session, write: str, values: tuple) -> None:
+    """PostgreSQL: take the audit chain's lock, run ``write`` (one statement, ``%s`` placeholders for ``values``,
+    which reads the end of the chain itself) and commit, all in one message to the server: the lock is then held
+    only while the server runs them, never while this process waits to be scheduled or for a round trip (on a
+    busy machine a holder descheduled mid-transaction made every other change wait behind it). Each statement of
+    the message has a snapshot of its own, so ``write`` sees whatever committed before the lock was granted. The
+    transaction ends here; the commit that follows finds nothing left to do."""
+    from psycopg import ClientCursor
+
+    driver = session.connection().connection.driver_connection
+    with ClientCursor(driver) as merging:
+        statement = merging.mogrify(write, values)
+    cursor = driver.cursor()
+    try:
+        cursor.execute(f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK}); {statement}; COMMIT".encode())
+    finally:
+        cursor.close()
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _locks_released(session: Session, transaction) -> None:
     """The advisory lock is transaction-scoped: it ends with the outermost transaction."""
