@@ -115,6 +115,8 @@ PG_CHAIN_LOCK = 0x61756474
 
 
 _WRITERS_LOCKED = "pingcha_writers_locked"
+_TAKE_WRITERS_LOCK = {shared: text(f"SELECT {function}(:key)").bindparams(key=PG_WRITERS_LOCK)
+                      for shared, function in ((False, "pg_advisory_xact_lock"), (True, "pg_advisory_xact_lock_shared"))}
 
 
 def lock_writers(session: Session, row_locked: bool = False) -> None:
@@ -123,8 +125,7 @@ def lock_writers(session: Session, row_locked: bool = False) -> None:
     each other (their conflicts are settled by the row locks they take) while a writer taking it exclusively
     waits for them all, and they for it. Taken once per transaction (a second request costs no round trip)."""
     if session.get_bind().dialect.name == "postgresql" and not session.info.get(_WRITERS_LOCKED):
-        function = "pg_advisory_xact_lock_shared" if row_locked else "pg_advisory_xact_lock"
-        session.execute(text(f"SELECT {function}(:key)"), {"key": PG_WRITERS_LOCK})
+        session.execute(_TAKE_WRITERS_LOCK[row_locked])
         session.info[_WRITERS_LOCKED] = True
 
 
