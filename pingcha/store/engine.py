@@ -115,8 +115,31 @@ PG_CHAIN_LOCK = 0x61756474
 
 
 _WRITERS_LOCKED = "pingcha_writers_locked"
+_LOCK_FUNCTIONS = {False: "pg_advisory_xact_lock", True: "pg_advisory_xact_lock_shared"}
 _TAKE_WRITERS_LOCK = {shared: text(f"SELECT {function}(:key)").bindparams(key=PG_WRITERS_LOCK)
-                      for shared, function in ((False, "pg_advisory_xact_lock"), (True, "pg_advisory_xact_lock_shared"))}
+                      for shared, function in _LOCK_FUNCTIONS.items()}
+# The execution option of a Store's writing engines on PostgreSQL: the writers' lock (shared: True) is taken in
+# the message that begins the transaction.
+_BEGIN_LOCKED = "pingcha_begin_locked"
+
+
+def _tune_postgres(engine: Engine) -> None:
+    """psycopg sends BEGIN on its own before a transaction's first statement, a round trip of its own. Instead,
+    the driver is left in autocommit and the transaction begun here, as SQLite's is: a writing transaction's BEGIN
+    travels with its writers' lock, in one message. Commits and rollbacks go through the driver as before."""
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.autocommit = True
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection) -> None:
+        shared = connection.get_execution_options().get(_BEGIN_LOCKED)
+        begin = "BEGIN" if shared is None else f"BEGIN; SELECT {_LOCK_FUNCTIONS[shared]}({PG_WRITERS_LOCK})"
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            cursor.execute(begin.encode())
+        finally:
+            cursor.close()
 
 
 def lock_writers(session: Session, row_locked: bool = False) -> None:
@@ -125,7 +148,9 @@ def lock_writers(session: Session, row_locked: bool = False) -> None:
     each other (their conflicts are settled by the row locks they take) while a writer taking it exclusively
     waits for them all, and they for it. Taken once per transaction (a second request costs no round trip)."""
     if session.get_bind().dialect.name == "postgresql" and not session.info.get(_WRITERS_LOCKED):
-        session.execute(_TAKE_WRITERS_LOCK[row_locked])
+        # A Store's writing transaction took it as it began (``_tune_postgres``); any other takes it now.
+        if session.connection().get_execution_options().get(_BEGIN_LOCKED) is not row_locked:
+            session.execute(_TAKE_WRITERS_LOCK[row_locked])
         session.info[_WRITERS_LOCKED] = True
 
 
@@ -189,6 +214,8 @@ def make_engine(url: str) -> Engine:
         raise UserError(f"数据库地址无效：不支持“{url.split(':', 1)[0]}”这种数据库") from None
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine)
+    elif engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
+        _tune_postgres(engine)
     return engine
 
 
@@ -199,6 +226,7 @@ class Store:
         self.url = url
         self.engine = make_engine(url)
         self._reader = self.engine.execution_options(pingcha_read_only=True)
+        self._writers = {shared: self.engine.execution_options(**{_BEGIN_LOCKED: shared}) for shared in (False, True)}
         # Things that never change once written (an activity's pinned rubric), kept for this
         # Store's lifetime so a key press does not re-read and re-parse them.
         self.memo: dict = {}
@@ -212,7 +240,7 @@ class Store:
         another is settled by the row locks it takes (a sheet's change: its row, SELECT … FOR UPDATE, created
         under a unique constraint) runs beside other such ones, and only turn-taking writers wait for it."""
         try:
-            with Session(self.engine, expire_on_commit=False) as session:
+            with Session(self._writers[row_locked], expire_on_commit=False) as session:
                 with session.begin():
                     lock_writers(session, row_locked)
                     yield session
