@@ -123,6 +123,11 @@ _TAKE_WRITERS_LOCK = {shared: text(f"SELECT {function}(:key)").bindparams(key=PG
 _BEGIN_LOCKED = "pingcha_begin_locked"
 
 
+def _begins_locked(engine: Engine) -> bool:
+    """Whether ``_tune_postgres`` applies: PostgreSQL through psycopg (3)."""
+    return engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"
+
+
 def _tune_postgres(engine: Engine) -> None:
     """psycopg sends BEGIN on its own before a transaction's first statement, a round trip of its own. Instead,
     the driver is left in autocommit and the transaction begun here, as SQLite's is: a writing transaction's BEGIN
@@ -214,7 +219,7 @@ def make_engine(url: str) -> Engine:
         raise UserError(f"数据库地址无效：不支持“{url.split(':', 1)[0]}”这种数据库") from None
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine)
-    elif engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
+    elif _begins_locked(engine):
         _tune_postgres(engine)
     return engine
 
@@ -226,7 +231,8 @@ class Store:
         self.url = url
         self.engine = make_engine(url)
         self._reader = self.engine.execution_options(pingcha_read_only=True)
-        self._writers = {shared: self.engine.execution_options(**{_BEGIN_LOCKED: shared}) for shared in (False, True)}
+        self._writers = {shared: self.engine.execution_options(**{_BEGIN_LOCKED: shared})
+                         if _begins_locked(self.engine) else self.engine for shared in (False, True)}
         # Things that never change once written (an activity's pinned rubric), kept for this
         # Store's lifetime so a key press does not re-read and re-parse them.
         self.memo: dict = {}

@@ -320,7 +320,7 @@ def delete_activity_sheets(session: Session, activity_id: int, keeping: Iterable
     session.execute(delete(SHEET).where(*conditions))
 
 
-_UPSERT_STATEMENTS: dict[tuple[str, str], object] = {}
+_UPSERT_STATEMENTS: dict[tuple, object] = {}
 
 
 def _upsert(session: Session, table, keys: dict, values: dict) -> None:
@@ -333,10 +333,11 @@ def _upsert(session: Session, table, keys: dict, values: dict) -> None:
         if session.execute(update(table).where(*where).values(**values)).rowcount == 0:
             session.execute(insert(table).values(**keys, **values))
         return
-    statement = _UPSERT_STATEMENTS.get((dialect, table.name))
+    key = (dialect, table.name, *keys, "", *values)
+    statement = _UPSERT_STATEMENTS.get(key)
     if statement is None:
         inserting = _UPSERTS[dialect](table).inline().values({column: bindparam(column) for column in (*keys, *values)})
-        statement = _UPSERT_STATEMENTS[dialect, table.name] = inserting.on_conflict_do_update(
+        statement = _UPSERT_STATEMENTS[key] = inserting.on_conflict_do_update(
             index_elements=list(keys), set_={column: inserting.excluded[column] for column in values})
     session.execute(statement, {**keys, **values})
 
