@@ -8,6 +8,8 @@ before the commit ``flush_pending`` takes the chain's lock (engine.lock_chain: S
 database's write lock already), reads the end of the chain and inserts them in one statement. The chain's lock is
 so held only from that insert to the commit, and is the last lock a transaction takes (after its row locks), so it
 is never part of a deadlock; ids are handed out under it, so their order is the chain's and the commits'.
+On PostgreSQL a transaction with one row to write (a sheet change) has the server chain it and commit in the same
+message (``_commit_one``), so no round trip and no wait for this process to be scheduled falls inside the lock.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from sqlalchemy import and_, event, func, or_, select
 from sqlmodel import Session
 
 from pingcha.store.bulk import insert_tuples, to_driver
-from pingcha.store.engine import lock_chain
+from pingcha.store.engine import commit_chained, lock_chain
 from pingcha.store.models import AuditEntry, now
 
 # The chain's first row has no predecessor; its prev_hash is this.
@@ -122,7 +124,43 @@ def flush_pending(session: Session) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _write_pending(session: Session) -> None:
-    flush_pending(session)
+    if not _commit_one(session):
+        flush_pending(session)
+
+
+# One audit row chained and written by the server, for ``commit_chained``: the end of the chain read under the
+# chain's lock, the row's hash computed as ``row_hash`` computes it (PostgreSQL's json_build_array writes an array
+# as json.dumps(…, ensure_ascii=False) does: ", " between values, the same characters escaped, the same way).
+_CHAINED_INSERT = (
+    "INSERT INTO audit_log (at, actor, activity_id, case_no, entity, action, before, after, prev_hash, hash) "
+    "SELECT v.at, v.actor, v.activity_id, v.case_no, v.entity, v.action, v.before, v.after, chain.hash, "
+    "encode(sha256(convert_to(json_build_array(chain.hash, v.at_text, v.actor, v.activity_id, v.case_no, "
+    "v.entity, v.action, v.before, v.after)::text, 'UTF8')), 'hex') "
+    "FROM (SELECT %s::timestamptz AS at, %s::text AS at_text, %s::text AS actor, %s::integer AS activity_id, "
+    "%s::text AS case_no, %s::text AS entity, %s::text AS action, %s::text AS before, %s::text AS after) AS v, "
+    "(SELECT coalesce((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), %s) AS hash) AS chain"
+)
+
+
+def _commit_one(session: Session) -> bool:
+    """Commit a transaction that writes one audit row (a sheet change, a refusal) on PostgreSQL with the row
+    chained by the server, in the commit's own message (``engine.commit_chained``), so the chain's lock is held
+    for no round trip at all. Whatever the ORM still holds is flushed first: nothing is left to write after.
+    False where this does not apply (SQLite, other drivers, a savepoint, several rows): the caller writes them."""
+    pending = session.info.get(_PENDING)
+    bind = session.get_bind()
+    if (not pending or len(pending) != 1 or bind.dialect.name != "postgresql" or bind.dialect.driver != "psycopg"
+            or session.in_nested_transaction()):
+        return False
+    session.flush()
+    if session.new or session.dirty or session.deleted:  # pragma: no cover - a flush hook added more
+        return False
+    values = pending[0]
+    commit_chained(session, _CHAINED_INSERT, (
+        values["at"], canonical_time(values["at"]), values["actor"], values["activity_id"], values["case_no"],
+        values["entity"], values["action"], values["before"], values["after"], GENESIS))
+    session.info[_PENDING] = []
+    return True
 
 
 class Entry(NamedTuple):

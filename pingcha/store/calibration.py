@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from pingcha.store.models import CalibrationFile, CalibrationRound, CaseFile, now
@@ -29,10 +29,12 @@ class CalibrationRecord:
     reference_at: datetime | None
 
 
+_CALIBRATION_IDS = select(CALIBRATION.c.case_file_id).where(CALIBRATION.c.activity_id == bindparam("activity_id"))
+
+
 def calibration_case_ids(session: Session, activity_id: int) -> set[int]:
-    """The ids of the activity's calibration files (one query)."""
-    return set(session.execute(
-        select(CALIBRATION.c.case_file_id).where(CALIBRATION.c.activity_id == activity_id)).scalars())
+    """The ids of the activity's calibration files (one query, read on every sheet change: built once)."""
+    return set(session.execute(_CALIBRATION_IDS, {"activity_id": activity_id}).scalars())
 
 
 def calibration_files(session: Session, activity_id: int) -> list[CalibrationRecord]:

@@ -115,6 +115,36 @@ PG_CHAIN_LOCK = 0x61756474
 
 
 _WRITERS_LOCKED = "pingcha_writers_locked"
+_LOCK_FUNCTIONS = {False: "pg_advisory_xact_lock", True: "pg_advisory_xact_lock_shared"}
+_TAKE_WRITERS_LOCK = {shared: text(f"SELECT {function}(:key)").bindparams(key=PG_WRITERS_LOCK)
+                      for shared, function in _LOCK_FUNCTIONS.items()}
+# The execution option of a Store's writing engines on PostgreSQL: the writers' lock (shared: True) is taken in
+# the message that begins the transaction.
+_BEGIN_LOCKED = "pingcha_begin_locked"
+
+
+def _begins_locked(engine: Engine) -> bool:
+    """Whether ``_tune_postgres`` applies: PostgreSQL through psycopg (3)."""
+    return engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"
+
+
+def _tune_postgres(engine: Engine) -> None:
+    """psycopg sends BEGIN on its own before a transaction's first statement, a round trip of its own. Instead,
+    the driver is left in autocommit and the transaction begun here, as SQLite's is: a writing transaction's BEGIN
+    travels with its writers' lock, in one message. Commits and rollbacks go through the driver as before."""
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.autocommit = True
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection) -> None:
+        shared = connection.get_execution_options().get(_BEGIN_LOCKED)
+        begin = "BEGIN" if shared is None else f"BEGIN; SELECT {_LOCK_FUNCTIONS[shared]}({PG_WRITERS_LOCK})"
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            cursor.execute(begin.encode())
+        finally:
+            cursor.close()
 
 
 def lock_writers(session: Session, row_locked: bool = False) -> None:
@@ -123,8 +153,9 @@ def lock_writers(session: Session, row_locked: bool = False) -> None:
     each other (their conflicts are settled by the row locks they take) while a writer taking it exclusively
     waits for them all, and they for it. Taken once per transaction (a second request costs no round trip)."""
     if session.get_bind().dialect.name == "postgresql" and not session.info.get(_WRITERS_LOCKED):
-        function = "pg_advisory_xact_lock_shared" if row_locked else "pg_advisory_xact_lock"
-        session.execute(text(f"SELECT {function}(:key)"), {"key": PG_WRITERS_LOCK})
+        # A Store's writing transaction took it as it began (``_tune_postgres``); any other takes it now.
+        if session.connection().get_execution_options().get(_BEGIN_LOCKED) is not row_locked:
+            session.execute(_TAKE_WRITERS_LOCK[row_locked])
         session.info[_WRITERS_LOCKED] = True
 
 
@@ -145,6 +176,25 @@ def lock_chain(session: Session, then: str) -> object:
     finally:
         cursor.close()
     return row[0] if row else None
+
+
+def commit_chained(session: Session, write: str, values: tuple) -> None:
+    """PostgreSQL: take the audit chain's lock, run ``write`` (one statement, ``%s`` placeholders for ``values``,
+    which reads the end of the chain itself) and commit, all in one message to the server: the lock is then held
+    only while the server runs them, never while this process waits to be scheduled or for a round trip (on a
+    busy machine a holder descheduled mid-transaction made every other change wait behind it). Each statement of
+    the message has a snapshot of its own, so ``write`` sees whatever committed before the lock was granted. The
+    transaction ends here; the commit that follows finds nothing left to do."""
+    from psycopg import ClientCursor
+
+    driver = session.connection().connection.driver_connection
+    with ClientCursor(driver) as merging:
+        statement = merging.mogrify(write, values)
+    cursor = driver.cursor()
+    try:
+        cursor.execute(f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK}); {statement}; COMMIT".encode())
+    finally:
+        cursor.close()
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -169,6 +219,8 @@ def make_engine(url: str) -> Engine:
         raise UserError(f"数据库地址无效：不支持“{url.split(':', 1)[0]}”这种数据库") from None
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine)
+    elif _begins_locked(engine):
+        _tune_postgres(engine)
     return engine
 
 
@@ -179,6 +231,8 @@ class Store:
         self.url = url
         self.engine = make_engine(url)
         self._reader = self.engine.execution_options(pingcha_read_only=True)
+        self._writers = {shared: self.engine.execution_options(**{_BEGIN_LOCKED: shared})
+                         if _begins_locked(self.engine) else self.engine for shared in (False, True)}
         # Things that never change once written (an activity's pinned rubric), kept for this
         # Store's lifetime so a key press does not re-read and re-parse them.
         self.memo: dict = {}
@@ -192,7 +246,7 @@ class Store:
         another is settled by the row locks it takes (a sheet's change: its row, SELECT … FOR UPDATE, created
         under a unique constraint) runs beside other such ones, and only turn-taking writers wait for it."""
         try:
-            with Session(self.engine, expire_on_commit=False) as session:
+            with Session(self._writers[row_locked], expire_on_commit=False) as session:
                 with session.begin():
                     lock_writers(session, row_locked)
                     yield session
