@@ -27,13 +27,15 @@ async def drive(store, keys: list[str]) -> None:
         assert isinstance(screen, ScoringScreen)
         for key in keys:
             await pilot.press(key)
-        if screen.note_code is not None:
+            if isinstance(app.screen, ScoringScreen):  # Esc, then Enter on 我的案卷, opens a file anew
+                screen = app.screen
+        if screen.note_code is not None and app.screen is screen:
             await pilot.press("enter")
         await pilot.pause()
         shown = screen.editor.sheet
         stored = read_sheet(store, screen.editor.ref)
         assert stored.sheet.to_json() == shown.to_json()
-        if app.screen is not screen:  # Esc left the file: what was shown is what is stored, checked above
+        if app.screen is not screen:  # Esc left the file: what it last showed is what is stored, checked above
             return
         text = screen_text(app)
         result = score_sheet(screen.rubric, stored.sheet)
