@@ -23,7 +23,7 @@ from pingcha.store.integrity import (
     SheetEvent, StoredSheet, activity_names, missing_audit_triggers, rubric_contents, schema_revision, sheet_events,
     sqlite_integrity, stored_sheets,
 )
-from pingcha.store.sheets import scored_values
+from pingcha.store.sheets import scored_values, stored_vetoes
 from pingcha.store.migrate import HEAD
 
 MARK_LABELS = {"na": "不适用", "veto": "否决项", "decided": "确认无扣分", "uncertain": "请组长确认"}
@@ -201,7 +201,7 @@ def _summary(content: SheetContent) -> str:
 
 def _score_text(values: dict) -> str:
     score = values["score"] if values["score"] is not None else "（无法计分）"
-    return f"{score}（否决项 {'、'.join(values['vetoes'].split(chr(0x1f)))}）" if values["vetoes"] else score
+    return f"{score}（否决项 {'、'.join(stored_vetoes(values['vetoes']))}）" if values["vetoes"] else score
 
 
 def score_difference(rubric, row: StoredSheet, content: SheetContent) -> str | None:

@@ -74,21 +74,32 @@ def _moment(value) -> datetime | None:
     return value.replace(tzinfo=timezone.utc) if value.utcoffset() is None else value.astimezone(timezone.utc)
 
 
+def _score(text: str | None, decimals: dict[str, Decimal]) -> Decimal | None:
+    """A stored score as a Decimal (``decimals``: the scores of this read so far: a province's sheets share a few
+    hundred, each made once)."""
+    if text is None:
+        return None
+    value = decimals.get(text)
+    if value is None:
+        value = decimals[text] = Decimal(text)
+    return value
+
+
+def stored_vetoes(text: str) -> tuple[str, ...]:
+    """The vetoes as stored beside a sheet (``scored_values`` joins them)."""
+    return tuple(text.split(_SEP)) if text else ()
+
+
 def _row(values, decimals: dict[str, Decimal]) -> SheetRow:
-    """A row of ``_COLUMNS`` as a SheetRow (``decimals``: the scores of this read so far, shared)."""
+    """A row of ``_COLUMNS`` as a SheetRow (``decimals``: as for ``_score``)."""
     sheet_id, activity_id, case_id, person_id, status, kind, comment, updated, submitted, score, vetoes = values
-    if score is not None:
-        value = decimals.get(score)
-        if value is None:
-            value = decimals[score] = Decimal(score)
-        score = value
     return SheetRow(sheet_id, activity_id, case_id, person_id, status, kind, comment, _moment(updated),
-                    _moment(submitted), score, tuple(vetoes.split(_SEP)) if vetoes else ())
+                    _moment(submitted), _score(score, decimals), stored_vetoes(vetoes))
 
 
 def _rows(session: Session, query) -> list[SheetRow]:
     found = []
-    decimals: dict[str, Decimal] = {}  # a province's sheets share a few hundred distinct scores
+    decimals: dict[str, Decimal] = {}
     for position, values in enumerate(session.execute(query).all()):
         if not position % 4096:
             pause()
@@ -313,18 +324,13 @@ _SCORE_COLUMNS = (SHEET.c.id, SHEET.c.case_file_id, SHEET.c.evaluator_id, SHEET.
 
 def _score_rows(session: Session, query) -> list[ScoreRow]:
     found = []
-    decimals: dict[str, Decimal] = {}  # a province's sheets share a few hundred distinct scores
+    decimals: dict[str, Decimal] = {}
     for position, (sheet_id, case_id, person_id, status, kind, submitted, score, vetoes) in enumerate(
             session.execute(query).all()):
         if not position % 4096:
             pause()
-        if score is not None:
-            value = decimals.get(score)
-            if value is None:
-                value = decimals[score] = Decimal(score)
-            score = value
-        found.append(ScoreRow(sheet_id, case_id, person_id, status, kind, _moment(submitted), score,
-                              tuple(vetoes.split(_SEP)) if vetoes else ()))
+        found.append(ScoreRow(sheet_id, case_id, person_id, status, kind, _moment(submitted),
+                              _score(score, decimals), stored_vetoes(vetoes)))
     return found
 
 
