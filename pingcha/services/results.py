@@ -95,7 +95,7 @@ def file_result(store: Store, activity_ref: str, case_no: str) -> FileResult | N
         if found is None:
             return None
         sheet_rows, contents = rows.case_sheets(session, [found[1].id], decided=False)
-    return _file_results(basis, [found[1]], sheet_rows, contents)[0]
+    return _file_results(basis, [found[1]], sheet_rows, contents, True)[0]
 
 
 @dataclass
@@ -128,7 +128,7 @@ def _compute(session, activity, contents: bool) -> tuple[ActivityResults, _Basis
                         else rows.activity_scores(session, activity.id))
     basis = _Basis(info, persons, team, objection_reasons(rubric, stored_objections.reopening(session, activity.id)),
                    {case.case_no: (position, case) for position, case in enumerate(drawn)})
-    files = _file_results(basis, drawn, sheet_rows, said if contents else None, None if contents else said)
+    files = _file_results(basis, drawn, sheet_rows, said, contents)
     results = ActivityResults(
         activity=activity.name, activity_id=activity.id, rubric=rubric, created_at=activity.created_at,
         per_file=activity.per_file, spread=info.spread,
@@ -164,17 +164,16 @@ def _brought_up_to_date(session, activity, remembered: tuple, contents: bool) ->
     sheet_rows, said = rows.case_sheets(session, ids, decided=False) if contents else rows.case_scores(session, ids)
     files = list(results.files)
     positions = sorted(touched)
-    for position, result in zip(positions, _file_results(basis, [touched[p] for p in positions], sheet_rows,
-                                                           said if contents else None, None if contents else said)):
+    for position, result in zip(positions, _file_results(basis, [touched[p] for p in positions], sheet_rows, said,
+                                                           contents)):
         files[position] = result
     return replace(results, files=tuple(files), agencies=_agencies(basis.info.rubric, files)), basis
 
 
-def _file_results(basis: _Basis, cases, sheet_rows, contents: dict | None,
-                  requests: dict[int, dict[str, str]] | None = None) -> list[FileResult]:
+def _file_results(basis: _Basis, cases, sheet_rows, said: dict, contents: bool) -> list[FileResult]:
     """The results of ``cases`` (drawn files) from their sheets (``sheet_rows`` may hold others' too), decided
-    from the scores stored on the rows; with their ``contents`` (sheet id → Sheet) or else with ``requests``
-    (sheet id → the sheet's 请组长确认) beside them."""
+    from the scores stored on the rows. ``said``, by sheet id: with ``contents`` each sheet's Sheet, else only
+    its 请组长确认 (code → reason), as ``rows.activity_sheets`` and ``rows.activity_scores`` read them."""
     info = basis.info
     rubric, persons = info.rubric, basis.persons
     evaluations = {(r.case_file_id, r.evaluator_id): r for r in sheet_rows if r.kind == SheetKind.EVALUATION}
@@ -193,11 +192,11 @@ def _file_results(basis: _Basis, cases, sheet_rows, contents: dict | None,
             result = stored.get(key)
             if result is None:
                 result = stored[key] = SheetScore(row.score, graded(rubric, row.score, row.vetoes), row.vetoes)
-        return SheetView(names[row.evaluator_id], row.status, contents[row.id] if contents is not None else None,
+        return SheetView(names[row.evaluator_id], row.status, said[row.id] if contents else None,
                          result, row.submitted_at, reconciled, rubric)
 
     def asked(row) -> dict[str, str]:
-        return contents[row.id].uncertain if contents is not None else requests.get(row.id, none)
+        return said[row.id].uncertain if contents else said.get(row.id, none)
 
     # file_outcome is pure: files whose sheets score alike (most of a province's) share one outcome, decided once.
     decided: dict[tuple, object] = {}
