@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from pingcha.services import objections as objection_service
 from pingcha.services import rectification as rectification_service
+from pingcha.tui.widgets.steady_table import refill
 from pingcha.vocabulary import RectificationAction
 
 
@@ -133,13 +134,7 @@ class RectificationScreen(Screen):
         return f"{step.action}：{step.text}" if step.text else step.action
 
     def fill(self, selector: str, rows: list[tuple]) -> None:
-        table = self.query_one(selector, DataTable)
-        row = table.cursor_row
-        table.clear()
-        for cells in rows:
-            table.add_row(*cells)
-        if rows:
-            table.move_cursor(row=min(row, len(rows) - 1), animate=False)
+        refill(self.query_one(selector, DataTable), rows)
 
     def selected_item(self):
         table = self.query_one("#rect-items", DataTable)

@@ -20,7 +20,7 @@ from pingcha.text import case_no_key
 from pingcha.tui.format import grade_markup, grade_marks, score_text, status_label
 from pingcha.tui.widgets.agreement_chart import AgreementChart
 from pingcha.tui.widgets.result_charts import ResultCharts
-from pingcha.tui.widgets.steady_table import SteadyTable
+from pingcha.tui.widgets.steady_table import SteadyTable, refill
 from pingcha.vocabulary import NOT_STARTED, SheetStatus
 
 
@@ -44,13 +44,8 @@ class Pane(Vertical):
         """Replace a table's rows, keeping the cursor on the same row where it still exists."""
         if isinstance(table, SteadyTable):
             table.show_rows(rows, keys)
-            return
-        row = table.cursor_row
-        table.clear()
-        for index, cells in enumerate(rows):
-            table.add_row(*cells, key=keys[index] if keys else None)
-        if rows:
-            table.move_cursor(row=min(row, len(rows) - 1), animate=False)
+        else:
+            refill(table, rows, keys)
 
 
 def table(table_id: str, *columns: str, lazy: bool = False) -> DataTable:

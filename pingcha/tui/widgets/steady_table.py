@@ -13,6 +13,16 @@ from textual import events
 from textual.widgets import DataTable
 
 
+def refill(table: DataTable, rows: list[tuple], keys: list[str] | None = None) -> None:
+    """Replace a table's rows, keeping the cursor on the same row where it still exists."""
+    row = table.cursor_row
+    table.clear()
+    for index, cells in enumerate(rows):
+        table.add_row(*cells, key=keys[index] if keys else None)
+    if rows:
+        table.move_cursor(row=min(row, len(rows) - 1), animate=False)
+
+
 class SteadyTable(DataTable):
     """A DataTable whose drawn rows outlive focus changes, being hidden and shown, and refills with the same rows.
 
@@ -107,10 +117,5 @@ class SteadyTable(DataTable):
         shown = (tuple(map(tuple, rows)), tuple(keys) if keys else None)
         if shown == self._shown_rows:
             return
-        row = self.cursor_row
-        self.clear()
-        for index, cells in enumerate(rows):
-            self.add_row(*cells, key=keys[index] if keys else None)
-        if rows:
-            self.move_cursor(row=min(row, len(rows) - 1), animate=False)
+        refill(self, rows, keys)
         self._shown_rows = shown
