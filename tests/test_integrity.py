@@ -434,3 +434,15 @@ def test_upgrading_a_0008_database_stores_each_sheets_score_as_its_writes_would(
     with sqlite3.connect(tmp_path / "u.db") as connection:
         assert connection.execute(columns).fetchall() == written
     connection.close()
+
+
+def test_a_stored_score_that_is_no_number_is_explained_not_a_traceback(tmp_path, capsys):
+    cli = Cli(tmp_path / "n.db", capsys)
+    activity, _ = scored(cli, tmp_path)
+    with sqlite3.connect(tmp_path / "n.db") as connection:
+        connection.execute("UPDATE score_sheet SET score = 'abc' WHERE id = (SELECT min(id) FROM score_sheet)")
+    connection.close()
+    status, out, err = cli("results", activity)
+    assert status == 1 and "保存的得分“abc”不是数字" in out + err and "Traceback" not in out + err
+    status, report, _ = cli("check")
+    assert status == 1 and "存储的得分为 abc" in report

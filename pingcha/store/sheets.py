@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from itertools import repeat
 from typing import NamedTuple
 
@@ -19,6 +19,7 @@ from sqlalchemy import String, bindparam, delete, func, insert, literal, select,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from pingcha.errors import UserError
 from pingcha.pacing import pause
 from pingcha.scoring import Sheet
 from pingcha.store.bulk import driver_value, insert_tuples, update_tuples
@@ -81,7 +82,11 @@ def _score(text: str | None, decimals: dict[str, Decimal]) -> Decimal | None:
         return None
     value = decimals.get(text)
     if value is None:
-        value = decimals[text] = Decimal(text)
+        try:
+            value = decimals[text] = Decimal(text)
+        except InvalidOperation:
+            raise UserError(f"数据库中一张评查表保存的得分“{text}”不是数字，已被改动过；依据它的结果不再可信。"
+                            "请运行 pingcha check 查看，并从备份恢复数据库。") from None
     return value
 
 
