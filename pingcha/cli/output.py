@@ -71,12 +71,18 @@ def table(headers: list[str], rows: list[list[object]], width: int | None = None
     written to a file or pipe, where every character is kept."""
     from pingcha.text import printable
 
-    # Values come from registers people hand in: an ANSI escape in a cell must not clear the terminal.
-    cells = [[str(h) for h in headers]] + [
-        ["" if v is None else text if (text := str(v)).isprintable() else printable(text) for v in row] for row in rows]
-    # Columns repeat their values (agencies, statuses, grades): each distinct text is measured once.
-    measured = cell_widths({v for row in cells for v in row})
-    widths = [max(map(measured.__getitem__, column)) for column in zip(*cells)]
+    def shown(value: object) -> str:  # an ANSI escape in a value from a register must not clear the terminal
+        text = "" if value is None else str(value)
+        return text if text.isprintable() else printable(text)
+
+    # Worked column by column: a column repeats its values (agencies, statuses, grades), and each distinct
+    # value is turned into text, measured and padded once (a province's table has 50,000 rows).
+    columns = []
+    for header, values in zip(headers, zip(*rows) if rows else [()] * len(headers)):
+        texts = {value: shown(value) for value in set(values)}
+        columns.append([shown(header), *map(texts.__getitem__, values)])
+    measured = [cell_widths(set(column)) for column in columns]
+    widths = [max(sizes.values()) for sizes in measured]
     limit = width if width is not None else terminal_width()
     if limit is not None:
         while sum(widths) + 2 * (len(widths) - 1) > limit:
@@ -84,11 +90,17 @@ def table(headers: list[str], rows: list[list[object]], width: int | None = None
             if widest is None or widths[widest] <= NARROWEST:
                 break
             widths[widest] -= 1
-        cells = [[_cut(v, widths[i]) for i, v in enumerate(row)] for row in cells]
-        measured = cell_widths({v for row in cells for v in row})
+        for i, column in enumerate(columns):
+            if max(measured[i].values()) > widths[i]:
+                cut = {text: _cut(text, widths[i]) for text in measured[i]}
+                columns[i] = column = [cut[text] for text in column]
+                measured[i] = cell_widths(set(column))
     # A text padded to its column's width in cells: ljust counts characters, so a text is given as many more
     # characters as it is narrower in cells than its column.
-    lines = ["  ".join([v.ljust(width - measured[v] + len(v)) for v, width in zip(row, widths)]).rstrip()
-             for row in cells]
+    padded = []
+    for column, sizes, width_ in zip(columns, measured, widths):
+        pad = {text: text.ljust(width_ - size + len(text)) for text, size in sizes.items()}
+        padded.append(map(pad.__getitem__, column))
+    lines = [line.rstrip() for line in map("  ".join, zip(*padded))]
     lines.insert(1, "  ".join("─" * w for w in widths))
     return "\n".join(lines)
