@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from pingcha.outcome import ranked
+from pingcha.records import record
 from pingcha.rubric import Rubric
 from pingcha.scoring import Sheet, SheetError, SheetResult, SheetScore, round1, score_sheet
 from pingcha.vocabulary import FILE_STATUS_LABELS, FileStatus, Role, SheetStatus
@@ -30,7 +31,7 @@ class Evaluator:
     role: str = Role.EVALUATOR  # or Role.LEADER
 
 
-@dataclass(frozen=True)
+@record
 class CaseFile:
     """案卷: one row of an agency's register."""
 
@@ -49,7 +50,7 @@ class CaseFile:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record
 class SheetView:
     """One evaluator's 评查表 on one file, or the 组长's reconciled sheet (``reconciled``). In an activity's
     results ``sheet.decided`` is left empty: which items were confirmed as nothing to deduct changes no score
@@ -79,7 +80,7 @@ class SheetView:
             return None
 
 
-@dataclass(frozen=True)
+@record
 class FileResult:
     case: CaseFile
     status: str  # PENDING, NEEDS_REVIEW or FINAL
@@ -182,7 +183,8 @@ class ActivityResults:
     settings: dict[str, str] = field(default_factory=dict)  # document settings (发文字号, 主送, …)
     register_size: int = 0  # files in the imported registers
     register_agencies: int = 0
-    # (当事人, 当事人类型) of every file of the register, drawn or not: every individual is masked.
+    # (当事人, 当事人类型) of every file of the register, drawn or not, each once: every individual is masked
+    # (empty in results without the sheets' contents, which no document is made from).
     register_parties: tuple[tuple[str, str], ...] = ()
     draw: DrawFacts | None = None
     # 异议 before the 通报, by status (待答复, 已采纳, 未采纳; ``reviewed``: upheld and settled by a 复核 since):

@@ -61,8 +61,9 @@ _NOTHING = frozenset({"access"})
 def activity_results(store: Store, activity_ref: str, remember: bool = True, contents: bool = True) -> ActivityResults:
     """The activity's files, their outcomes and the agencies' ranks, as of now (``remember=False``: not kept
     for later calls, for a pass over many activities that needs each once). ``contents=False``: each sheet's
-    view holds its stored score (a ``SheetScore``) and no ``sheet``. Kept results are brought up to date by
-    computing again only the files whose sheets changed since, when that is all that changed."""
+    view holds its stored score (a ``SheetScore``) and no ``sheet``, and the results no ``register_parties``.
+    Kept results are brought up to date by computing again only the files whose sheets changed since, when that
+    is all that changed."""
     with store.read() as session:
         activity = find_activity(session, activity_ref)
         version = stored_audit.data_version(session)
@@ -135,7 +136,9 @@ def _compute(session, activity, contents: bool) -> tuple[ActivityResults, _Basis
         evaluators=tuple(Person(p.name, p.unit, p.role) for p in sorted(persons.values(), key=lambda p: p.name)),
         files=tuple(files), agencies=_agencies(rubric, files), settings=info.settings,
         register_size=register_files, register_agencies=register_agencies,
-        register_parties=tuple(register.parties(session, activity.id)), draw=_draw_facts(session, activity.id),
+        # Who to mask is what documents need, and documents are made from results with contents.
+        register_parties=tuple(register.parties(session, activity.id)) if contents else (),
+        draw=_draw_facts(session, activity.id),
         objections=stored_objections.counts(session, activity.id),
         wordings={code: tuple(texts) for code, texts in standard_wordings(session, rubric.id).items()},
     )

@@ -12,6 +12,7 @@ from sqlalchemy import String, delete, func, insert, select, type_coerce, update
 from sqlmodel import Session
 
 from pingcha.pacing import pause
+from pingcha.records import record
 from pingcha.results import CaseFile as CaseRecord
 from pingcha.store.chunks import chunked
 from pingcha.store.models import Agency, Assignment, CaseFile, Draw, now
@@ -22,7 +23,7 @@ DRAW = Draw.__table__
 ASSIGNMENT = Assignment.__table__
 
 
-@dataclass(frozen=True)
+@record
 class StoredCase:
     """A register row as stored: its ids and draw, and its facts as the core's ``CaseFile`` record."""
 
@@ -181,8 +182,9 @@ def register_size(session: Session, activity_id: int, excluding: Iterable[int] =
 
 
 def parties(session: Session, activity_id: int) -> list[tuple[str, str]]:
-    """(当事人, 当事人类型) of every register row: the whole register's individuals are masked in documents."""
-    query = select(CASE.c.party, CASE.c.party_type).where(CASE.c.activity_id == activity_id)
+    """(当事人, 当事人类型) of the register's rows, each pair once: the whole register's individuals are masked in
+    documents."""
+    query = select(CASE.c.party, CASE.c.party_type).where(CASE.c.activity_id == activity_id).distinct()
     return [tuple(row) for row in session.execute(query).all()]
 
 
