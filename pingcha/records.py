@@ -40,3 +40,18 @@ def record(cls):
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     cls.__init__ = init
     return cls
+
+
+class Decoded(dict):
+    """Stored texts decoded once each: ``decoded[text]`` is ``decode(text)``, computed when first asked for (a
+    province's rows repeat their dates, scores, vetoes and officers; a text decode refuses is not kept)."""
+
+    __slots__ = ("decode",)
+
+    def __init__(self, decode) -> None:
+        super().__init__()
+        self.decode = decode
+
+    def __missing__(self, text):
+        value = self[text] = self.decode(text)
+        return value

@@ -12,7 +12,7 @@ from sqlalchemy import String, delete, func, insert, select, type_coerce, update
 from sqlmodel import Session
 
 from pingcha.pacing import pause
-from pingcha.records import record
+from pingcha.records import Decoded, record
 from pingcha.results import CaseFile as CaseRecord
 from pingcha.store.chunks import chunked
 from pingcha.store.models import Agency, Assignment, CaseFile, Draw, now
@@ -78,35 +78,39 @@ _CASE_COLUMNS = (CASE.c.id, CASE.c.activity_id, CASE.c.agency_id, CASE.c.draw_id
                  CASE.c.officers, CASE.c.extra)
 
 
-def _day(value, seen: dict) -> date | None:
-    """A stored date as a date (``seen``: the dates of this read so far: a register's files share their days)."""
-    if not isinstance(value, str):
-        return value
-    day = seen.get(value)
-    if day is None:
-        day = seen[value] = date.fromisoformat(value)
-    return day
+def _day(value) -> date | None:
+    """A stored date as a date (SQLite keeps text; PostgreSQL gives dates)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _case(row, days: dict) -> StoredCase:
+def _officers(text: str) -> tuple[str, ...]:
+    return tuple(filter(None, text.split("、")))
+
+
+def _decoders() -> tuple[Decoded, Decoded]:
+    """The dates and the officers of one read, each text decoded once: a register's files share them."""
+    return Decoded(_day), Decoded(_officers)
+
+
+def _case(row, decoders: tuple[Decoded, Decoded]) -> StoredCase:
     (case_id, activity_id, agency_id, draw_id, row_no, case_no, agency, cause, party, party_type, procedure,
      decision, filed_on, decided_on, served_on, closed_on, officers, extra) = row
+    days, crews = decoders
     facts = CaseRecord(  # in the order of its fields: positional arguments bind faster (50,000 a province)
-        case_no, agency, cause, party, party_type, procedure, decision, _day(filed_on, days),
-        _day(decided_on, days), _day(served_on, days), _day(closed_on, days),
-        tuple(filter(None, officers.split("、"))), json.loads(extra) if extra and extra != "{}" else {},
+        case_no, agency, cause, party, party_type, procedure, decision, days[filed_on], days[decided_on],
+        days[served_on], days[closed_on], crews[officers], json.loads(extra) if extra and extra != "{}" else {},
     )
     return StoredCase(case_id, activity_id, agency_id, draw_id, row_no, facts)
 
 
 def _cases(session: Session, *conditions) -> list[StoredCase]:
     query = select(*_CASE_COLUMNS).join(AGENCY, AGENCY.c.id == CASE.c.agency_id).where(*conditions)
-    days: dict[str, date] = {}
+    decoders = _decoders()
     found = []
     for position, row in enumerate(session.execute(query).all()):
         if not position % 4096:
             pause()
-        found.append(_case(row, days))
+        found.append(_case(row, decoders))
     return found
 
 
@@ -125,8 +129,8 @@ def register_rows(session: Session, activity_id: int, drawn: bool = False) -> li
         conditions.append(CASE.c.draw_id.is_not(None))
     query = (select(*_CASE_COLUMNS).join(AGENCY, AGENCY.c.id == CASE.c.agency_id).where(*conditions)
              .order_by(CASE.c.row_no, CASE.c.id))
-    days: dict[str, date] = {}
-    return [_case(row, days).facts for row in session.execute(query)]
+    decoders = _decoders()
+    return [_case(row, decoders).facts for row in session.execute(query)]
 
 
 def case_keys(session: Session, activity_id: int, drawn: bool = False) -> list[CaseKey]:
@@ -270,8 +274,8 @@ def assigned_cases(session: Session, evaluator_id: int) -> list[StoredCase]:
     """The files assigned to one person."""
     query = (select(*_CASE_COLUMNS).join(AGENCY, AGENCY.c.id == CASE.c.agency_id)
              .join(ASSIGNMENT, ASSIGNMENT.c.case_file_id == CASE.c.id).where(ASSIGNMENT.c.evaluator_id == evaluator_id))
-    days: dict[str, date] = {}
-    return [_case(row, days) for row in session.execute(query).all()]
+    decoders = _decoders()
+    return [_case(row, decoders) for row in session.execute(query).all()]
 
 
 def assignment_counts(session: Session, activity_id: int, excluding: Iterable[int] = ()) -> dict[int, int]:

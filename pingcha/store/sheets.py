@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from pingcha.errors import UserError
 from pingcha.pacing import pause
+from pingcha.records import Decoded
 from pingcha.scoring import Sheet
 from pingcha.store.bulk import driver_value, insert_tuples, update_tuples
 from pingcha.store.chunks import CHUNK, chunked
@@ -75,19 +76,15 @@ def _moment(value) -> datetime | None:
     return value.replace(tzinfo=timezone.utc) if value.utcoffset() is None else value.astimezone(timezone.utc)
 
 
-def _score(text: str | None, decimals: dict[str, Decimal]) -> Decimal | None:
-    """A stored score as a Decimal (``decimals``: the scores of this read so far: a province's sheets share a few
-    hundred, each made once)."""
+def _score(text: str | None) -> Decimal | None:
+    """A stored score as a Decimal."""
     if text is None:
         return None
-    value = decimals.get(text)
-    if value is None:
-        try:
-            value = decimals[text] = Decimal(text)
-        except InvalidOperation:
-            raise UserError(f"数据库中一张评查表保存的得分“{text}”不是数字，已被改动过；依据它的结果不再可信。"
-                            "请运行 pingcha check 查看，并从备份恢复数据库。") from None
-    return value
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise UserError(f"数据库中一张评查表保存的得分“{text}”不是数字，已被改动过；依据它的结果不再可信。"
+                        "请运行 pingcha check 查看，并从备份恢复数据库。") from None
 
 
 def stored_vetoes(text: str) -> tuple[str, ...]:
@@ -95,20 +92,26 @@ def stored_vetoes(text: str) -> tuple[str, ...]:
     return tuple(text.split(_SEP)) if text else ()
 
 
-def _row(values, decimals: dict[str, Decimal]) -> SheetRow:
-    """A row of ``_COLUMNS`` as a SheetRow (``decimals``: as for ``_score``)."""
+def _decoders() -> tuple[Decoded, Decoded]:
+    """The scores and the vetoes of one read, each text decoded once: a province's sheets share a few hundred."""
+    return Decoded(_score), Decoded(stored_vetoes)
+
+
+def _row(values, decoders: tuple[Decoded, Decoded]) -> SheetRow:
+    """A row of ``_COLUMNS`` as a SheetRow (``decoders``: as ``_decoders`` makes them)."""
     sheet_id, activity_id, case_id, person_id, status, kind, comment, updated, submitted, score, vetoes = values
+    scores, vetoed = decoders
     return SheetRow(sheet_id, activity_id, case_id, person_id, status, kind, comment, _moment(updated),
-                    _moment(submitted), _score(score, decimals), stored_vetoes(vetoes))
+                    _moment(submitted), scores[score], vetoed[vetoes])
 
 
 def _rows(session: Session, query) -> list[SheetRow]:
     found = []
-    decimals: dict[str, Decimal] = {}
+    decoders = _decoders()
     for position, values in enumerate(session.execute(query).all()):
         if not position % 4096:
             pause()
-        found.append(_row(values, decimals))
+        found.append(_row(values, decoders))
     return found
 
 
@@ -137,7 +140,7 @@ def find_sheet(session: Session, case_file_id: int, evaluator_id: int, kind: str
     """One evaluator's sheet of ``kind`` on one file (``lock``: hold its row until the transaction ends)."""
     found = session.execute(_FIND_SHEET_LOCKED if lock else _FIND_SHEET,
                             {"case_file_id": case_file_id, "evaluator_id": evaluator_id, "kind": kind}).first()
-    return _row(found, {}) if found is not None else None
+    return _row(found, _decoders()) if found is not None else None
 
 
 def review_sheet(session: Session, case_file_id: int, status: str | None = None, lock: bool = False) -> SheetRow | None:
@@ -329,13 +332,13 @@ _SCORE_COLUMNS = (SHEET.c.id, SHEET.c.case_file_id, SHEET.c.evaluator_id, SHEET.
 
 def _score_rows(session: Session, query) -> list[ScoreRow]:
     found = []
-    decimals: dict[str, Decimal] = {}
+    scores, vetoed = _decoders()
     for position, (sheet_id, case_id, person_id, status, kind, submitted, score, vetoes) in enumerate(
             session.execute(query).all()):
         if not position % 4096:
             pause()
-        found.append(ScoreRow(sheet_id, case_id, person_id, status, kind, _moment(submitted),
-                              _score(score, decimals), stored_vetoes(vetoes)))
+        found.append(ScoreRow(sheet_id, case_id, person_id, status, kind, _moment(submitted), scores[score],
+                              vetoed[vetoes]))
     return found
 
 
