@@ -106,7 +106,7 @@ class _Basis:
 
     info: object  # the activity's ActivityInfo (rubric, spread, band rule)
     persons: dict[int, object]  # evaluator id → the person
-    team: dict[int, list[int]]  # case id → evaluator ids, by name
+    team: dict[int, tuple[int, ...]]  # case id → evaluator ids, by name
     reopening: dict[int, tuple[str, ...]]  # case id → reasons an upheld 异议 gives for settling it again
     drawn: dict[str, tuple[int, object]]  # 案号 → (position in the results' files, the stored case)
 
@@ -119,11 +119,11 @@ def _compute(session, activity, contents: bool) -> tuple[ActivityResults, _Basis
     # 样卷 are set aside from the register the draw is made from (the 通报 states its size).
     register_files, register_agencies = register.register_size(
         session, activity.id, excluding=stored_calibration.calibration_case_ids(session, activity.id))
-    team: dict[int, list[int]] = defaultdict(list)
+    assigned: dict[int, list[int]] = defaultdict(list)
     for case_id, person_id in register.assignments(session, activity.id):
-        team[case_id].append(person_id)
-    for members in team.values():
-        members.sort(key=lambda pid: persons[pid].name)
+        assigned[case_id].append(person_id)
+    by_name = {pid: rank for rank, pid in enumerate(sorted(persons, key=lambda pid: persons[pid].name))}.__getitem__
+    team = {case_id: tuple(sorted(members, key=by_name)) for case_id, members in assigned.items()}
     # What a sheet confirmed as nothing to deduct changes no score: results never read it (most of the rows).
     sheet_rows, said = (rows.activity_sheets(session, activity.id, decided=False) if contents
                         else rows.activity_scores(session, activity.id))
@@ -183,7 +183,6 @@ def _file_results(basis: _Basis, cases, sheet_rows, said: dict, contents: bool) 
     reviews = {r.case_file_id: r for r in sheet_rows
                if r.kind == SheetKind.REVIEW and r.status == SheetStatus.RECONCILED}
     names = {pid: person.name for pid, person in persons.items()}
-    none: dict[str, str] = {}
     # (score, vetoes) → its SheetScore: a province's sheets share a few hundred, each graded once.
     stored: dict[tuple, SheetScore] = {}
     draft = SheetStatus.DRAFT
@@ -198,11 +197,9 @@ def _file_results(basis: _Basis, cases, sheet_rows, said: dict, contents: bool) 
         return SheetView(names[row.evaluator_id], row.status, said[row.id] if contents else None,
                          result, row.submitted_at, reconciled, rubric)
 
-    def asked(row) -> dict[str, str]:
-        return said[row.id].uncertain if contents else said.get(row.id, none)
-
     # file_outcome is pure: files whose sheets score alike (most of a province's) share one outcome, decided once.
     decided: dict[tuple, object] = {}
+    crews: dict[tuple, tuple[str, ...]] = {}  # a team's evaluator ids → their names (teams repeat)
     team, reopening = basis.team, basis.reopening
     files = []
     for position, case in enumerate(cases):
@@ -217,9 +214,9 @@ def _file_results(basis: _Basis, cases, sheet_rows, said: dict, contents: bool) 
                 continue
             shown = view(row)
             views.append(shown)
-            if shown.status != draft and shown.result is not None:
+            if row.status != draft and shown.result is not None:
                 submitted.append(shown.result)
-                unsure = asked(row)
+                unsure = said[row.id].uncertain if contents else said.get(row.id)
                 if unsure:
                     requests_made.append((shown.evaluator, unsure))
         review = view(reviews[case_id], reconciled=True) if case_id in reviews else None
@@ -232,10 +229,11 @@ def _file_results(basis: _Basis, cases, sheet_rows, said: dict, contents: bool) 
                                    confirmation_requests(rubric, requests_made) if requests_made else (), reopened)
             if key is not None:
                 decided[key] = outcome
-        files.append(FileResult(
-            case.facts, outcome.status, outcome.score, outcome.grade, tuple([names[pid] for pid in members]),
-            tuple(views), review if reviewed is not None else None, outcome.reasons,
-        ))
+        crew = crews.get(members)
+        if crew is None:
+            crew = crews[members] = tuple([names[pid] for pid in members])
+        files.append(FileResult(case.facts, outcome.status, outcome.score, outcome.grade, crew, tuple(views),
+                                review if reviewed is not None else None, outcome.reasons))
     return files
 
 
