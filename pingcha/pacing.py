@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _until = 0.0  # time.monotonic() until which computations in other threads wait
 
@@ -30,3 +34,12 @@ def pause() -> None:
     while wait > 0:
         time.sleep(min(wait, 0.02))
         wait = _until - time.monotonic()
+
+
+def paced(items: Iterable[T], every: int = 1024) -> Iterator[T]:
+    """``items``, pausing (``pause``) before every ``every``-th: a long loop over a province's rows in a few
+    milliseconds' steps."""
+    for position, item in enumerate(items):
+        if not position % every:
+            pause()
+        yield item

@@ -207,6 +207,11 @@ class ActivityResults:
 
     def grade_counts(self) -> dict[str, int]:
         """Final files per grade, in the rubric's order (best first), zeros included."""
+        return dict(self._grade_counts)
+
+    @cached_property
+    def _grade_counts(self) -> dict[str, int]:
+        # Counted once: a page asks on the event loop, after its worker has asked first.
         counts = Counter(f.grade for f in self.files if f.status == FINAL)
         return {grade.name: counts.get(grade.name, 0) for grade in self.rubric.grades}
 

@@ -45,6 +45,9 @@ class Counted:
 @sync
 async def test_progress_page_shows_a_loading_indicator_then_the_table_and_keys_work_meanwhile(store, monkeypatch):
     results = Counted(monkeypatch)
+    prepared = []  # each worker that computed the page's rows
+    real_prepare = ProgressPane.prepare
+    monkeypatch.setattr(ProgressPane, "prepare", lambda pane, view: prepared.append(view) or real_prepare(pane, view))
     results.hold.clear()  # the computation takes as long as the test wants
     app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
     async with app.run_test(size=SIZE) as pilot:
@@ -55,13 +58,15 @@ async def test_progress_page_shows_a_loading_indicator_then_the_table_and_keys_w
         assert "● ● ●" in screen_text(app) and "抽查案卷" not in screen_text(app)  # the indicator, no figures yet
         await pilot.press("1")  # the screen still answers keys while the page computes
         assert app.screen.query_one("#tabs").active == "files" and "我的案卷" in screen_text(app)
-        await pilot.press("2")
+        await pilot.press("2")  # back while it computes: the same worker goes on, no second one starts beside it
+        assert pane.loading
         results.hold.set()
         await settled(pilot)
         text = screen_text(app)
         assert not pane.loading and "● ● ●" not in text
         assert "抽查案卷 41 件：评查中 35 · 待复核 2 · 已完成 4" in text
         assert app.screen.query_one("#by-evaluator", DataTable).row_count == 15  # the roster
+        assert results.calls == 1 and len(prepared) == 1
 
 
 @sync

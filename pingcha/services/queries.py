@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pingcha.pacing import pause
+from pingcha.pacing import paced, pause
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults
 from pingcha.results import CaseFile as CaseRecord
 from pingcha.scoring import SheetError, SheetResult, score_sheet
@@ -151,7 +151,10 @@ class Progress:
         return len(self.results.files)
 
     def count(self, status: str) -> int:
-        return sum(f.status == status for f in self.results.files)
+        """Files of ``status`` (PENDING, NEEDS_REVIEW or FINAL), from the agencies' counts: a page asks on the event
+        loop, where going through a province's files would hold up a key."""
+        counted = {PENDING: "pending", NEEDS_REVIEW: "needs_review", FINAL: "final"}[status]
+        return sum(getattr(a, counted) for a in self.agencies)
 
     @property
     def sheets_due(self) -> int:
@@ -170,9 +173,7 @@ def progress(store: Store, activity_ref: str) -> Progress:
 def progress_of(results: ActivityResults) -> Progress:
     """The dashboard of results already computed (the UI keeps them until the data changes)."""
     per_person: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for position, file in enumerate(results.files):
-        if not position % 1024:
-            pause()  # computed in a worker of the UI: a key pressed meanwhile comes first (pingcha.pacing)
+    for file in paced(results.files):  # computed in a worker of the UI: a key pressed meanwhile comes first (pingcha.pacing)
         sheets = {s.evaluator: s for s in file.sheets}
         for name in file.evaluators:
             counts = per_person[name]
@@ -192,11 +193,12 @@ def progress_of(results: ActivityResults) -> Progress:
         for p in sorted(results.evaluators, key=lambda p: (p.role != Role.LEADER, p.name))
     )
     by_agency: dict[str, list] = defaultdict(list)
-    for file in results.files:
+    for file in paced(results.files, 4096):
         by_agency[file.case.agency].append(file)
     means = {a.agency: a for a in results.agencies}
     agencies = []
     for agency in sorted(by_agency):
+        pause()
         group = by_agency[agency]
         agencies.append(AgencyProgress(
             agency, len(group),

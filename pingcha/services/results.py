@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from pingcha.memory import paused_collection
 from pingcha.outcome import file_outcome
-from pingcha.pacing import pause
+from pingcha.pacing import paced, pause
 from pingcha.results import (
     DrawFacts,
     FINAL, NEEDS_REVIEW, PENDING, ActivityResults, AgencyResult, Evaluator as Person, FileResult, SheetView,
@@ -120,15 +120,15 @@ def _compute(session, activity, contents: bool) -> tuple[ActivityResults, _Basis
     register_files, register_agencies = register.register_size(
         session, activity.id, excluding=stored_calibration.calibration_case_ids(session, activity.id))
     assigned: dict[int, list[int]] = defaultdict(list)
-    for case_id, person_id in register.assignments(session, activity.id):
+    for case_id, person_id in paced(register.assignments(session, activity.id), 4096):
         assigned[case_id].append(person_id)
     by_name = {pid: rank for rank, pid in enumerate(sorted(persons, key=lambda pid: persons[pid].name))}.__getitem__
-    team = {case_id: tuple(sorted(members, key=by_name)) for case_id, members in assigned.items()}
+    team = {case_id: tuple(sorted(members, key=by_name)) for case_id, members in paced(assigned.items(), 4096)}
     # What a sheet confirmed as nothing to deduct changes no score: results never read it (most of the rows).
     sheet_rows, said = (rows.activity_sheets(session, activity.id, decided=False) if contents
                         else rows.activity_scores(session, activity.id))
     basis = _Basis(info, persons, team, objection_reasons(rubric, stored_objections.reopening(session, activity.id)),
-                   {case.case_no: (position, case) for position, case in enumerate(drawn)})
+                   {case.facts.case_no: (position, case) for position, case in enumerate(paced(drawn, 4096))})
     files = _file_results(basis, drawn, sheet_rows, said, contents)
     results = ActivityResults(
         activity=activity.name, activity_id=activity.id, rubric=rubric, created_at=activity.created_at,
@@ -179,8 +179,9 @@ def _file_results(basis: _Basis, cases, sheet_rows, said: dict, contents: bool) 
     its 请组长确认 (code → reason), as ``rows.activity_sheets`` and ``rows.activity_scores`` read them."""
     info = basis.info
     rubric, persons = info.rubric, basis.persons
-    evaluations = {(r.case_file_id, r.evaluator_id): r for r in sheet_rows if r.kind == SheetKind.EVALUATION}
-    reviews = {r.case_file_id: r for r in sheet_rows
+    evaluations = {(r.case_file_id, r.evaluator_id): r for r in paced(sheet_rows, 4096)
+                   if r.kind == SheetKind.EVALUATION}
+    reviews = {r.case_file_id: r for r in paced(sheet_rows, 4096)
                if r.kind == SheetKind.REVIEW and r.status == SheetStatus.RECONCILED}
     names = {pid: person.name for pid, person in persons.items()}
     # (score, vetoes) → its SheetScore: a province's sheets share a few hundred, each graded once.
@@ -202,9 +203,7 @@ def _file_results(basis: _Basis, cases, sheet_rows, said: dict, contents: bool) 
     crews: dict[tuple, tuple[str, ...]] = {}  # a team's evaluator ids → their names (teams repeat)
     team, reopening = basis.team, basis.reopening
     files = []
-    for position, case in enumerate(cases):
-        if not position % 256:
-            pause()  # a person pressing a key in the UI meanwhile has the interpreter to themselves
+    for case in paced(cases, 256):  # a person pressing a key in the UI meanwhile has the interpreter to themselves
         case_id = case.id
         members = team.get(case_id, ())
         views, submitted, requests_made = [], [], []
@@ -239,10 +238,11 @@ def _file_results(basis: _Basis, cases, sheet_rows, said: dict, contents: bool) 
 
 def _agencies(rubric, files) -> tuple[AgencyResult, ...]:
     by_agency: dict[str, list[FileResult]] = defaultdict(list)
-    for f in files:
+    for f in paced(files, 4096):
         by_agency[f.case.agency].append(f)
     agencies = []
     for name, group in by_agency.items():
+        pause()
         finals = [f.score for f in group if f.status == FINAL]
         mean, grade = agency_mean(rubric, finals)
         agencies.append(AgencyResult(

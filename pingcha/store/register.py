@@ -11,7 +11,7 @@ from typing import NamedTuple
 from sqlalchemy import String, delete, func, insert, select, type_coerce, update
 from sqlmodel import Session
 
-from pingcha.pacing import pause
+from pingcha.pacing import paced
 from pingcha.records import Decoded, record
 from pingcha.results import CaseFile as CaseRecord
 from pingcha.store.chunks import chunked
@@ -107,9 +107,7 @@ def _cases(session: Session, *conditions) -> list[StoredCase]:
     query = select(*_CASE_COLUMNS).join(AGENCY, AGENCY.c.id == CASE.c.agency_id).where(*conditions)
     decoders = _decoders()
     found = []
-    for position, row in enumerate(session.execute(query).all()):
-        if not position % 4096:
-            pause()
+    for row in paced(session.execute(query).all(), 4096):
         found.append(_case(row, decoders))
     return found
 

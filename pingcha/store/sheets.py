@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from pingcha.errors import UserError
-from pingcha.pacing import pause
+from pingcha.pacing import paced
 from pingcha.records import Decoded
 from pingcha.scoring import Sheet
 from pingcha.store.bulk import driver_value, insert_tuples, update_tuples
@@ -108,9 +108,7 @@ def _row(values, decoders: tuple[Decoded, Decoded]) -> SheetRow:
 def _rows(session: Session, query) -> list[SheetRow]:
     found = []
     decoders = _decoders()
-    for position, values in enumerate(session.execute(query).all()):
-        if not position % 4096:
-            pause()
+    for values in paced(session.execute(query).all(), 4096):
         found.append(_row(values, decoders))
     return found
 
@@ -209,9 +207,7 @@ def _contents(session: Session, sheets: Iterable[SheetRow], deductions_query, ma
     decided: dict[int, frozenset[str]] = {}
     listed: dict[int, set[str]] = defaultdict(set)
     uncertain: dict[int, dict[str, str]] = defaultdict(dict)
-    for position, (sheet_id, code, count, note) in enumerate(_fetched(session, deductions_query)):
-        if not position % 8192:
-            pause()
+    for sheet_id, code, count, note in paced(_fetched(session, deductions_query), 8192):
         if count:
             counts[sheet_id][code] = count
         if note:
@@ -237,9 +233,7 @@ def _contents(session: Session, sheets: Iterable[SheetRow], deductions_query, ma
             decided[sheet_id] = found
     decided.update((sheet_id, frozenset(codes)) for sheet_id, codes in listed.items())
     found = {}
-    for position, row in enumerate(sheets):
-        if not position % 4096:
-            pause()
+    for row in paced(sheets, 4096):
         key = row.id
         found[key] = Sheet(
             deductions=counts.get(key) or {}, na=frozenset(na[key]) if key in na else _EMPTY,
@@ -333,10 +327,8 @@ _SCORE_COLUMNS = (SHEET.c.id, SHEET.c.case_file_id, SHEET.c.evaluator_id, SHEET.
 def _score_rows(session: Session, query) -> list[ScoreRow]:
     found = []
     scores, vetoed = _decoders()
-    for position, (sheet_id, case_id, person_id, status, kind, submitted, score, vetoes) in enumerate(
-            session.execute(query).all()):
-        if not position % 4096:
-            pause()
+    rows = session.execute(query).all()
+    for sheet_id, case_id, person_id, status, kind, submitted, score, vetoes in paced(rows, 4096):
         found.append(ScoreRow(sheet_id, case_id, person_id, status, kind, _moment(submitted), scores[score],
                               vetoed[vetoes]))
     return found

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.text import Text
 from textual import work
+from textual.worker import Worker
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.binding import Binding
@@ -13,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 
 from pingcha.errors import DATABASE_ERRORS, UserError
 from pingcha.memory import paused_collection
+from pingcha.pacing import paced
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults
 from pingcha.services.queries import AssignedFile, Progress, assigned_files, case_facts
 from pingcha.services.results import colleagues_sheets
@@ -79,10 +82,29 @@ class TableRows:
     widths: list[int]
 
 
-def table_rows(rows: list[tuple], keys: list[str] | None = None) -> TableRows:
-    """Cells as Text (shown as they are: a ``[`` in a party's name is not markup) and each column's widest cell."""
-    cells = [tuple(c if isinstance(c, Text) else Text(str(c), end="") for c in row) for row in rows]
-    widths = [max(c.cell_len for c in column) for column in zip(*cells)] if cells else []
+def table_rows(rows: Iterable[tuple], keys: list[str] | None = None) -> TableRows:
+    """Cells as Text (shown as they are: a ``[`` in a party's name is not markup) and each column's widest cell.
+    Runs in a worker: each distinct value becomes one Text, measured once (a column repeats its agencies,
+    statuses and scores), and the work steps aside for key presses (``pause``) every few hundred rows."""
+    made: dict[str, Text] = {}
+    sizes: dict[int, int] = {}  # id of a Text → its width in cells
+
+    def text(value: object) -> Text:
+        if isinstance(value, Text):
+            shown = value
+        else:
+            plain = str(value)
+            shown = made.get(plain)
+            if shown is None:
+                shown = made[plain] = Text(plain, end="")
+        if id(shown) not in sizes:
+            sizes[id(shown)] = shown.cell_len
+        return shown
+
+    cells = []
+    for row in paced(rows, 256):
+        cells.append(tuple(map(text, row)))
+    widths = [max(sizes[id(c)] for c in column) for column in zip(*cells)] if cells else []
     return TableRows(cells, keys, widths)
 
 
@@ -91,7 +113,7 @@ class LazyTable(SteadyTable):
     chunk at a time as the cursor or the scrolling nears the last one added, so no page waits for every row to
     be measured and laid out."""
 
-    CHUNK = 200
+    CHUNK = 100  # about 15 ms of adding rows on the event loop at a time
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -255,11 +277,12 @@ class FilesPane(Pane):
 
 
 def file_rows(results: ActivityResults, files) -> TableRows:
-    """The 结果 page's rows for ``files``, keyed by 案号."""
-    return table_rows([
-        (f.case.case_no, f.case.agency, f.case.cause, status_label(f.status), score_text(f.score),
-         Text.from_markup(grade_markup(results.rubric, f.grade)), "、".join(f.evaluators))
-        for f in files], [f.case.case_no for f in files])
+    """The 结果 page's rows for ``files``, keyed by 案号 (each grade's mark made once)."""
+    marks = {grade: Text.from_markup(grade_markup(results.rubric, grade)) for grade in {f.grade for f in files}}
+    return table_rows((  # made row by row as table_rows asks, between its pauses
+        (f.case.case_no, f.case.agency, f.case.cause, status_label(f.status), score_text(f.score), marks[f.grade],
+         "、".join(f.evaluators))
+        for f in files), [f.case.case_no for f in files])
 
 
 def _raise(exc: Exception) -> None:
@@ -276,13 +299,18 @@ class DerivedPane(Pane):
     def __init__(self) -> None:
         super().__init__()
         self.shown: object | None = None
+        self._computing: Worker | None = None
 
     def refresh_data(self) -> None:
         ready = self.app.call(self.app.derived.current, self.VIEW)
         if ready is not None and ready is self.shown:
             return
+        if self._computing is not None and not self._computing.is_finished:
+            # Coming back to the page while it computes: the worker shows what it finds. A thread cannot be
+            # stopped, so another would only halve the speed of both (and of the keys pressed meanwhile).
+            return
         self.loading = True
-        self.compute()
+        self._computing = self.compute()
 
     @work(thread=True, exclusive=True, group="derived", exit_on_error=False)
     def compute(self) -> None:
@@ -342,6 +370,7 @@ class ProgressPane(ScrollingPane):
             yield AgreementChart(id="agreement-chart")
 
     def prepare(self, view: Progress) -> dict[str, TableRows]:
+        view.results.grade_counts()  # counted here, in the worker, not by the charts on the event loop
         return {
             "by-evaluator": table_rows([
                 (p.name, p.role, str(p.assigned), str(p.not_started), str(p.draft), str(p.submitted),
@@ -392,7 +421,7 @@ class ReviewPane(DerivedPane):
         yield Static("回车：并排比较各评查表并录入复核结果 · F5 刷新", classes="hint")
 
     def prepare(self, results: ActivityResults) -> dict[str, TableRows]:
-        queue = [f for f in results.files if f.status == NEEDS_REVIEW]
+        queue = [f for f in paced(results.files, 4096) if f.status == NEEDS_REVIEW]
         rows = [
             (f.case.case_no, "；".join(f.reasons),
              "，".join(f"{s.evaluator} {score_text(s.result.score)}" for s in f.sheets if s.result is not None),
@@ -481,6 +510,7 @@ class ResultsPane(ScrollingPane):
         self.query_one("#results-files-title", Static).update(f"案卷结果{shown}（/ 筛选，o 排序）")
 
     def prepare(self, results: ActivityResults) -> dict[str, TableRows]:
+        results.grade_counts()  # counted here, in the worker, not on the event loop when shown
         return {
             "results-agencies": table_rows([
                 (str(a.rank) if a.rank is not None else "—", a.agency, str(a.files), str(a.final), str(a.pending),
