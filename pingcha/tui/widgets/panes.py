@@ -307,12 +307,13 @@ class DerivedPane(Pane):
             return
         if self._computing is not None and not self._computing.is_finished:
             # Coming back to the page while it computes: the worker shows what it finds. A thread cannot be
-            # stopped, so another would only halve the speed of both (and of the keys pressed meanwhile).
+            # stopped (nor, so, cancelled), and another would only halve the speed of both and of the keys
+            # pressed meanwhile.
             return
         self.loading = True
         self._computing = self.compute()
 
-    @work(thread=True, exclusive=True, group="derived", exit_on_error=False)
+    @work(thread=True, group="derived", exit_on_error=False)
     def compute(self) -> None:
         # The collector paused: its passes over what the worker builds would hold the GIL and stall key presses.
         with paused_collection():
