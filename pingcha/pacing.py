@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -37,9 +38,9 @@ def pause() -> None:
 
 
 def paced(items: Iterable[T], every: int = 1024) -> Iterator[T]:
-    """``items``, pausing (``pause``) before every ``every``-th: a long loop over a province's rows in a few
-    milliseconds' steps."""
-    for position, item in enumerate(items):
-        if not position % every:
-            pause()
-        yield item
+    """``items``, pausing (``pause``) before every ``every`` of them: a long loop over a province's rows in a few
+    milliseconds' steps (taken a chunk at a time: a check per item cost as much as the loop's own work)."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, every)):
+        pause()
+        yield from chunk

@@ -5,6 +5,9 @@ from __future__ import annotations
 import threading
 import time
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from pingcha import pacing
 
 
@@ -29,3 +32,18 @@ def test_a_pause_costs_nothing_when_no_face_asked():
     worker.start()
     worker.join()
     assert waited[0] < 0.01
+
+
+@given(st.lists(st.integers()), st.integers(min_value=1, max_value=7))
+def test_a_paced_loop_gives_every_item_in_order_and_pauses_once_a_chunk(items, every):
+    pauses = []
+    real = pacing.pause
+    pacing.pause = lambda: pauses.append(len(seen))
+    try:
+        seen = []
+        for item in pacing.paced(iter(items), every):
+            seen.append(item)
+    finally:
+        pacing.pause = real
+    assert seen == items
+    assert pauses == list(range(0, len(items), every))  # before each chunk, none after the last

@@ -179,10 +179,12 @@ def _file_results(basis: _Basis, cases, sheet_rows, said: dict, contents: bool) 
     its 请组长确认 (code → reason), as ``rows.activity_sheets`` and ``rows.activity_scores`` read them."""
     info = basis.info
     rubric, persons = info.rubric, basis.persons
-    evaluations = {(r.case_file_id, r.evaluator_id): r for r in paced(sheet_rows, 4096)
-                   if r.kind == SheetKind.EVALUATION}
-    reviews = {r.case_file_id: r for r in paced(sheet_rows, 4096)
-               if r.kind == SheetKind.REVIEW and r.status == SheetStatus.RECONCILED}
+    evaluations, reviews = {}, {}  # (file, evaluator) → evaluation; file → its confirmed 复核
+    for r in paced(sheet_rows, 4096):
+        if r.kind == SheetKind.EVALUATION:
+            evaluations[(r.case_file_id, r.evaluator_id)] = r
+        elif r.kind == SheetKind.REVIEW and r.status == SheetStatus.RECONCILED:
+            reviews[r.case_file_id] = r
     names = {pid: person.name for pid, person in persons.items()}
     # (score, vetoes) → its SheetScore: a province's sheets share a few hundred, each graded once.
     stored: dict[tuple, SheetScore] = {}
