@@ -6,6 +6,7 @@ import io
 import re
 import tempfile
 from collections.abc import Sequence
+from itertools import islice
 from pathlib import Path
 
 from xlsxwriter.utility import xl_col_to_name
@@ -18,7 +19,7 @@ from pingcha.memory import paused_collection
 from pingcha.reports import facts
 from pingcha.reports.engine import clean_text, write_output
 from pingcha.reports.masking import Masker, masker_for
-from pingcha.reports.settings import for_results
+from pingcha.reports.settings import resolve
 from pingcha.results import FINAL, ActivityResults
 from pingcha.scoring import round1
 
@@ -68,6 +69,8 @@ class _PrintedSheet(Worksheet):
             found[column] = f' s="{formats[column]._get_xf_index()}"'
             return found[column]
 
+        # Each distinct text made into XML once: an agency's name, a status or a grade recurs on thousands of rows.
+        texts: dict[str, tuple[bool, str]] = {}
         write = self.fh.write
         row_number = first_row  # as Excel numbers rows, the last one written
         parts: list[str] = []
@@ -76,13 +79,14 @@ class _PrintedSheet(Worksheet):
             append(f'<row r="{row_number}">')
             for column, value in enumerate(row):
                 if isinstance(value, str):
-                    if not value.isprintable():  # a printable string holds nothing clean_text drops (a fast C scan)
-                        value = clean_text(value)
-                    if value.startswith(_FORMULA_START):
+                    known = texts.get(value)
+                    if known is None:
+                        known = texts[value] = _text_cell(value)
+                    if known[0]:
                         index = quoted_styles[column] or style(quoted_styles, quoted, column)
                     else:
                         index = styles[column] or style(styles, plain, column)
-                    append(f'<c r="{columns[column]}{row_number}"{index} t="inlineStr">{_inline(value)}</c>')
+                    append(f'<c r="{columns[column]}{row_number}"{index} t="inlineStr">{known[1]}</c>')
                 else:
                     index = styles[column] or style(styles, plain, column)
                     if value is None:
@@ -104,6 +108,13 @@ class _PrintedSheet(Worksheet):
 _EXCEL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _XML_SPECIAL = re.compile("[&<>]")
 _STRING_MAX = 32767  # Excel's limit on a cell's text, in UTF-16 units
+
+
+def _text_cell(value: str) -> tuple[bool, str]:
+    """Whether ``value`` is text that looks like a formula (so marked as text), and its <is> XML."""
+    if not value.isprintable():  # a printable string holds nothing clean_text drops (a fast C scan)
+        value = clean_text(value)
+    return value.startswith(_FORMULA_START), _inline(value)
 
 
 def _inline(text: str) -> str:
@@ -186,13 +197,26 @@ def _score(value) -> float | None:
 
 
 def file_rows(results: ActivityResults, masker: Masker):
+    # A province's files share a few hundred scores, a few hundred teams and many a party: each shown once.
+    scores: dict = {}
+    teams: dict[tuple[str, ...], str] = {}
+    parties: dict[tuple[str, str], str] = {}
     for n, file in enumerate(facts.ordered_files(results), start=1):
-        final = file.status == FINAL
-        yield (
-            n, file.case.agency, file.case.case_no, masker.text(file.case.cause), masker.party(file.case),
-            "、".join(file.evaluators), facts.status_text(file), _score(file.score) if final else None,
-            file.grade if final else None,
-        )
+        case = file.case
+        party = parties.get((case.party, case.party_type))
+        if party is None:
+            party = parties[case.party, case.party_type] = masker.party(case)
+        team = teams.get(file.evaluators)
+        if team is None:
+            team = teams[file.evaluators] = "、".join(file.evaluators)
+        score = grade = None
+        if file.status == FINAL:
+            grade = file.grade
+            if file.score is not None:
+                score = scores.get(file.score)
+                if score is None:
+                    score = scores[file.score] = _score(file.score)
+        yield n, case.agency, case.case_no, masker.text(case.cause), party, team, facts.status_text(file), score, grade
 
 
 def agency_rows(results: ActivityResults):
@@ -216,7 +240,7 @@ def problem_rows(results: ActivityResults, masker: Masker):
             tally.category_title, f"{tally.item_code} {tally.item_title}", tally.code, tally.text, tally.files,
             tally.occurrences,
             "；".join(f"{agency}{case_no}：{masker.text(note)}" for agency, case_no, note in
-                     [c for c in tally.cases if c[2]][:5]) or None,
+                     islice((c for c in tally.cases if c[2]), 5)) or None,
         )
 
 
@@ -231,7 +255,8 @@ def write_summary(results: ActivityResults, out: Path | str, *, mask_companies: 
 
 
 def _workbook(results: ActivityResults, masker: Masker) -> bytes:
-    settings = for_results(results)
+    # The 汇总表 names its issuer and no period or scope: those are not worked out from every sheet and file.
+    settings = resolve(results.settings, None, activity=results.activity, period="", scope="")
     title = masker.text(f"{results.activity}评查结果汇总表")
     buffer = io.BytesIO()
     # Text that looks like a formula, a link or a number stays text: every cell is written by its type.
