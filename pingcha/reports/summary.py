@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 from collections.abc import Sequence
+from itertools import islice
 from pathlib import Path
 
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -16,7 +19,7 @@ from pingcha.memory import paused_collection
 from pingcha.reports import facts
 from pingcha.reports.engine import clean_text, write_output
 from pingcha.reports.masking import Masker, masker_for
-from pingcha.reports.settings import for_results
+from pingcha.reports.settings import resolve
 from pingcha.results import FINAL, ActivityResults
 from pingcha.scoring import round1
 
@@ -44,6 +47,92 @@ class _PrintedSheet(Worksheet):
         if tag == "pageSetup" and self.fit_page and self.fit_width == 1:
             attributes = [*(attributes or []), ("fitToWidth", 1)]
         super()._xml_empty_tag(tag, attributes)
+
+    def write_rows(self, first_row: int, rows, plain: Sequence, quoted: Sequence) -> int:
+        """Write ``rows`` (tuples of str, number or None, one value per column) from ``first_row`` (counted
+        from 0) and return the last row written (``first_row - 1`` when there were none).
+
+        XlsxWriter's write_string and write_number cost some twenty Python calls a cell (a province's 汇总表
+        has 450,000): each row's XML is written here instead, as XlsxWriter writes it in constant_memory mode
+        (an inline string, the text XML-escaped, Excel's _xHHHH_ escapes escaped, spaces at the ends kept,
+        cut at Excel's 32,767 UTF-16 units). Formats are XlsxWriter's, by their index. (An internal of
+        XlsxWriter: test_summary_layout compares these rows with XlsxWriter's own, cell by cell.)"""
+        if not self.constant_memory:
+            raise ValueError("write_rows writes a constant_memory worksheet's rows")
+        self._write_single_row(first_row)  # what XlsxWriter holds of the rows before (the header) goes first
+        columns = [xl_col_to_name(c) for c in range(len(plain))]
+        # Each format's index is given when a cell first uses it, as XlsxWriter numbers them.
+        styles: list[str | None] = [None] * len(plain)
+        quoted_styles: list[str | None] = [None] * len(quoted)
+
+        def style(found: list, formats: Sequence, column: int) -> str:
+            found[column] = f' s="{formats[column]._get_xf_index()}"'
+            return found[column]
+
+        # Each distinct text made into XML once: an agency's name, a status or a grade recurs on thousands of rows.
+        texts: dict[str, tuple[bool, str]] = {}
+        write = self.fh.write
+        row_number = first_row  # as Excel numbers rows, the last one written
+        parts: list[str] = []
+        append = parts.append
+        for row_number, row in enumerate(rows, start=first_row + 1):
+            append(f'<row r="{row_number}">')
+            for column, value in enumerate(row):
+                if isinstance(value, str):
+                    known = texts.get(value)
+                    if known is None:
+                        known = texts[value] = _text_cell(value)
+                    if known[0]:
+                        index = quoted_styles[column] or style(quoted_styles, quoted, column)
+                    else:
+                        index = styles[column] or style(styles, plain, column)
+                    append(f'<c r="{columns[column]}{row_number}"{index} t="inlineStr">{known[1]}</c>')
+                else:
+                    index = styles[column] or style(styles, plain, column)
+                    if value is None:
+                        append(f'<c r="{columns[column]}{row_number}"{index}/>')
+                    else:
+                        append(f'<c r="{columns[column]}{row_number}"{index}><v>{value:.16G}</v></c>')
+            append("</row>")
+            if len(parts) > 8192:
+                write("".join(parts))
+                parts.clear()
+        write("".join(parts))
+        if row_number > first_row:
+            self._check_dimensions(first_row, 0)
+            self._check_dimensions(row_number - 1, len(plain) - 1)
+            self.previous_row = row_number  # past the rows written: XlsxWriter has nothing more to write of them
+        return row_number - 1
+
+
+_EXCEL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_XML_SPECIAL = re.compile("[&<>]")
+_STRING_MAX = 32767  # Excel's limit on a cell's text, in UTF-16 units
+
+
+def _text_cell(value: str) -> tuple[bool, str]:
+    """Whether ``value`` is text that looks like a formula (so marked as text), and its <is> XML."""
+    if not value.isprintable():  # a printable string holds nothing clean_text drops (a fast C scan)
+        value = clean_text(value)
+    return value.startswith(_FORMULA_START), _inline(value)
+
+
+def _inline(text: str) -> str:
+    """A clean string as the <is> of an inline-string cell, as XlsxWriter writes it."""
+    if len(text) > _STRING_MAX // 2 and len(text.encode("utf-16-le")) // 2 > _STRING_MAX:
+        kept, length = 0, 0
+        for kept, char in enumerate(text):
+            length += 2 if ord(char) > 0xFFFF else 1
+            if length > _STRING_MAX:
+                break
+        text = text[:kept]
+    if "_x" in text:
+        text = _EXCEL_ESCAPE.sub(r"_x005F\1", text)  # Excel reads _xHHHH_ as an escape: the text stays as written
+    if _XML_SPECIAL.search(text):
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if text[:1].isspace() or text[-1:].isspace():
+        return f'<is><t xml:space="preserve">{text}</t></is>'
+    return f"<is><t>{text}</t></is>"
 
 
 class _Formats:
@@ -76,7 +165,7 @@ def _sheet(book: Workbook, formats: _Formats, name: str, title: str, columns: Se
     A4 landscape fitted to the page width; long text wraps instead of being cut.
 
     ``columns`` are (heading, width in characters); ``score_columns`` and ``wrap_columns`` count from 1.
-    Rows are streamed to disk as they are written (the workbook's constant_memory mode), so a province's
+    Rows are streamed to disk as they are written (the workbook's constant_memory mode, by write_rows), so a province's
     50,000 files cost what they hold and no more.
     """
     sheet = book.add_worksheet(name, worksheet_class=_PrintedSheet)
@@ -89,24 +178,7 @@ def _sheet(book: Workbook, formats: _Formats, name: str, title: str, columns: Se
     plain = [formats.cell(wrap=c in wrap_columns, score=c in score_columns) for c in range(1, len(columns) + 1)]
     quoted = [formats.cell(wrap=c in wrap_columns, score=c in score_columns, quoted=True)
               for c in range(1, len(columns) + 1)]
-    write_string, write_number, write_blank = sheet.write_string, sheet.write_number, sheet.write_blank
-    row_index = HEADER_ROW - 1
-    for row_index, row in enumerate(rows, start=HEADER_ROW):
-        for column, value in enumerate(row):
-            if value is None:
-                write_blank(row_index, column, None, plain[column])
-            elif isinstance(value, str):
-                if not value.isprintable():  # a printable string holds nothing clean_text drops (a fast C scan)
-                    value = clean_text(value)
-                style = quoted[column] if value.startswith(_FORMULA_START) else plain[column]
-                if value.startswith("<r>") and value.endswith("</r>"):
-                    # XlsxWriter takes such a string for rich-text XML of its own and would write it unescaped;
-                    # as runs of plain text (XlsxWriter wants three at least) it is escaped and reads back as written.
-                    sheet.write_rich_string(row_index, column, value[:1], value[1:2], value[2:], style)
-                else:
-                    write_string(row_index, column, value, style)
-            else:
-                write_number(row_index, column, value, plain[column])
+    row_index = sheet.write_rows(HEADER_ROW, rows, plain, quoted)
     sheet.freeze_panes(HEADER_ROW, 0)
     sheet.autofilter(HEADER_ROW - 1, 0, row_index, last_column)
     sheet.repeat_rows(HEADER_ROW - 1)
@@ -125,13 +197,26 @@ def _score(value) -> float | None:
 
 
 def file_rows(results: ActivityResults, masker: Masker):
+    # A province's files share a few hundred scores, a few hundred teams and many a party: each shown once.
+    scores: dict = {}
+    teams: dict[tuple[str, ...], str] = {}
+    parties: dict[tuple[str, str], str] = {}
     for n, file in enumerate(facts.ordered_files(results), start=1):
-        final = file.status == FINAL
-        yield (
-            n, file.case.agency, file.case.case_no, masker.text(file.case.cause), masker.party(file.case),
-            "、".join(file.evaluators), facts.status_text(file), _score(file.score) if final else None,
-            file.grade if final else None,
-        )
+        case = file.case
+        party = parties.get((case.party, case.party_type))
+        if party is None:
+            party = parties[case.party, case.party_type] = masker.party(case)
+        team = teams.get(file.evaluators)
+        if team is None:
+            team = teams[file.evaluators] = "、".join(file.evaluators)
+        score = grade = None
+        if file.status == FINAL:
+            grade = file.grade
+            if file.score is not None:
+                score = scores.get(file.score)
+                if score is None:
+                    score = scores[file.score] = _score(file.score)
+        yield n, case.agency, case.case_no, masker.text(case.cause), party, team, facts.status_text(file), score, grade
 
 
 def agency_rows(results: ActivityResults):
@@ -155,7 +240,7 @@ def problem_rows(results: ActivityResults, masker: Masker):
             tally.category_title, f"{tally.item_code} {tally.item_title}", tally.code, tally.text, tally.files,
             tally.occurrences,
             "；".join(f"{agency}{case_no}：{masker.text(note)}" for agency, case_no, note in
-                     [c for c in tally.cases if c[2]][:5]) or None,
+                     islice((c for c in tally.cases if c[2]), 5)) or None,
         )
 
 
@@ -170,7 +255,8 @@ def write_summary(results: ActivityResults, out: Path | str, *, mask_companies: 
 
 
 def _workbook(results: ActivityResults, masker: Masker) -> bytes:
-    settings = for_results(results)
+    # The 汇总表 names its issuer and no period or scope: those are not worked out from every sheet and file.
+    settings = resolve(results.settings, None, activity=results.activity, period="", scope="")
     title = masker.text(f"{results.activity}评查结果汇总表")
     buffer = io.BytesIO()
     # Text that looks like a formula, a link or a number stays text: every cell is written by its type.
