@@ -1,3 +1,3 @@
-from pingcha.cli import main
+from pingcha.cli import run
 
-raise SystemExit(main())
+run()
