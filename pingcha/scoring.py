@@ -12,6 +12,7 @@ from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Decimal
 
 from pingcha.errors import UserError
+from pingcha.records import record
 from pingcha.rubric.model import VETO_CAP, VETO_ZERO, Rubric
 from pingcha.vocabulary import FileStatus
 from pingcha.text import code_key
@@ -37,7 +38,7 @@ class SheetError(UserError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
+@record
 class Sheet:
     """What one evaluator found on one file: deduction counts, 不适用 items, vetoes, notes."""
 
@@ -244,7 +245,7 @@ class CategoryResult(NamedTuple):
     obtained: Decimal
 
 
-@dataclass(frozen=True)
+@record
 class SheetResult:
     """The outcome of one sheet: score and grade, with the per-item detail derived on demand.
 
@@ -316,24 +317,33 @@ def graded(rubric: Rubric, score: Decimal, vetoes: Iterable[str]) -> str:
     return grade
 
 
+def item_losses(rubric: Rubric, deductions: Mapping[str, int]) -> dict[str, Decimal]:
+    """The points each item loses for ``deductions`` (code → count): the sum over its deductions, capped at the
+    item's points. What ``score_sheet`` deducts, and all a report needs of a stored sheet to know which items
+    lost points (codes the rubric does not know lose nothing here; ``score_sheet`` refuses such a sheet first)."""
+    lost_by_item: dict[str, Decimal] = {}
+    known = rubric.deduction_by_code
+    item_of = rubric.item_of_deduction
+    for code, count in deductions.items():
+        if count and code in known:
+            item_code = item_of[code].code
+            lost_by_item[item_code] = lost_by_item.get(item_code, ZERO) + known[code].points * count
+    items = rubric.item_by_code
+    deducted = {}
+    for code, lost in lost_by_item.items():
+        points = items[code].points
+        deducted[code] = points if lost > points else lost
+    return deducted
+
+
 def score_sheet(rubric: Rubric, sheet: Sheet) -> SheetResult:
     """Score one sheet; raises SheetError naming every code that makes it unscorable."""
     if not _plainly_valid(rubric, sheet):
         problems = sheet_problems(rubric, sheet)
         if problems:
             raise SheetError(problems)
-    lost_by_item: dict[str, Decimal] = {}
-    deductions = rubric.deduction_by_code
-    item_of = rubric.item_of_deduction
-    for code, count in sheet.deductions.items():
-        if count:
-            item_code = item_of[code].code
-            lost_by_item[item_code] = lost_by_item.get(item_code, ZERO) + deductions[code].points * count
+    deducted = item_losses(rubric, sheet.deductions)
     items = rubric.item_by_code
-    deducted = {}
-    for code, lost in lost_by_item.items():
-        points = items[code].points
-        deducted[code] = points if lost > points else lost
     # Most sheets mark nothing 不适用 and no veto: those steps are skipped for them, not done with empty sets.
     total = rubric.total
     applicable = total - sum((items[code].points for code in sheet.na), ZERO) if sheet.na else total

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pingcha.rubric.loader import rubric_from_data
-from pingcha.scoring import Sheet, combine, score_sheet
+from pingcha.scoring import Sheet, combine, item_losses, score_sheet
 
 HALVES = st.integers(min_value=2, max_value=40).map(lambda n: n / 2)
 
@@ -156,3 +156,14 @@ def test_combined_final_score_lies_between_the_sheets(case):
     outcome = combine(rubric, [a, b], spread=Decimal(1000))
     assert outcome.status == "final"
     assert min(a.score, b.score) <= outcome.score <= max(a.score, b.score)
+
+
+@given(rubric_and_sheet())
+def test_the_items_that_lose_points_are_those_the_exact_oracle_finds(case):
+    # item_losses is what score_sheet deducts and what the 通报's 主要成效 reads of a stored sheet.
+    rubric, sheet = case
+    losses = item_losses(rubric, sheet.deductions)
+    assert losses == score_sheet(rubric, sheet).deducted
+    for item in rubric.items:
+        lost = sum(Fraction(d.points) * sheet.deductions.get(d.code, 0) for d in item.deductions)
+        assert Fraction(losses.get(item.code, Decimal(0))) == min(Fraction(item.points), lost)
