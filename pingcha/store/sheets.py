@@ -24,6 +24,7 @@ from pingcha.pacing import pause
 from pingcha.scoring import Sheet
 from pingcha.store.bulk import driver_value, insert_tuples, update_tuples
 from pingcha.store.chunks import CHUNK, chunked
+from pingcha.store.engine import DEFERRED
 from pingcha.store.models import ScoreSheet, SheetDeduction, SheetMark, now
 from pingcha.vocabulary import SheetKind, SheetStatus
 
@@ -188,7 +189,8 @@ def update_sheet(session: Session, sheet_id: int, scored: Scored | None = None, 
     if statement is None:  # one statement per set of columns, built once
         statement = _UPDATES[columns] = update(SHEET).where(SHEET.c.id == bindparam("sheet_id")).values(
             {column: bindparam(f"new_{column}") for column in columns})
-    session.execute(statement, {"sheet_id": sheet_id, **{f"new_{column}": value for column, value in values.items()}})
+    session.execute(statement, {"sheet_id": sheet_id, **{f"new_{column}": value for column, value in values.items()}},
+                    execution_options=DEFERRED)
 
 
 _EMPTY: frozenset[str] = frozenset()
@@ -466,7 +468,7 @@ def _upsert(session: Session, table, keys: dict, values: dict) -> None:
         inserting = _UPSERTS[dialect](table).inline().values({column: bindparam(column) for column in (*keys, *values)})
         statement = _UPSERT_STATEMENTS[key] = inserting.on_conflict_do_update(
             index_elements=list(keys), set_={column: inserting.excluded[column] for column in values})
-    session.execute(statement, {**keys, **values})
+    session.execute(statement, {**keys, **values}, execution_options=DEFERRED)
 
 
 _DELETE_DEDUCTION = delete(DEDUCTION).where(DEDUCTION.c.sheet_id == bindparam("sheet_id"),
@@ -478,7 +480,7 @@ _DELETE_MARK = delete(MARK).where(MARK.c.sheet_id == bindparam("sheet_id"), MARK
 def save_deduction(session: Session, sheet_id: int, code: str, count: int, note: str) -> None:
     """Store one deduction's count and note; a deduction with neither has no row."""
     if not count and not note:
-        session.execute(_DELETE_DEDUCTION, {"sheet_id": sheet_id, "code": code})
+        session.execute(_DELETE_DEDUCTION, {"sheet_id": sheet_id, "code": code}, execution_options=DEFERRED)
         return
     _upsert(session, DEDUCTION, {"sheet_id": sheet_id, "code": code}, {"count": count, "note": note})
 
@@ -486,7 +488,7 @@ def save_deduction(session: Session, sheet_id: int, code: str, count: int, note:
 def save_mark(session: Session, sheet_id: int, kind: str, code: str, present: bool, note: str = "") -> None:
     """Set or clear one mark (``kind`` na, veto, decided, note or uncertain) on a sheet."""
     if not present:
-        session.execute(_DELETE_MARK, {"sheet_id": sheet_id, "kind": kind, "code": code})
+        session.execute(_DELETE_MARK, {"sheet_id": sheet_id, "kind": kind, "code": code}, execution_options=DEFERRED)
         return
     _upsert(session, MARK, {"sheet_id": sheet_id, "kind": kind, "code": code}, {"note": note})
 
