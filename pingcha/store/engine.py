@@ -21,7 +21,7 @@ from urllib.parse import quote, unquote
 from platformdirs import user_data_dir
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 from pingcha.errors import Refused, UserError, os_error_text
@@ -176,6 +176,18 @@ def _send(driver, unsent: _Unsent | None, *then: tuple[object, str, object]) -> 
             unsent.sent()
 
 
+def _send_alone(driver, unsent: _Unsent | None, *then: tuple[object, str, object]) -> None:
+    """``_send`` outside SQLAlchemy's execution (at a commit, for the chain): the driver's error raised as
+    SQLAlchemy's (an IntegrityError, an OperationalError…), as every other statement's is."""
+    from psycopg import Error
+
+    try:
+        _send(driver, unsent, *then)
+    except Error as error:
+        sql = "; ".join(str(statement) for _, statement, _ in then)
+        raise DBAPIError.instance(sql, None, error, Error) from None
+
+
 @cache
 def _pipelines() -> bool:
     from psycopg import Pipeline
@@ -253,7 +265,7 @@ def _tune_postgres(engine: Engine) -> None:
         if unsent is not None and unsent.writes:  # the writes and the COMMIT in one message
             commit = driver.cursor()
             try:
-                _send(driver, unsent, (commit, "COMMIT", None))
+                _send_alone(driver, unsent, (commit, "COMMIT", None))
             finally:
                 commit.close()
         # Otherwise the driver's commit: COMMIT, or nothing where no statement ever began the transaction.
@@ -296,7 +308,8 @@ def lock_chain(session: Session, then: str) -> object:
     driver, unsent = _driver(session)
     lock, cursor = driver.cursor(), driver.cursor()
     try:
-        _send(driver, unsent, (lock, f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK})", None), (cursor, then, None))
+        _send_alone(driver, unsent, (lock, f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK})", None),
+                    (cursor, then, None))
         row = cursor.fetchone()
     finally:
         lock.close()
@@ -315,8 +328,8 @@ def commit_chained(session: Session, write: str, values: tuple) -> None:
     driver, unsent = _driver(session)
     lock, cursor = driver.cursor(), driver.cursor()
     try:
-        _send(driver, unsent, (lock, f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK})", None), (cursor, write, values),
-              (lock, "COMMIT", None))
+        _send_alone(driver, unsent, (lock, f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK})", None),
+                    (cursor, write, values), (lock, "COMMIT", None))
     finally:
         lock.close()
         cursor.close()
