@@ -230,7 +230,7 @@ def _tune_postgres(engine: Engine) -> None:
         unsent = _UNSENT.get(cursor.connection)
         if unsent is None:
             return None
-        if context.execution_options.get("pingcha_deferred"):
+        if context.execution_options.get("pingcha_deferred") and not _returns(context):
             unsent.writes.append((statement, parameters))
             return True
         if unsent.begin is None and not unsent.writes:
@@ -273,6 +273,12 @@ def _tune_postgres(engine: Engine) -> None:
     @event.listens_for(engine, "rollback")
     def on_rollback(connection) -> None:
         _UNSENT.pop(connection.connection.driver_connection, None)  # never sent: nothing to undo on the server
+
+
+def _returns(context) -> bool:
+    """Whether a statement returns rows (RETURNING): its result is read, so it is never deferred."""
+    compiled = context.compiled
+    return compiled is not None and bool(getattr(compiled, "effective_returning", None))
 
 
 def _driver(session: Session):

@@ -166,10 +166,10 @@ def create_sheet(session: Session, activity_id: int, case_file_id: int, evaluato
     """The draft sheet, created if it does not exist yet (scoring ``blank``, what an empty sheet scores), and
     locked. Two first changes at the same instant both end here with the same row: the second's insert does
     nothing and it waits for the lock."""
-    session.execute(_insert_statement(session, SHEET).values(
+    session.execute(_insert_statement(session, SHEET).inline().values(  # sent with the locking read that follows
         activity_id=activity_id, case_file_id=case_file_id, evaluator_id=evaluator_id, status=SheetStatus.DRAFT,
         status_kind=kind, comment="", updated_at=now(), **scored_values(blank),
-    ))
+    ), execution_options=DEFERRED)
     if kind == SheetKind.REVIEW:
         return review_sheet(session, case_file_id, lock=True)
     return find_sheet(session, case_file_id, evaluator_id, kind, lock=True)
