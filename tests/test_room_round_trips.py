@@ -151,3 +151,121 @@ def test_the_server_hashes_any_text_as_row_hash_does(shared_store, actor, case_n
     assert (last.actor, last.case_no, last.action) == (actor, case_no, note)
     assert last.prev_hash == (previous if previous is not None else GENESIS)
     assert hash_of(last) == last.hash
+
+
+class _CountingProxy:
+    """A TCP relay between pingcha and the server that counts round trips: each time the client speaks again
+    after the server answered (a pipeline of statements is one; a statement waiting for its answer is one)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        import socket
+        import threading
+
+        self.target, self.trips, self._lock = (host, port), 0, threading.Lock()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            threading.Thread(target=self._relay, args=(client, server), daemon=True).start()
+
+    def _relay(self, client, server) -> None:
+        import select
+
+        answered = True
+        with client, server:
+            while True:
+                for end in select.select([client, server], [], [])[0]:
+                    data = end.recv(65536)
+                    if not data:
+                        return
+                    if end is client:
+                        if answered:
+                            with self._lock:
+                                self.trips += 1
+                        answered = False
+                        server.sendall(data)
+                    else:
+                        answered = True
+                        client.sendall(data)
+
+    def close(self) -> None:
+        self._listener.close()
+
+
+def test_a_sheet_change_is_four_round_trips_its_writes_going_with_the_commit(pg_url, capsys):  # noqa: F811
+    """BEGIN and the writers' lock go with the first read, the sheet's writes wait for the commit and go in its
+    pipeline with the chain's lock and the audit row: a change is 4 round trips to the server (it was 7), the
+    first change of a sheet 6 (10), a read 3 (4), and what they wrote is all there and chained."""
+    from sqlalchemy.engine import make_url
+
+    from pingcha.services.sheets import change_sheet, read_sheet, rehearse_change, sheet_ref
+    from tests.helpers import Cli, prepared
+
+    cli = Cli(pg_url, capsys)
+    name = prepared(cli, per_agency=1)
+    file = cli.json("results", name, "--json")["files"][0]
+    evaluator = file["evaluators"][0]
+    url = make_url(pg_url)
+    proxy = _CountingProxy(url.host or "127.0.0.1", url.port or 5432)
+    store = open_store(url.set(port=proxy.port).render_as_string(hide_password=False), migrate=False)
+    try:
+        ref = sheet_ref(store, name, evaluator, file["case_no"])
+        rehearse_change(store, ref, evaluator)  # as the scoring screen does before the first key
+
+        def trips(work) -> int:
+            proxy.trips = 0
+            work()
+            return proxy.trips
+
+        first = trips(lambda: change_sheet(store, ref, evaluator, code="A2a", count=1))
+        later = [trips(lambda: change_sheet(store, ref, evaluator, code="A2b", count=1)),
+                 trips(lambda: change_sheet(store, ref, evaluator, code="A2a", count=0))]  # a delete
+        read = trips(lambda: read_sheet(store, ref))
+        assert (first, later, read) == (6, [4, 4], 3)
+        assert read_sheet(store, ref).sheet.deductions == {"A2b": 1}
+        with store.read() as session:
+            assert verify_chain(session)[1] == []
+        assert cli.ok("check")
+    finally:
+        store.dispose()
+        proxy.close()
+
+
+def test_a_deferred_write_that_fails_fails_its_commit_and_leaves_nothing(pg_url):  # noqa: F811
+    """A write sent with the commit that the server refuses aborts the transaction there: neither the writes
+    before it nor the audit row are kept, and the error is raised by the commit."""
+    from sqlalchemy.exc import IntegrityError
+
+    from pingcha.store.engine import DEFERRED
+
+    store = open_store(pg_url)
+    try:
+        with store.transaction() as session:
+            session.execute(text("CREATE TABLE probe (n integer CHECK (n > 0))"))
+        with pytest.raises(IntegrityError):
+            with store.transaction(row_locked=True) as session:
+                session.execute(text("INSERT INTO probe VALUES (1)"), execution_options=DEFERRED)
+                session.execute(text("INSERT INTO probe VALUES (-1)"), execution_options=DEFERRED)
+                record(session, "甲", "test", "写入")
+        with store.read() as session:
+            assert session.execute(text("SELECT count(*) FROM probe")).scalar_one() == 0
+            assert verify_chain(session) == (0, [])
+        with store.transaction(row_locked=True) as session:  # a read after deferred writes sees them
+            session.execute(text("INSERT INTO probe VALUES (2)"), execution_options=DEFERRED)
+            assert session.execute(text("SELECT n FROM probe")).scalar_one() == 2
+            record(session, "乙", "test", "写入")
+        with store.read() as session:
+            assert session.execute(text("SELECT count(*) FROM probe")).scalar_one() == 1
+            assert verify_chain(session) == (1, [])
+    finally:
+        store.dispose()

@@ -11,15 +11,17 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from functools import cache
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from urllib.parse import quote, unquote
 
 from platformdirs import user_data_dir
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 from pingcha.errors import Refused, UserError, os_error_text
@@ -128,10 +130,79 @@ def _begins_locked(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"
 
 
+# On PostgreSQL through psycopg, what a transaction has not yet sent to the server (``_Unsent``): its BEGIN and
+# writers' lock, then its writes whose outcome it does not read (executed with ``DEFERRED``). They go in one
+# pipeline (psycopg's: several statements sent together, answered together) with the next statement whose result
+# is read, or with the commit, so each costs no round trip of its own. Kept by psycopg connection.
+_UNSENT: WeakKeyDictionary = WeakKeyDictionary()
+# The execution option of a write nobody reads the outcome of (no rows, no row count): ``session.execute(statement,
+# params, execution_options=DEFERRED)``. Elsewhere (SQLite, other drivers) it runs at once, as any statement.
+DEFERRED = {"pingcha_deferred": True}
+
+
+class _Unsent:
+    """A transaction's statements not yet sent: ``begin`` (None once sent), then the deferred ``writes``."""
+
+    __slots__ = ("begin", "writes")
+
+    def __init__(self, begin: list[str]) -> None:
+        self.begin: list[str] | None = begin
+        self.writes: list[tuple[str, object]] = []
+
+    def statements(self) -> list[tuple[str, object]]:
+        return [(sql, None) for sql in self.begin or ()] + self.writes
+
+    def sent(self) -> None:
+        self.begin, self.writes = None, []
+
+
+def _send(driver, unsent: _Unsent | None, *then: tuple[object, str, object]) -> None:
+    """Send what is unsent and then ``then`` ((cursor, SQL, parameters) each, in order) in one pipeline: one
+    message to the server and one answer. The server runs them in order, each statement with a snapshot taken after
+    the one before it finished (so a statement after a lock sees whatever committed before the lock was granted);
+    after a failing one the rest are skipped and the transaction is aborted (nothing of it is written). The cursors
+    of ``then`` hold their results afterwards."""
+    statements = unsent.statements() if unsent is not None else []
+    side = driver.cursor()
+    try:
+        with driver.pipeline() if _pipelines() else nullcontext():
+            for sql, parameters in statements:
+                side.execute(sql, parameters)
+            for cursor, sql, parameters in then:
+                cursor.execute(sql, parameters)
+    finally:
+        side.close()
+        if unsent is not None:
+            unsent.sent()
+
+
+def _send_alone(driver, unsent: _Unsent | None, *then: tuple[object, str, object]) -> None:
+    """``_send`` outside SQLAlchemy's execution (at a commit, for the chain): the driver's error raised as
+    SQLAlchemy's (an IntegrityError, an OperationalError…), as every other statement's is."""
+    from psycopg import Error
+
+    try:
+        _send(driver, unsent, *then)
+    except Error as error:
+        sql = "; ".join(str(statement) for _, statement, _ in then)
+        raise DBAPIError.instance(sql, None, error, Error) from None
+
+
+@cache
+def _pipelines() -> bool:
+    from psycopg import Pipeline
+
+    return Pipeline.is_supported()
+
+
 def _tune_postgres(engine: Engine) -> None:
     """psycopg sends BEGIN on its own before a transaction's first statement, a round trip of its own. Instead,
-    the driver is left in autocommit and the transaction begun here, as SQLite's is: a writing transaction's BEGIN
-    travels with its writers' lock, in one message. Commits and rollbacks go through the driver as before."""
+    the driver is left in autocommit and the transaction begun here, as SQLite's is: the BEGIN (with a writing
+    transaction's writers' lock) waits and goes in one pipeline with the transaction's first statement (or,
+    without pipelines, in one message of its own). Writes executed with ``DEFERRED`` wait likewise for the next
+    statement or the commit. Commits and rollbacks go through the driver as before."""
+    pipelines = _pipelines()
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.autocommit = True
@@ -139,12 +210,81 @@ def _tune_postgres(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection) -> None:
         shared = connection.get_execution_options().get(_BEGIN_LOCKED)
-        begin = "BEGIN" if shared is None else f"BEGIN; SELECT {_LOCK_FUNCTIONS[shared]}({PG_WRITERS_LOCK})"
-        cursor = connection.connection.driver_connection.cursor()
+        begin = ["BEGIN"] if shared is None else ["BEGIN", f"SELECT {_LOCK_FUNCTIONS[shared]}({PG_WRITERS_LOCK})"]
+        driver = connection.connection.driver_connection
+        if pipelines:
+            _UNSENT[driver] = _Unsent(begin)
+            return
+        cursor = driver.cursor()
         try:
-            cursor.execute(begin.encode())
+            cursor.execute("; ".join(begin).encode())
         finally:
             cursor.close()
+
+    if not pipelines:  # pragma: no cover - psycopg built against libpq < 14
+        return
+    from psycopg import ServerCursor
+
+    @event.listens_for(engine, "do_execute")
+    def do_execute(cursor, statement, parameters, context) -> bool | None:
+        unsent = _UNSENT.get(cursor.connection)
+        if unsent is None:
+            return None
+        if context.execution_options.get("pingcha_deferred") and not _returns(context):
+            unsent.writes.append((statement, parameters))
+            return True
+        if unsent.begin is None and not unsent.writes:
+            return None
+        if isinstance(cursor, ServerCursor):  # a streamed result is read outside any pipeline
+            _send(cursor.connection, unsent)
+            return None
+        _send(cursor.connection, unsent, (cursor, statement, parameters))
+        return True
+
+    @event.listens_for(engine, "do_execute_no_params")
+    def do_execute_no_params(cursor, statement, context) -> bool | None:
+        unsent = _UNSENT.get(cursor.connection)
+        if unsent is None or (unsent.begin is None and not unsent.writes):
+            return None
+        if isinstance(cursor, ServerCursor):
+            _send(cursor.connection, unsent)
+            return None
+        _send(cursor.connection, unsent, (cursor, statement, None))
+        return True
+
+    @event.listens_for(engine, "do_executemany")
+    def do_executemany(cursor, statement, parameters, context) -> None:
+        unsent = _UNSENT.get(cursor.connection)
+        if unsent is not None and (unsent.begin is not None or unsent.writes):
+            _send(cursor.connection, unsent)  # then the driver's executemany, as always
+
+    @event.listens_for(engine, "commit")
+    def on_commit(connection) -> None:
+        driver = connection.connection.driver_connection
+        unsent = _UNSENT.pop(driver, None)
+        if unsent is not None and unsent.writes:  # the writes and the COMMIT in one message
+            commit = driver.cursor()
+            try:
+                _send_alone(driver, unsent, (commit, "COMMIT", None))
+            finally:
+                commit.close()
+        # Otherwise the driver's commit: COMMIT, or nothing where no statement ever began the transaction.
+
+    @event.listens_for(engine, "rollback")
+    def on_rollback(connection) -> None:
+        _UNSENT.pop(connection.connection.driver_connection, None)  # never sent: nothing to undo on the server
+
+
+def _returns(context) -> bool:
+    """Whether a statement returns rows (RETURNING): its result is read, so it is never deferred."""
+    compiled = context.compiled
+    return compiled is not None and bool(getattr(compiled, "effective_returning", None))
+
+
+def _driver(session: Session):
+    """The transaction's psycopg connection and what it has not yet sent (``_Unsent`` or None)."""
+    driver = session.connection().connection.driver_connection
+    return driver, _UNSENT.get(driver)
 
 
 def lock_writers(session: Session, row_locked: bool = False) -> None:
@@ -163,37 +303,41 @@ def lock_chain(session: Session, then: str) -> object:
     """Take the audit chain's lock, then run the query ``then`` (SQL text, no parameters) and return the first
     column of its first row. The chain has one end at a time: on PostgreSQL a transaction-scoped advisory lock of
     its own, taken when a transaction writes its audit rows at commit, so it is the last lock the transaction takes
-    and is held only until the commit; SQLite's BEGIN IMMEDIATE holds the write lock already. On PostgreSQL both
-    go in one round trip (the lock is held as briefly as can be): two statements in one simple query, each with a
-    snapshot of its own, so ``then`` sees whatever committed before the lock was granted."""
+    and is held only until the commit; SQLite's BEGIN IMMEDIATE holds the write lock already. On PostgreSQL through
+    psycopg both go in one round trip with whatever the transaction has not sent yet (``_send``): ``then`` has a
+    snapshot taken after the lock was granted, so it sees whatever committed before."""
     if session.get_bind().dialect.name != "postgresql":
         return session.execute(text(then)).scalar()
-    cursor = session.connection().connection.driver_connection.cursor()
+    if not _begins_locked(session.get_bind()):  # pragma: no cover - another driver: two statements, in turn
+        session.execute(text(f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK})"))
+        return session.execute(text(then)).scalar()
+    driver, unsent = _driver(session)
+    lock, cursor = driver.cursor(), driver.cursor()
     try:
-        cursor.execute(f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK}); {then}".encode())
-        cursor.nextset()
+        _send_alone(driver, unsent, (lock, f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK})", None),
+                    (cursor, then, None))
         row = cursor.fetchone()
     finally:
+        lock.close()
         cursor.close()
     return row[0] if row else None
 
 
 def commit_chained(session: Session, write: str, values: tuple) -> None:
-    """PostgreSQL: take the audit chain's lock, run ``write`` (one statement, ``%s`` placeholders for ``values``,
-    which reads the end of the chain itself) and commit, all in one message to the server: the lock is then held
-    only while the server runs them, never while this process waits to be scheduled or for a round trip (on a
-    busy machine a holder descheduled mid-transaction made every other change wait behind it). Each statement of
-    the message has a snapshot of its own, so ``write`` sees whatever committed before the lock was granted. The
-    transaction ends here; the commit that follows finds nothing left to do."""
-    from psycopg import ClientCursor
-
-    driver = session.connection().connection.driver_connection
-    with ClientCursor(driver) as merging:
-        statement = merging.mogrify(write, values)
-    cursor = driver.cursor()
+    """PostgreSQL through psycopg: send what the transaction has not sent yet (its deferred writes), take the audit
+    chain's lock, run ``write`` (one statement, ``%s`` placeholders for ``values``, which reads the end of the chain
+    itself) and commit, all in one pipeline (``_send``): one message to the server, so the lock is held only while
+    the server runs them, never while this process waits to be scheduled or for a round trip (on a busy machine a
+    holder descheduled mid-transaction made every other change wait behind it). ``write`` has a snapshot taken
+    after the lock was granted, so it sees whatever committed before. The transaction ends here; the commit that
+    follows finds nothing left to do."""
+    driver, unsent = _driver(session)
+    lock, cursor = driver.cursor(), driver.cursor()
     try:
-        cursor.execute(f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK}); {statement}; COMMIT".encode())
+        _send_alone(driver, unsent, (lock, f"SELECT pg_advisory_xact_lock({PG_CHAIN_LOCK})", None),
+                    (cursor, write, values), (lock, "COMMIT", None))
     finally:
+        lock.close()
         cursor.close()
 
 

@@ -25,6 +25,7 @@ from pingcha.records import Decoded
 from pingcha.scoring import Sheet
 from pingcha.store.bulk import driver_value, insert_tuples, update_tuples
 from pingcha.store.chunks import CHUNK, chunked
+from pingcha.store.engine import DEFERRED
 from pingcha.store.models import ScoreSheet, SheetDeduction, SheetMark, now
 from pingcha.vocabulary import SheetKind, SheetStatus
 
@@ -166,10 +167,10 @@ def create_sheet(session: Session, activity_id: int, case_file_id: int, evaluato
     """The draft sheet, created if it does not exist yet (scoring ``blank``, what an empty sheet scores), and
     locked. Two first changes at the same instant both end here with the same row: the second's insert does
     nothing and it waits for the lock."""
-    session.execute(_insert_statement(session, SHEET).values(
+    session.execute(_insert_statement(session, SHEET).inline().values(  # sent with the locking read that follows
         activity_id=activity_id, case_file_id=case_file_id, evaluator_id=evaluator_id, status=SheetStatus.DRAFT,
         status_kind=kind, comment="", updated_at=now(), **scored_values(blank),
-    ))
+    ), execution_options=DEFERRED)
     if kind == SheetKind.REVIEW:
         return review_sheet(session, case_file_id, lock=True)
     return find_sheet(session, case_file_id, evaluator_id, kind, lock=True)
@@ -189,7 +190,8 @@ def update_sheet(session: Session, sheet_id: int, scored: Scored | None = None, 
     if statement is None:  # one statement per set of columns, built once
         statement = _UPDATES[columns] = update(SHEET).where(SHEET.c.id == bindparam("sheet_id")).values(
             {column: bindparam(f"new_{column}") for column in columns})
-    session.execute(statement, {"sheet_id": sheet_id, **{f"new_{column}": value for column, value in values.items()}})
+    session.execute(statement, {"sheet_id": sheet_id, **{f"new_{column}": value for column, value in values.items()}},
+                    execution_options=DEFERRED)
 
 
 _EMPTY: frozenset[str] = frozenset()
@@ -461,7 +463,7 @@ def _upsert(session: Session, table, keys: dict, values: dict) -> None:
         inserting = _UPSERTS[dialect](table).inline().values({column: bindparam(column) for column in (*keys, *values)})
         statement = _UPSERT_STATEMENTS[key] = inserting.on_conflict_do_update(
             index_elements=list(keys), set_={column: inserting.excluded[column] for column in values})
-    session.execute(statement, {**keys, **values})
+    session.execute(statement, {**keys, **values}, execution_options=DEFERRED)
 
 
 _DELETE_DEDUCTION = delete(DEDUCTION).where(DEDUCTION.c.sheet_id == bindparam("sheet_id"),
@@ -473,7 +475,7 @@ _DELETE_MARK = delete(MARK).where(MARK.c.sheet_id == bindparam("sheet_id"), MARK
 def save_deduction(session: Session, sheet_id: int, code: str, count: int, note: str) -> None:
     """Store one deduction's count and note; a deduction with neither has no row."""
     if not count and not note:
-        session.execute(_DELETE_DEDUCTION, {"sheet_id": sheet_id, "code": code})
+        session.execute(_DELETE_DEDUCTION, {"sheet_id": sheet_id, "code": code}, execution_options=DEFERRED)
         return
     _upsert(session, DEDUCTION, {"sheet_id": sheet_id, "code": code}, {"count": count, "note": note})
 
@@ -481,7 +483,7 @@ def save_deduction(session: Session, sheet_id: int, code: str, count: int, note:
 def save_mark(session: Session, sheet_id: int, kind: str, code: str, present: bool, note: str = "") -> None:
     """Set or clear one mark (``kind`` na, veto, decided, note or uncertain) on a sheet."""
     if not present:
-        session.execute(_DELETE_MARK, {"sheet_id": sheet_id, "kind": kind, "code": code})
+        session.execute(_DELETE_MARK, {"sheet_id": sheet_id, "kind": kind, "code": code}, execution_options=DEFERRED)
         return
     _upsert(session, MARK, {"sheet_id": sheet_id, "kind": kind, "code": code}, {"note": note})
 
