@@ -1,16 +1,17 @@
 """Switching pages redraws only what changed: a table's drawn rows survive going to another page and back, the key
-bar keeps its keys while they are the same; and what changes is still drawn anew (new rows, a new look)."""
+bar is one widget that draws the page's keys and runs a clicked one; and what changes is still drawn anew (new rows, a new look)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual.widgets import DataTable
-from textual.widgets._footer import FooterKey
 
 import pingcha.tui.app as app_module
 
 from pingcha.tui.app import PingchaApp
+from pingcha.tui.widgets.key_bar import KeyBar
 from test_tui_fixtures import ACTIVITY, LEADER, db, screen_text, settled, store, sync, template_db  # noqa: F401
 
 
@@ -102,22 +103,48 @@ async def test_changed_rows_and_a_changed_look_are_drawn_anew(store, monkeypatch
 
 
 @sync
-async def test_the_key_bar_keeps_its_keys_while_they_are_the_same(store):
+async def test_the_key_bar_is_one_widget_showing_the_pages_keys(store, monkeypatch):
     app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("7")
         await pilot.pause()
-        keys = list(app.screen.query(FooterKey))
+        bar = app.screen.query_one(KeyBar)
+        assert not bar.children  # no widget per key, mounted again at every focus change
         assert "w 切换人员" in screen_text(app).splitlines()[-1]
-        await pilot.press("3")  # 复核: the same keys at the foot
+        assert bar.keys[-1] == "^p 命令"
+        drawn = [0]
+        real = KeyBar.render
+
+        def counting(self):
+            drawn[0] += 1
+            return real(self)
+
+        monkeypatch.setattr(KeyBar, "render", counting)
+        await pilot.press("3")  # 复核: the same keys at the foot, so the bar is not drawn again
         await settled(pilot)
         await pilot.press("7")
         await pilot.pause()
-        assert list(app.screen.query(FooterKey)) == keys
+        assert drawn[0] == 0
         await pilot.press("5")  # 评分标准 has its own key: the bar shows it, and drops it again on 7
         await pilot.pause()
-        assert "w 规范表述" in screen_text(app).splitlines()[-1]
+        assert "w 规范表述" in screen_text(app).splitlines()[-1] and drawn[0] == 1
         await pilot.press("7")
         await pilot.pause()
         foot = screen_text(app).splitlines()[-1]
         assert "规范表述" not in foot and "w 切换人员" in foot
+
+
+@sync
+async def test_a_click_on_the_key_bar_runs_that_key(store):
+    app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        foot = screen_text(app).splitlines()[-1]
+        gap = cell_len(foot.rstrip().rsplit("▏", 1)[0].rstrip()) + 2  # between the last key and ^p 命令
+        await pilot.click(KeyBar, offset=(gap, 0))
+        await pilot.pause()
+        assert app.screen is home
+        await pilot.click(KeyBar, offset=(cell_len(foot[:foot.index("? 帮助")]) + 1, 0))
+        await pilot.pause()
+        assert app.screen is not home and "按键" in screen_text(app)

@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from pingcha.calibration import CalibrationGaps
 from pingcha.errors import UserError
 from pingcha.services import calibration
 from pingcha.tui.format import score_text
+from pingcha.tui.widgets.key_bar import KeyBar
 from pingcha.tui.widgets.panes import FilterInput, Pane, table
 
 
@@ -148,7 +149,7 @@ class CalibrationFeedbackScreen(Screen):
             if self.gaps is not None and self.gaps.items:
                 yield table("feedback-table", "编号", "评查项目", "我的实得", "参考实得", "差", "我的扣分", "参考扣分")
             yield Static(self._tail(), id="feedback-tail")
-        yield Footer()
+        yield KeyBar()
 
     def _head(self) -> Text:
         file, gaps = self.file, self.gaps

@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from pingcha.services.wordings import WordingBook, add_wording, edit_wording, retire_wording, wording_book
+from pingcha.tui.widgets.key_bar import KeyBar
 
 
 def _short(text: str, width: int) -> str:
@@ -69,7 +70,7 @@ class WordingsScreen(Screen):
                 yield choices
         yield Static("Tab 到右侧 · a 新增 · 写过的说明上回车作底稿 · e 修改、r 停用所选表述", id="wording-hint")
         yield WordingInput(id="wording-input", select_on_focus=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

@@ -131,13 +131,15 @@ class CommentScreen(ModalScreen[str | None]):
         self.case_no, self.comment = case_no, comment
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import Footer, TextArea
+        from textual.widgets import TextArea
+
+        from pingcha.tui.widgets.key_bar import KeyBar
 
         with Vertical(id="dialog"):
             yield Static(Text.assemble(("评语", "bold"), f"  {self.case_no}   回车换行 · Ctrl+S 保存 · Esc 取消"),
                          id="dialog-title")
             yield TextArea(self.comment, id="comment-text", soft_wrap=True, show_line_numbers=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         from textual.widgets import TextArea

@@ -15,7 +15,7 @@ from pingcha.tui.calibration import CalibrationPane
 from pingcha.tui.palette import CaseJump
 from pingcha.tui.widgets.panes import FilesPane, Pane, ProgressPane, ResultsPane, ReviewPane
 from pingcha.tui.widgets.panes_admin import ImportPane, ReportsPane, RubricsPane
-from pingcha.tui.widgets.steady_footer import SteadyFooter
+from pingcha.tui.widgets.key_bar import KeyBar
 
 LEADER_TABS = [
     ("progress", "2 进度", ProgressPane),
@@ -64,7 +64,7 @@ class HomeScreen(Screen):
                 for tab, title, pane in LEADER_TABS:
                     with TabPane(title, id=tab):
                         yield pane()
-        yield SteadyFooter()
+        yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_input":  # shown (and needed) only while typing into a field

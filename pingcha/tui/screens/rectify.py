@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from pingcha.services import objections as objection_service
 from pingcha.services import rectification as rectification_service
+from pingcha.tui.widgets.key_bar import KeyBar
 from pingcha.tui.widgets.steady_table import refill
 from pingcha.vocabulary import RectificationAction
 
@@ -37,7 +38,7 @@ class PromptScreen(ModalScreen[str | None]):
         with Vertical(id="dialog"):
             yield Static(Text.assemble((self.title_text, "bold"), "   回车保存 · Esc 取消"), id="dialog-title")
             yield Input(placeholder=self.placeholder, id="prompt-text")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#prompt-text", Input).focus()
@@ -87,7 +88,7 @@ class RectificationScreen(Screen):
         objections = DataTable(id="rect-objections", cursor_type="row", zebra_stripes=True)
         objections.add_columns("编号", "状态", "案号", "项目", "异议内容", "答复理由", "执法部门")
         yield objections
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.draw()

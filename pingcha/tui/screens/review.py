@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from pingcha.results import FileResult, SheetView
 from pingcha.rubric.model import Item
 from pingcha.tui.format import num, score_text
+from pingcha.tui.widgets.key_bar import KeyBar
 from pingcha.tui.widgets.sheet_parts import DIFFERENT
 from pingcha.vocabulary import SheetStatus
 
@@ -51,7 +52,7 @@ class ReviewScreen(Screen):
         yield Static(id="review-head")
         yield DataTable(id="compare", cursor_type="row", zebra_stripes=False)
         yield Static(id="review-notes")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._read()

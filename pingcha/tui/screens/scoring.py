@@ -22,7 +22,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from pingcha.results import CaseFile as CaseRecord
 from pingcha.results import SheetView
@@ -35,6 +35,7 @@ from pingcha.tui.palette import RubricJump
 from pingcha.tui.screens.code_entry import CodeEntry
 from pingcha.tui.undo import restoring_changes
 from pingcha.tui.warmup import PreviewEditor, render_offscreen
+from pingcha.tui.widgets.key_bar import KeyBar
 from pingcha.tui.widgets.scoring_inputs import NoteInput
 from pingcha.tui.widgets.rubric_nav import NavLine, RubricNav
 from pingcha.tui.widgets.sheet_parts import RULE_KEYS, case_facts, item_panel, nav_texts, score_line, veto_panel
@@ -45,7 +46,7 @@ from pingcha.tui.widgets import precheck_parts as pre
 class ScoringScreen(CodeEntry, Screen):
     AUTO_FOCUS = ""
     COMMANDS = {RubricJump}
-    # Footer order is priority order: at 80 columns the keys at the end are the ones cut off.
+    # Key bar order is priority order: at 80 columns the keys at the end are the ones cut off.
     BINDINGS = [
         Binding("s", "submit", "提交"),
         Binding("question_mark,f1", "app.show_keys", "帮助", key_display="?"),
@@ -119,7 +120,7 @@ class ScoringScreen(CodeEntry, Screen):
                 yield DetailView(id="detail")
                 yield NoteInput(id="note", placeholder="说明（页码或位置），回车保存，Esc 取消", select_on_focus=False)
         yield Static(id="score")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_all()

@@ -6,11 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, OptionList, Static
+from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pingcha.services.activities import ActivityInfo, list_activities
 from pingcha.services.queries import RosterEntry, roster
+from pingcha.tui.widgets.key_bar import KeyBar
 
 
 class WhoScreen(Screen):
@@ -39,7 +40,7 @@ class WhoScreen(Screen):
                 table.add_columns("姓名", "单位", "角色", "案卷", "已提交")
                 yield table
         yield Static("", id="who-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.action_reload()
