@@ -39,3 +39,19 @@ def paused_collection() -> Iterator[None]:
                 gc.freeze()
                 if _was_enabled:
                     gc.enable()
+
+
+def settle() -> None:
+    """Freeze what a page has just built on the main thread (its table's rows and cells, its widgets), after
+    collecting the young generations' garbage (a millisecond or two).
+
+    Textual allocates thousands of short-lived objects per repaint, so the collector passes over the older
+    generation every few key presses, and such a pass walks every object not frozen: at 5,000 files, after the
+    home screen had built its 500 rows, 78,000 objects and 26 ms a pass, a page switch now and then taking 60
+    to 80 ms instead of 25. Frozen, they are still freed by reference counting when the page is rebuilt. While a
+    computation has the collector paused (``paused_collection``), it freezes at its end instead."""
+    with _lock:
+        if _depth:
+            return
+        gc.collect(1)
+        gc.freeze()

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from pingcha.agreement import LENIENT, STRICT, ActivityAgreement, rounded
 from pingcha.errors import UserError
+from pingcha.memory import paused_collection
 from pingcha.services.agreement import agreement_of
 
 HALF = 14  # cells each side of zero for the longest bar
@@ -90,8 +91,10 @@ class AgreementChart(Static):
 
     @work(thread=True, exclusive=True, group="agreement", exit_on_error=False)
     def compute(self) -> None:
-        try:
-            text = agreement_text(agreement_of(self.app.derived.get("full")))
-        except UserError as exc:
-            text = Text(f"评查尺度一致性：{exc}", style="red")
+        # Scoring every sheet item by item: the collector paused, as for the pages' own computations.
+        with paused_collection():
+            try:
+                text = agreement_text(agreement_of(self.app.derived.get("full")))
+            except UserError as exc:
+                text = Text(f"评查尺度一致性：{exc}", style="red")
         self.app.call_from_thread(self.update, text)

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
 from pingcha.errors import DATABASE_ERRORS, UserError
-from pingcha.memory import paused_collection
+from pingcha.memory import paused_collection, settle
 from pingcha.pacing import paced
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults
 from pingcha.services.queries import AssignedFile, Progress, assigned_files, case_facts
@@ -216,6 +216,7 @@ class FilesPane(Pane):
         if not files:
             summary = Text("没有分配给您的案卷。", style="bold")
         self.query_one("#files-summary", Static).update(summary)
+        self.call_after_refresh(settle)
 
     def show_rows(self) -> None:
         query = self.query_one("#files-filter", Input).value
@@ -332,6 +333,7 @@ class DerivedPane(Pane):
             return
         self.shown = view
         self.show(view, prepared)
+        self.call_after_refresh(settle)
 
     def prepare(self, view) -> dict[str, TableRows]:
         """The rows of each table of the page, by table id (runs in the worker thread)."""
