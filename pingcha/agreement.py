@@ -17,6 +17,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from fractions import Fraction
 
+from pingcha.pacing import paced
 from pingcha.rubric import Rubric
 from pingcha.student_t import t_quantile
 
@@ -312,7 +313,7 @@ def item_disagreements(files: Sequence[Sequence[RatedSheet]], item_codes: Sequen
     known = set(item_codes)
     disagreeing: dict[str, int] = defaultdict(int)
     zero = Decimal(0)
-    for sheets in files:
+    for sheets in paced(files, 128):  # a province's files, in a worker of the UI: a key pressed comes first
         # Only an item that some sheet deducts on or marks 不适用 can differ between the sheets.
         touched = set()
         for s in sheets:
@@ -339,7 +340,7 @@ def _differences(files: Sequence[Sequence[RatedSheet]]) -> dict[str, list[tuple[
                  default=0)
     scale = 10**places
     found: dict[str, list[tuple[datetime | None, int, Difference]]] = defaultdict(list)
-    for position, sheets in enumerate(files):
+    for position, sheets in enumerate(paced(files, 256)):
         scaled = [int(s.score.scaleb(places)) for s in sheets]
         total = sum(scaled)
         k = len(sheets)
@@ -388,7 +389,7 @@ def daily_offsets(files: Sequence[Sequence[RatedSheet]], differences: dict | Non
     result = []
     for name, found in sorted((differences if differences is not None else _differences(files)).items()):
         by_day: dict[date, list[Difference]] = defaultdict(list)
-        for at, _, difference in found:
+        for at, _, difference in paced(found, 1024):
             if at is not None:
                 by_day[(at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)).astimezone().date()].append(
                     difference)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pingcha.outcome import ranked
 from pingcha.records import record
 from pingcha.rubric import Rubric
-from pingcha.scoring import Sheet, SheetError, SheetResult, SheetScore, round1, score_sheet
+from pingcha.scoring import Sheet, SheetError, SheetResult, SheetScore, item_losses, round1, score_sheet
 from pingcha.vocabulary import FILE_STATUS_LABELS, FileStatus, Role, SheetStatus
 
 PENDING = FileStatus.PENDING
@@ -78,6 +78,14 @@ class SheetView:
             return score_sheet(self.rubric, self.sheet)
         except SheetError:
             return None
+
+    @property
+    def losses(self) -> dict[str, Decimal]:
+        """Item code → points lost, as ``detail.deducted`` says, without scoring the sheet item by item: what the
+        agreement figures and the 通报 read of every counted sheet of a province (``scoring.item_losses``)."""
+        if isinstance(self.result, SheetResult) or self.sheet is None or self.rubric is None:
+            return dict(self.detail.deducted)
+        return item_losses(self.rubric, self.sheet.deductions)
 
 
 @record

@@ -21,7 +21,7 @@ from pingcha.reports.masking import Masker, masker_for
 from pingcha.reports.settings import DocumentSettings, as_context, for_results
 from pingcha.prechecks import PrecheckSummary
 from pingcha.results import FINAL, NEEDS_REVIEW, PENDING, ActivityResults, FileResult
-from pingcha.scoring import item_losses, round1
+from pingcha.scoring import round1
 
 EXAMPLES_PER_PROBLEM = 2
 EXAMPLE_LENGTH = 30
@@ -205,7 +205,6 @@ def strengths(results: ActivityResults, limit: int = STRENGTHS) -> list[dict]:
     na_found: list[str] = []
     lost_found: list[str] = []
     scored = 0
-    rubric = results.rubric
     for file in finals:
         views = [v for v in file.counted_sheets if v.result is not None]
         if not views:
@@ -213,7 +212,7 @@ def strengths(results: ActivityResults, limit: int = STRENGTHS) -> list[dict]:
         scored += 1
         na = set().union(*(v.sheet.na for v in views))
         # Which items lost points, not the whole per-item score of 80,000 sheets (their detail).
-        lost = {code for v in views for code, points in item_losses(rubric, v.sheet.deductions).items() if points}
+        lost = {code for v in views for code, points in v.losses.items() if points}
         na_found.extend(na)
         lost_found.extend(lost - na)
     not_applicable, deducted = Counter(na_found), Counter(lost_found)

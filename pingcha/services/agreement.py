@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pingcha.agreement import DEFAULT_FLAG_AT, ActivityAgreement, RatedSheet, agreement
+from pingcha.pacing import paced
 from pingcha.results import ActivityResults
 from pingcha.services.results import activity_results
 from pingcha.services.sheets import SUBMITTED
@@ -19,10 +20,10 @@ def parse_flag_at(text: str | Decimal | float) -> Decimal:
 def rated_files(results: ActivityResults) -> list[list[RatedSheet]]:
     """Each drawn file's submitted evaluation sheets (never the 复核 sheet), as agreement reads them."""
     files = []
-    for file in results.files:
+    for file in paced(results.files, 64):  # computed in a worker of the UI: a key pressed meanwhile comes first
         files.append([
-            RatedSheet(view.evaluator, view.result.score, frozenset(view.result.vetoes), view.detail.deducted,
-                       view.detail.na, view.submitted_at)
+            RatedSheet(view.evaluator, view.result.score, frozenset(view.result.vetoes), view.losses,
+                       view.sheet.na if view.sheet is not None else view.detail.na, view.submitted_at)
             for view in file.sheets
             if view.status == SUBMITTED and not view.reconciled and view.result is not None
         ])
