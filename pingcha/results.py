@@ -87,6 +87,11 @@ class SheetView:
             return dict(self.detail.deducted)
         return item_losses(self.rubric, self.sheet.deductions)
 
+    @property
+    def not_applicable(self) -> frozenset[str]:
+        """The items marked 不适用, as ``detail.na`` says (read off the sheet where the results hold it)."""
+        return self.sheet.na if self.sheet is not None else self.detail.na
+
 
 @record
 class FileResult:

@@ -11,8 +11,9 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pingcha.results import SheetView
 from pingcha.rubric.loader import rubric_from_data
-from pingcha.scoring import Sheet, combine, item_losses, score_sheet
+from pingcha.scoring import Sheet, SheetScore, combine, graded, item_losses, score_sheet
 
 HALVES = st.integers(min_value=2, max_value=40).map(lambda n: n / 2)
 
@@ -167,3 +168,17 @@ def test_the_items_that_lose_points_are_those_the_exact_oracle_finds(case):
     for item in rubric.items:
         lost = sum(Fraction(d.points) * sheet.deductions.get(d.code, 0) for d in item.deductions)
         assert Fraction(losses.get(item.code, Decimal(0))) == min(Fraction(item.points), lost)
+
+
+@given(rubric_and_sheet())
+def test_a_stored_sheets_losses_are_its_details_without_scoring_it(case):
+    # What the agreement figures and the 通报 read of each counted sheet: a view holding the stored score
+    # (a SheetScore) says what the full per-item score says, and one holding the full score says the same.
+    rubric, sheet = case
+    full = score_sheet(rubric, sheet)
+    stored = SheetView("甲", "已提交", sheet, SheetScore(full.score, graded(rubric, full.score, full.vetoes), full.vetoes),
+                       rubric=rubric)
+    scored = SheetView("甲", "已提交", None, full, rubric=rubric)
+    for view in (stored, scored):
+        assert view.losses == full.deducted == view.detail.deducted
+        assert view.not_applicable == full.na == frozenset(sheet.na)

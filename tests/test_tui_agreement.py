@@ -52,6 +52,30 @@ async def test_the_dashboard_computes_agreement_in_a_worker(store):
 
 
 @sync
+async def test_the_agreement_is_computed_with_the_collectors_full_passes_paused(store, monkeypatch):
+    # Scoring a province's sheets with the collector on stalled each key for its full passes (35–220 ms each).
+    import gc
+
+    import pingcha.tui.widgets.agreement_chart as chart_module
+
+    collecting = []
+    real = chart_module.agreement_of
+
+    def recording(results):
+        collecting.append(gc.isenabled())
+        return real(results)
+
+    monkeypatch.setattr(chart_module, "agreement_of", recording)
+    app = PingchaApp(store, activity=ACTIVITY, user=LEADER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert collecting and not any(collecting)
+        assert gc.isenabled()  # and on again once done
+
+
+@sync
 async def test_an_evaluator_asks_the_leader_to_confirm_an_item(store):
     from pingcha.services.queries import assigned_files
     from pingcha.services.sheets import read_sheet, sheet_ref

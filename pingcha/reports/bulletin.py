@@ -210,7 +210,7 @@ def strengths(results: ActivityResults, limit: int = STRENGTHS) -> list[dict]:
         if not views:
             continue
         scored += 1
-        na = set().union(*(v.sheet.na for v in views))
+        na = set().union(*(v.not_applicable for v in views))
         # Which items lost points, not the whole per-item score of 80,000 sheets (their detail).
         lost = {code for v in views for code, points in v.losses.items() if points}
         na_found.extend(na)

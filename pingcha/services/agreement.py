@@ -23,7 +23,7 @@ def rated_files(results: ActivityResults) -> list[list[RatedSheet]]:
     for file in paced(results.files, 64):  # computed in a worker of the UI: a key pressed meanwhile comes first
         files.append([
             RatedSheet(view.evaluator, view.result.score, frozenset(view.result.vetoes), view.losses,
-                       view.sheet.na if view.sheet is not None else view.detail.na, view.submitted_at)
+                       view.not_applicable, view.submitted_at)
             for view in file.sheets
             if view.status == SUBMITTED and not view.reconciled and view.result is not None
         ])
