@@ -98,22 +98,30 @@ def test_a_transaction_of_several_rows_is_chained_as_before(pg_url):  # noqa: F8
         store.dispose()
 
 
-def test_a_refused_write_leaves_neither_its_change_nor_its_row(pg_url):  # noqa: F811
-    """The row and the change commit together: a failing statement of the transaction ends it with neither."""
+@pytest.fixture
+def probe_store(pg_url):  # noqa: F811
+    """A Store on the test database with a table ``probe`` whose CHECK refuses n ≤ 0."""
     store = open_store(pg_url)
-    try:
-        with store.transaction() as session:
-            session.execute(text("CREATE TABLE probe (n integer CHECK (n > 0))"))
-        with pytest.raises(Exception):
-            with store.transaction(row_locked=True) as session:
-                session.execute(text("INSERT INTO probe VALUES (1)"))
-                record(session, "甲", "test", "写入")
-                session.execute(text("INSERT INTO probe VALUES (-1)"))
-        with store.read() as session:
-            assert session.execute(text("SELECT count(*) FROM probe")).scalar_one() == 0
-            assert verify_chain(session) == (0, [])
-    finally:
-        store.dispose()
+    with store.transaction() as session:
+        session.execute(text("CREATE TABLE probe (n integer CHECK (n > 0))"))
+    yield store
+    store.dispose()
+
+
+def _kept(store) -> tuple[int, tuple]:
+    """The rows in ``probe``, and the audit chain as ``verify_chain`` reads it (length, breaks)."""
+    with store.read() as session:
+        return session.execute(text("SELECT count(*) FROM probe")).scalar_one(), verify_chain(session)
+
+
+def test_a_refused_write_leaves_neither_its_change_nor_its_row(probe_store):
+    """The row and the change commit together: a failing statement of the transaction ends it with neither."""
+    with pytest.raises(Exception):
+        with probe_store.transaction(row_locked=True) as session:
+            session.execute(text("INSERT INTO probe VALUES (1)"))
+            record(session, "甲", "test", "写入")
+            session.execute(text("INSERT INTO probe VALUES (-1)"))
+    assert _kept(probe_store) == (0, (0, []))
 
 
 _TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=40)
@@ -241,31 +249,21 @@ def test_a_sheet_change_is_four_round_trips_its_writes_going_with_the_commit(pg_
         proxy.close()
 
 
-def test_a_deferred_write_that_fails_fails_its_commit_and_leaves_nothing(pg_url):  # noqa: F811
+def test_a_deferred_write_that_fails_fails_its_commit_and_leaves_nothing(probe_store):
     """A write sent with the commit that the server refuses aborts the transaction there: neither the writes
     before it nor the audit row are kept, and the error is raised by the commit."""
     from sqlalchemy.exc import IntegrityError
 
     from pingcha.store.engine import DEFERRED
 
-    store = open_store(pg_url)
-    try:
-        with store.transaction() as session:
-            session.execute(text("CREATE TABLE probe (n integer CHECK (n > 0))"))
-        with pytest.raises(IntegrityError):
-            with store.transaction(row_locked=True) as session:
-                session.execute(text("INSERT INTO probe VALUES (1)"), execution_options=DEFERRED)
-                session.execute(text("INSERT INTO probe VALUES (-1)"), execution_options=DEFERRED)
-                record(session, "甲", "test", "写入")
-        with store.read() as session:
-            assert session.execute(text("SELECT count(*) FROM probe")).scalar_one() == 0
-            assert verify_chain(session) == (0, [])
-        with store.transaction(row_locked=True) as session:  # a read after deferred writes sees them
-            session.execute(text("INSERT INTO probe VALUES (2)"), execution_options=DEFERRED)
-            assert session.execute(text("SELECT n FROM probe")).scalar_one() == 2
-            record(session, "乙", "test", "写入")
-        with store.read() as session:
-            assert session.execute(text("SELECT count(*) FROM probe")).scalar_one() == 1
-            assert verify_chain(session) == (1, [])
-    finally:
-        store.dispose()
+    with pytest.raises(IntegrityError):
+        with probe_store.transaction(row_locked=True) as session:
+            session.execute(text("INSERT INTO probe VALUES (1)"), execution_options=DEFERRED)
+            session.execute(text("INSERT INTO probe VALUES (-1)"), execution_options=DEFERRED)
+            record(session, "甲", "test", "写入")
+    assert _kept(probe_store) == (0, (0, []))
+    with probe_store.transaction(row_locked=True) as session:  # a read after deferred writes sees them
+        session.execute(text("INSERT INTO probe VALUES (2)"), execution_options=DEFERRED)
+        assert session.execute(text("SELECT n FROM probe")).scalar_one() == 2
+        record(session, "乙", "test", "写入")
+    assert _kept(probe_store) == (1, (1, []))

@@ -15,17 +15,22 @@ from pingcha.tui.widgets.key_bar import KeyBar
 from test_tui_fixtures import ACTIVITY, LEADER, db, screen_text, settled, store, sync, template_db  # noqa: F401
 
 
-def count_drawn_rows(monkeypatch) -> list[int]:
-    """How many table rows were drawn from scratch (DataTable's row renderer called), as a one-item list."""
-    drawn = [0]
-    real = DataTable._render_line_in_row
+def count_calls(monkeypatch, cls, name: str) -> list[int]:
+    """How many times ``cls.name`` was called from now on, as a one-item list."""
+    calls = [0]
+    real = getattr(cls, name)
 
     def counting(self, *args, **kwargs):
-        drawn[0] += 1
+        calls[0] += 1
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(DataTable, "_render_line_in_row", counting)
-    return drawn
+    monkeypatch.setattr(cls, name, counting)
+    return calls
+
+
+def count_drawn_rows(monkeypatch) -> list[int]:
+    """How many table rows were drawn from scratch (DataTable's row renderer called), as a one-item list."""
+    return count_calls(monkeypatch, DataTable, "_render_line_in_row")
 
 
 def table_lines(app, table_id: str) -> list[str]:
@@ -112,14 +117,7 @@ async def test_the_key_bar_is_one_widget_showing_the_pages_keys(store, monkeypat
         assert not bar.children  # no widget per key, mounted again at every focus change
         assert "w 切换人员" in screen_text(app).splitlines()[-1]
         assert bar.keys[-1] == "^p 命令"
-        drawn = [0]
-        real = KeyBar.render
-
-        def counting(self):
-            drawn[0] += 1
-            return real(self)
-
-        monkeypatch.setattr(KeyBar, "render", counting)
+        drawn = count_calls(monkeypatch, KeyBar, "render")
         await pilot.press("3")  # 复核: the same keys at the foot, so the bar is not drawn again
         await settled(pilot)
         await pilot.press("7")
