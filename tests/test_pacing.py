@@ -47,3 +47,18 @@ def test_a_paced_loop_gives_every_item_in_order_and_pauses_once_a_chunk(items, e
         pacing.pause = real
     assert seen == items
     assert pauses == list(range(0, len(items), every))  # before each chunk, none after the last
+
+
+@given(st.lists(st.integers()), st.integers(min_value=1, max_value=7))
+def test_a_released_list_is_emptied_a_chunk_at_a_time_with_a_pause_after_each(items, every):
+    left = []
+    real = pacing.pause
+    pacing.pause = lambda: left.append(len(kept))
+    try:
+        kept = list(items)
+        pacing.release(kept, every)
+    finally:
+        pacing.pause = real
+    assert kept == []
+    chunks = -(-len(items) // every)
+    assert left == [max(len(items) - every * k, 0) for k in range(1, chunks + 1)]  # what was left at each pause

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pingcha.agreement import DEFAULT_FLAG_AT, ActivityAgreement, RatedSheet, agreement
-from pingcha.pacing import paced
+from pingcha.pacing import paced, release
 from pingcha.results import ActivityResults
 from pingcha.services.results import activity_results
 from pingcha.services.sheets import SUBMITTED
@@ -31,7 +31,9 @@ def rated_files(results: ActivityResults) -> list[list[RatedSheet]]:
 
 
 def agreement_of(results: ActivityResults, flag_at: Decimal = DEFAULT_FLAG_AT) -> ActivityAgreement:
-    figures = agreement(rated_files(results), [item.code for item in results.rubric.items], parse_flag_at(flag_at))
+    files = rated_files(results)
+    figures = agreement(files, [item.code for item in results.rubric.items], parse_flag_at(flag_at))
+    release(files)  # in a worker of the UI: a key pressed meanwhile waits for a chunk, not for all of them
     return ActivityAgreement(results.activity, results.rubric, figures, results.created_at)
 
 
