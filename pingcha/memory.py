@@ -11,9 +11,13 @@ a second.
 from __future__ import annotations
 
 import gc
+import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+
+from pingcha.pacing import release
 
 _lock = threading.Lock()
 _depth = 0
@@ -55,3 +59,47 @@ def settle() -> None:
             return
         gc.collect(1)
         gc.freeze()
+
+
+# Replaced results waiting to be freed a piece at a time (``retire``): [whole, its parts], swept by one thread.
+_retired: list[list] = []
+_retired_lock = threading.Lock()
+_sweeper: threading.Thread | None = None
+SWEEP_EVERY = 0.2  # seconds between the sweeper's looks at what is retired
+
+
+def retire(whole: object, parts: Iterable[object]) -> None:
+    """Let go of ``whole`` (a province's results that newer ones have just replaced) without freeing it at once.
+
+    Freeing 50,000 files' results is one C call of 150–400 ms that lets no other thread in: in whichever thread
+    drops the last reference (a page showing the new results, a worker), every key pressed meanwhile waits for
+    it. So ``whole`` is kept here, with references to its ``parts``, until nobody else holds it; then a thread of
+    its own drops ``whole`` (freeing only its container) and ``parts`` a chunk at a time (``pacing.release``),
+    the event loop taking its turn between chunks. Parts that newer results share simply stay."""
+    global _sweeper
+    with _retired_lock:
+        if any(entry[0] is whole for entry in _retired):
+            return  # retired already (its slot here is counted once)
+        _retired.append([whole, list(parts)])
+        if _sweeper is None or not _sweeper.is_alive():
+            _sweeper = threading.Thread(target=_sweep, name="pingcha-retired", daemon=True)
+            _sweeper.start()
+
+
+def _sweep() -> None:
+    global _sweeper
+    while True:
+        time.sleep(SWEEP_EVERY)
+        with _retired_lock:
+            kept, free = [], []
+            for entry in _retired:  # held by its slot here and getrefcount's argument only: nobody else's
+                (free if sys.getrefcount(entry[0]) <= 2 else kept).append(entry)
+            _retired[:] = kept
+            if not kept and not free:
+                _sweeper = None
+                return
+        for entry in free:
+            whole, parts = entry
+            entry.clear()
+            del whole
+            release(parts, 1024)

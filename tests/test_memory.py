@@ -4,6 +4,7 @@ and still freed by reference counting; while a computation has the collector pau
 from __future__ import annotations
 
 import gc
+import time
 import weakref
 
 from pingcha import memory
@@ -38,3 +39,46 @@ def test_settle_during_a_paused_computation_leaves_the_freeze_to_its_end():
         assert not any(id(row) in tracked for row in rows)
     finally:
         gc.unfreeze()
+
+
+class Results:
+    """Stands for a province's results: a container of many parts."""
+
+    def __init__(self, parts):
+        self.parts = tuple(parts)
+
+
+def _wait_for(condition, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return condition()
+
+
+def test_retired_results_live_while_someone_holds_them_then_are_freed_part_by_part():
+    results = Results(Row() for _ in range(3000))
+    first, last = weakref.ref(results.parts[0]), weakref.ref(results.parts[-1])
+    shown = results  # a page still showing the old results
+    released = []
+    real = memory.release
+    memory.release = lambda parts, every: (released.append((len(parts), every)), real(parts, every))
+    try:
+        memory.retire(results, results.parts)
+        del results
+        time.sleep(3 * memory.SWEEP_EVERY)
+        assert first() is not None and not released  # the page holds them: nothing is freed
+        del shown  # the page shows the new results: nobody else holds the old ones
+        assert first() is not None  # dropping the last outside reference freed nothing at once
+        assert _wait_for(lambda: first() is None and last() is None)
+        assert released == [(3000, 1024)]  # the parts, freed a chunk at a time by the sweeper
+    finally:
+        memory.release = real
+
+
+def test_results_retired_twice_are_still_freed():
+    results = Results(Row() for _ in range(10))
+    part = weakref.ref(results.parts[0])
+    memory.retire(results, results.parts)
+    memory.retire(results, results.parts)  # kept, then replaced again: one slot, counted once
+    del results
+    assert _wait_for(lambda: part() is None)

@@ -122,3 +122,22 @@ def test_one_files_result_read_alone_equals_that_file_in_the_results_with_conten
         assert alone == file and [v.sheet for v in alone.sheets] == [v.sheet for v in file.sheets]
         assert all(v.sheet is not None for v in alone.sheets)
     assert file_result(store, ACTIVITY, "不在抽查范围内的案号") is None
+
+
+def test_replaced_results_are_let_go_of_by_the_sweeper_not_by_whoever_drops_them_last(store):
+    """Freeing a province's results at once holds the interpreter for tenths of a second in whichever thread
+    drops them last (a page, a worker): kept results that a change replaces are freed by memory's sweeper."""
+    import time
+    import weakref
+
+    before = activity_results(store, ACTIVITY)
+    first_file = weakref.ref(before.files[0].sheets[0])
+    update_settings(store, ACTIVITY, {"issuer": "西区司法局"}, LEADER)  # not one file's change: computed afresh
+    after = activity_results(store, ACTIVITY)
+    assert after.settings["issuer"] == "西区司法局" and after.files[0].sheets[0] is not first_file()
+    del before  # the page that showed the old results shows the new ones
+    assert first_file() is not None  # not freed here, at once
+    deadline = time.monotonic() + 5
+    while first_file() is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert first_file() is None  # freed by the sweeper

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from pingcha.memory import paused_collection
+from pingcha.memory import paused_collection, retire
 from pingcha.outcome import file_outcome
 from pingcha.pacing import paced, pause
 from pingcha.results import (
@@ -81,6 +81,13 @@ def activity_results(store: Store, activity_ref: str, remember: bool = True, con
                 computed = _compute(session, activity, contents)
     if remember:
         store.memo[key] = (version, *computed)
+        if remembered is not None:  # replaced: let go of in pieces, not at once in whichever thread drops it last
+            _, results, basis = remembered
+            del remembered
+            if results is not computed[0]:  # (results brought up to date with no file touched are the same)
+                retire(results, results.files)
+            if basis is not computed[1]:  # (results brought up to date keep their basis)
+                retire(basis, basis.drawn.values())
     return computed[0]
 
 
