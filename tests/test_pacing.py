@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -34,31 +35,33 @@ def test_a_pause_costs_nothing_when_no_face_asked():
     assert waited[0] < 0.01
 
 
-@given(st.lists(st.integers()), st.integers(min_value=1, max_value=7))
-def test_a_paced_loop_gives_every_item_in_order_and_pauses_once_a_chunk(items, every):
-    pauses = []
+@contextmanager
+def pauses_noting(what):
+    """``pacing.pause`` replaced by one that notes ``what()`` at each pause: the list of notes."""
+    notes = []
     real = pacing.pause
-    pacing.pause = lambda: pauses.append(len(seen))
+    pacing.pause = lambda: notes.append(what())
     try:
-        seen = []
-        for item in pacing.paced(iter(items), every):
-            seen.append(item)
+        yield notes
     finally:
         pacing.pause = real
+
+
+@given(st.lists(st.integers()), st.integers(min_value=1, max_value=7))
+def test_a_paced_loop_gives_every_item_in_order_and_pauses_once_a_chunk(items, every):
+    seen = []
+    with pauses_noting(lambda: len(seen)) as pauses:
+        for item in pacing.paced(iter(items), every):
+            seen.append(item)
     assert seen == items
     assert pauses == list(range(0, len(items), every))  # before each chunk, none after the last
 
 
 @given(st.lists(st.integers()), st.integers(min_value=1, max_value=7))
 def test_a_released_list_is_emptied_a_chunk_at_a_time_with_a_pause_after_each(items, every):
-    left = []
-    real = pacing.pause
-    pacing.pause = lambda: left.append(len(kept))
-    try:
-        kept = list(items)
+    kept = list(items)
+    with pauses_noting(lambda: len(kept)) as left:
         pacing.release(kept, every)
-    finally:
-        pacing.pause = real
     assert kept == []
     chunks = -(-len(items) // every)
     assert left == [max(len(items) - every * k, 0) for k in range(1, chunks + 1)]  # what was left at each pause
