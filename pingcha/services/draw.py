@@ -6,6 +6,7 @@ Both are seeded: the same seed, register and roster always give the same draw an
 from __future__ import annotations
 
 import random
+from bisect import bisect_left, insort
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -122,10 +123,13 @@ def plan_assignment(
     """Give each file (case_no, agency) ``per_file`` evaluators (name, unit), none from its agency,
     with loads differing by at most one. Pure function; raises UserError when impossible."""
     outside: dict[str, list[str]] = {}
+    barred: dict[str, set[str]] = {}  # those of the agency itself
+    units = [(name, name_key(unit)) for name, unit in evaluators]  # each unit's name read once, not once an agency
     for _, agency in files:
         if agency not in outside:
             own = name_key(agency)
-            outside[agency] = [name for name, unit in evaluators if name_key(unit) != own]
+            outside[agency] = [name for name, unit in units if unit != own]
+            barred[agency] = {name for name, unit in units if unit == own}
             if len(outside[agency]) < per_file:
                 raise UserError(
                     f"无法分配：{agency}的案卷每件需要 {per_file} 名其他单位的评查人员，"
@@ -139,12 +143,24 @@ def plan_assignment(
     rng.shuffle(order)
     # Most constrained files first: those whose agency leaves the fewest evaluators to choose from.
     order.sort(key=lambda f: len(outside[f[1]]))
+    # Each file takes the ``per_file`` least loaded evaluators not of its agency (ties by the seeded tiebreak,
+    # then by roster order). Everyone is kept in that order, so a file walks past the few of its own agency and
+    # two evaluators move: sorting each file's choice afresh cost files × evaluators (3.8 s at 50,000 files).
+    ranked = sorted((0, tiebreak[name], index) for index, name in enumerate(names))
     plan: dict[str, list[str]] = {}
     for case_no, agency in order:
-        ranked = sorted(outside[agency], key=lambda n: (load[n], tiebreak[n]))
-        plan[case_no] = ranked[:per_file]
-        for name in plan[case_no]:
-            load[name] += 1
+        own = barred[agency]
+        team = []
+        for entry in ranked:
+            if names[entry[2]] not in own:
+                team.append(entry)
+                if len(team) == per_file:
+                    break
+        plan[case_no] = [names[index] for _, _, index in team]
+        for entry in team:
+            del ranked[bisect_left(ranked, entry)]
+            insort(ranked, (entry[0] + 1, *entry[1:]))
+            load[names[entry[2]]] += 1
     _balance(plan, dict(files), outside, load)
     return plan
 
