@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import random
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pingcha.errors import UserError
 from pingcha.services import draw
 from pingcha.services.draw import plan_assignment
-from pingcha.text import name_key
 
 AGENCIES = ["区市场监管局", "区综合执法局", "区应急管理局", "清香坪街道办事处", "格里坪镇人民政府"]
 OUTSIDERS = ["区司法局", "西区人民检察院", "某律师事务所"]
@@ -62,16 +59,12 @@ def test_loads_differ_by_at_most_one_when_avoidance_does_not_bind(files, people,
 
 
 def greedy_by_sorting(files, people, per_file, seed):
-    """The greedy step as first written (each file sorting its eligible evaluators by load, then tiebreak), for
-    the plan's choices to be compared with: the faster walk must choose exactly the same evaluators."""
-    outside = {agency: [n for n, u in people if name_key(u) != name_key(agency)] for _, agency in files}
-    rng = random.Random(f"assign:{seed}")
+    """The greedy step as first written (each file sorting its eligible evaluators by load, then tiebreak), from
+    the same eligibility and seeded order: the faster walk must choose exactly the same evaluators."""
+    outside, _ = draw._eligible(files, people, per_file)
     names = [name for name, _ in people]
+    tiebreak, order = draw._seeded_order(files, names, outside, seed)
     load = {name: 0 for name in names}
-    tiebreak = {name: rng.random() for name in names}
-    order = sorted(files, key=lambda f: f[0])
-    rng.shuffle(order)
-    order.sort(key=lambda f: len(outside[f[1]]))
     plan = {}
     for case_no, agency in order:
         plan[case_no] = sorted(outside[agency], key=lambda n: (load[n], tiebreak[n]))[:per_file]
